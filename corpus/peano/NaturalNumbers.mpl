@@ -1,0 +1,20 @@
+(&
+	(in[i0,N])
+(&
+	(fXY[s,N,N])
+(&
+	(>[a,b,c](&(in2[a,c,s])(in2[b,c,s]))(=[a,b]))
+(&
+	(>[a](in[a,N])!(in2[a,i0,s]))
+(&
+	(fXYZ[+,N,N,N])
+(&
+	(fXYZ[*,N,N,N])
+(&
+	(>[a](in[a,N])(in3[a,i0,a,+]))
+(&
+	(>[a,b,c,d](&(in3[a,b,c,+])(in2[b,d,s]))(>[e](in2[c,e,s])(in3[a,d,e,+])))
+(&
+	(>[a](in[a,N])(in3[a,i0,i0,*]))
+	(>[a,b,c,d](&(in3[a,b,c,*])(in2[b,d,s]))(>[e](in3[c,a,e,+])(in3[a,d,e,*])))
+)))))))))

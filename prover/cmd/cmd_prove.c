@@ -1,0 +1,246 @@
+/*
+** cmd_prove.c: `lemma prove THEORY (--goal EXPR | --goals FILE)... [options]`
+**
+** Proves the goals in order, each able to use the ones before it, and prints
+** each proof as numbered steps (rule, premises, readable statement) on
+** stdout or into --out FILE.  Exit 0 when every goal is proved, 1 when one is
+** not (stderr says which and why) or the input is bad, 2 for bad usage.
+*/
+#include "cmd.h"
+#include "prove.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct goalsrc {
+  int is_file;
+  const char *text;
+} goalsrc;
+
+static int bad_usage(const char *msg, const char *arg) {
+  fprintf(stderr, "lemma: prove: ");
+  fprintf(stderr, msg, arg);
+  fprintf(stderr, "\nTry 'lemma --help'.\n");
+  return 2;
+}
+
+static int num_arg(const char *opt, const char *s, double lo, double hi,
+                   double *out) {
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (errno || end == s || *end || v < lo || v > hi) {
+    fprintf(stderr, "lemma: prove: %s: bad value '%s' (expected %g..%g)\n",
+            opt, s, lo, hi);
+    return 0;
+  }
+  *out = v;
+  return 1;
+}
+
+static uint32_t block_depth(const pv_prover *P, uint32_t b) {
+  uint32_t d = 0;
+  for (; b && b != P->root; b = P->E.blocks[b].parent) d++;
+  return d;
+}
+
+/* Print theorem k's proof: one line a step. */
+static int print_proof(pv_prover *P, uint32_t k, FILE *out) {
+  lem_ctx *L = P->L;
+  pv_fid *fs;
+  uint32_t n = pv_proof_facts(P, k, &fs);
+  if (n == UINT32_MAX) return -1;
+  lem_map num = {0};
+  int rc = 0;
+  for (uint32_t i = 0; i < n && !rc; i++) {
+    const pv_fact *F = &P->E.facts[fs[i]];
+    uint32_t tk;
+    int earlier = lem_map_get(&P->thm_of_fact, fs[i], &tk) && tk - 1 != k;
+    if (lem_map_put(L, &num, fs[i], i + 1)) {
+      rc = -1;
+      break;
+    }
+    lem_buf b = {0};
+    uint32_t d = block_depth(P, F->block);
+    lem_err e = lem_buf_printf(L, &b, "  %4u  %*s%-8s", i + 1, (int)(2 * d), "",
+                               earlier ? "theorem" : pv_how_name(F->how));
+    if (!e && earlier) e = lem_buf_printf(L, &b, " T%u", tk);
+    if (!e && !earlier && F->nprem) {
+      e = lem_buf_puts(L, &b, " (");
+      for (uint32_t j = 0; j < F->nprem && !e; j++) {
+        uint32_t pn = 0;
+        lem_map_get(&num, P->E.pool[F->prem + j], &pn);
+        e = lem_buf_printf(L, &b, j ? ",%u" : "%u", pn);
+      }
+      if (!e) e = lem_buf_puts(L, &b, ")");
+    }
+    if (!e) e = lem_buf_puts(L, &b, "  ");
+    if (!e) e = pv_readable(L, P->T, F->f, &b);
+    if (!e) fprintf(out, "%s\n", b.p);
+    lem_buf_free(L, &b);
+    if (e) rc = -1;
+  }
+  lem_map_free(L, &num);
+  lem_free(L, fs, n * sizeof *fs);
+  return rc;
+}
+
+static int run(lem_ctx *L, const char *theory, goalsrc *gs, int ngs,
+               const pv_opts *o, FILE *out) {
+  lem_theory *T = NULL;
+  if (lem_theory_load(L, theory, &T)) {
+    fprintf(stderr, "lemma: %s\n", lem_errmsg(L));
+    return 1;
+  }
+  /* read every goal first: bad input is reported before any proving */
+  lem_term *goals = NULL;
+  uint32_t ngoals = 0, cap = 0;
+  int status = 0;
+  for (int i = 0; i < ngs && !status; i++) {
+    if (gs[i].is_file) {
+      lem_term *fg = NULL;
+      uint32_t nf = 0;
+      if (lem_read_goals(L, T, gs[i].text, &fg, &nf)) {
+        fprintf(stderr, "lemma: %s\n", lem_errmsg(L));
+        status = 1;
+        break;
+      }
+      if (LEM_GROW(L, goals, cap, ngoals + nf + 1)) status = 1;
+      for (uint32_t j = 0; j < nf && !status; j++) goals[ngoals++] = fg[j];
+      lem_free(L, fg, nf * sizeof *fg);
+    } else {
+      lem_term g = lem_read_formula(L, T, gs[i].text, strlen(gs[i].text),
+                                    "--goal", 1, 1);
+      if (!g || LEM_GROW(L, goals, cap, ngoals + 1)) {
+        fprintf(stderr, "lemma: %s\n", lem_errmsg(L));
+        status = 1;
+        break;
+      }
+      goals[ngoals++] = g;
+    }
+  }
+  pv_prover P;
+  memset(&P, 0, sizeof P);
+  if (!status && pv_prover_init(&P, L, T, NULL, o)) {
+    fprintf(stderr, "lemma: %s\n", lem_errmsg(L));
+    status = 1;
+  }
+  for (uint32_t i = 0; i < ngoals && !status; i++) {
+    int r = pv_prove(&P, goals[i]);
+    if (r < 0) {
+      fprintf(stderr, "lemma: goal %u: %s\n", i + 1, lem_errmsg(L));
+      status = 1;
+      break;
+    }
+    pv_thm *t = &P.thms[i];
+    lem_buf b = {0};
+    char *mpl = lem_term_str(L, goals[i]);
+    if (pv_readable(L, T, goals[i], &b) || !mpl) {
+      status = 1;
+      break;
+    }
+    fprintf(out, "T%u: %s\n  %s\n", i + 1, b.p, mpl);
+    lem_buf_free(L, &b);
+    lem_free(L, mpl, strlen(mpl) + 1);
+    if (!r) {
+      fprintf(out, "  not proved: %s\n\n", t->why);
+      fprintf(stderr, "lemma: goal %u not proved: %s\n", i + 1, t->why);
+      status = 1;
+      continue;
+    }
+    const char *how = "directly";
+    uint32_t var = 0;
+    for (uint32_t c = 0; c < t->nchoices; c++)
+      if (t->choices[c].proved) {
+        how = "by induction on";
+        var = t->choices[c].var;
+      }
+    if (t->nchoices && t->choices[t->nchoices - 1].proved) {
+      lem_term v = lem_term_arg(L, goals[i], var);
+      fprintf(out, "  proved %s %s\n", how, lem_sym_name(L, lem_term_sym(L, v)));
+    } else {
+      fprintf(out, "  proved %s\n", how);
+    }
+    if (print_proof(&P, i, out)) status = 1;
+    fputc('\n', out);
+  }
+  pv_prover_free(&P);
+  lem_free(L, goals, cap * sizeof *goals);
+  lem_theory_free(L, T);
+  return status;
+}
+
+int cmd_prove(int argc, char **argv) {
+  const char *theory = NULL, *outpath = NULL;
+  goalsrc *gs = calloc((size_t)argc + 1, sizeof *gs);
+  int ngs = 0;
+  pv_opts o;
+  memset(&o, 0, sizeof o);
+  o.lim.max_rounds = 30;
+  o.lim.max_facts = 200000;
+  o.lim.max_depth = 2;
+  o.goal_seconds = 0;
+  int rc = 0;
+  if (!gs) return 1;
+  for (int i = 0; i < argc && !rc; i++) {
+    const char *a = argv[i];
+    double v;
+    int has = i + 1 < argc;
+    if (!strcmp(a, "--goal") || !strcmp(a, "--goals")) {
+      if (!has) rc = bad_usage("%s needs an argument", a);
+      else gs[ngs++] = (goalsrc){a[6] == 's', argv[++i]};
+    } else if (!strcmp(a, "--out") || !strcmp(a, "-o")) {
+      if (!has) rc = bad_usage("%s needs a file name", a);
+      else outpath = argv[++i];
+    } else if (!strcmp(a, "--rounds")) {
+      if (!has || !num_arg(a, argv[++i], 1, 1e6, &v)) rc = 2;
+      else o.lim.max_rounds = (uint32_t)v;
+    } else if (!strcmp(a, "--facts")) {
+      if (!has || !num_arg(a, argv[++i], 100, 1e8, &v)) rc = 2;
+      else o.lim.max_facts = (uint32_t)v;
+    } else if (!strcmp(a, "--depth")) {
+      if (!has || !num_arg(a, argv[++i], 0, 16, &v)) rc = 2;
+      else o.lim.max_depth = (uint32_t)v;
+    } else if (!strcmp(a, "--seconds")) {
+      if (!has || !num_arg(a, argv[++i], 0, 1e6, &v)) rc = 2;
+      else o.goal_seconds = v;
+    } else if (!strcmp(a, "--no-induction")) {
+      o.no_induction = 1;
+    } else if (a[0] == '-' && a[1]) {
+      rc = bad_usage("unknown option '%s'", a);
+    } else if (!theory) {
+      theory = a;
+    } else {
+      rc = bad_usage("unexpected argument '%s'", a);
+    }
+  }
+  if (!rc && !theory) rc = bad_usage("%s", "expected a THEORY");
+  if (!rc && !ngs) rc = bad_usage("%s", "expected --goal EXPR or --goals FILE");
+  if (rc) {
+    free(gs);
+    return rc;
+  }
+  FILE *out = stdout;
+  if (outpath && !(out = fopen(outpath, "w"))) {
+    fprintf(stderr, "lemma: prove: cannot write '%s': %s\n", outpath,
+            strerror(errno));
+    free(gs);
+    return 1;
+  }
+  lem_ctx *L = lem_ctx_new(NULL, NULL, 0);
+  if (!L) {
+    fprintf(stderr, "lemma: out of memory\n");
+    rc = 1;
+  } else {
+    rc = run(L, theory, gs, ngs, &o, out);
+    lem_ctx_free(L);
+  }
+  if (out != stdout && fclose(out)) {
+    fprintf(stderr, "lemma: prove: error writing '%s'\n", outpath);
+    rc = 1;
+  }
+  free(gs);
+  return rc;
+}

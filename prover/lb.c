@@ -1,0 +1,1140 @@
+/*
+** lb.c: logic blocks.  The design and the invariants are in lb.h; the proof
+** calculus the provenance maps onto is in prover/DESIGN.md.
+**
+** Index keys (64 bits, per block, see key_*): facts by relation, by
+** (relation, position, constant) and by constant; negated atoms by relation;
+** rules by the relation of each premise.
+*/
+#include "lb.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+enum { K_REL = 1, K_NEG, K_RULE, K_RULENEG, K_CONST, K_EXIST, K_LAZY, K_HEAD };
+
+static uint64_t key_tag(uint32_t tag, uint32_t id) { return lem_key2(tag, id); }
+static int key_arg(lem_sym rel, uint32_t pos, lem_term c, uint64_t *k) {
+  if (rel >= (1u << 23) || pos >= 256) return 0;
+  *k = lem_key2(0x80000000u | (rel << 8) | pos, c);
+  return 1;
+}
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* ---- small vectors and pools ---- */
+
+static lem_err vec_push(lem_ctx *L, pv_vec *v, uint32_t x) {
+  if (LEM_GROW(L, v->v, v->cap, v->n + 1)) return LEM_ENOMEM;
+  v->v[v->n++] = x;
+  return LEM_OK;
+}
+
+static lem_err ix_add(pv_eng *E, pv_block *B, uint64_t key, uint32_t x) {
+  uint32_t slot;
+  if (!lem_map_get(&B->ix, key, &slot)) {
+    if (LEM_GROW(E->L, E->vecs, E->capvecs, E->nvecs + 1)) return LEM_ENOMEM;
+    slot = E->nvecs++;
+    memset(&E->vecs[slot], 0, sizeof E->vecs[slot]);
+    if (lem_map_put(E->L, &B->ix, key, slot)) return LEM_ENOMEM;
+  }
+  return vec_push(E->L, &E->vecs[slot], x);
+}
+
+static const pv_vec *ix_get(pv_eng *E, uint32_t b, uint64_t key) {
+  uint32_t slot;
+  return lem_map_get(&E->blocks[b].ix, key, &slot) ? &E->vecs[slot] : NULL;
+}
+
+static uint32_t pool_add(pv_eng *E, const uint32_t *xs, uint32_t n) {
+  if (LEM_GROW(E->L, E->pool, E->cappool, E->npool + n + 1)) return UINT32_MAX;
+  uint32_t at = E->npool;
+  if (n) memcpy(E->pool + at, xs, n * sizeof *xs);
+  E->npool += n;
+  return at;
+}
+
+/* ---- engine and blocks ---- */
+
+lem_err pv_eng_init(pv_eng *E, lem_ctx *L, const lem_theory *T) {
+  memset(E, 0, sizeof *E);
+  E->L = L;
+  E->T = T;
+  lem_subst_init(&E->s);
+  lem_subst_init(&E->s2);
+  E->eq = lem_sym_cstr(L, "=");
+  E->lim.max_rounds = 64;
+  E->lim.max_facts = 200000;
+  E->lim.max_depth = 2;
+  return E->eq ? LEM_OK : L->err;
+}
+
+static void block_free(lem_ctx *L, pv_block *B) {
+  lem_map_free(L, &B->uf);
+  lem_map_free(L, &B->ufwhy);
+  lem_map_free(L, &B->seen);
+  lem_map_free(L, &B->ix);
+  lem_map_free(L, &B->demanded);
+  lem_free(L, B->demands.v, B->demands.cap * sizeof(uint32_t));
+  lem_free(L, B->facts.v, B->facts.cap * sizeof(uint32_t));
+  lem_free(L, B->rules.v, B->rules.cap * sizeof(uint32_t));
+  lem_free(L, B->consts, B->nconsts * sizeof *B->consts);
+  lem_free(L, B->hyps, B->nhyps * sizeof *B->hyps);
+}
+
+void pv_eng_free(pv_eng *E) {
+  lem_ctx *L = E->L;
+  if (!L) return;
+  for (uint32_t b = 1; b <= E->nblocks; b++) block_free(L, &E->blocks[b]);
+  for (uint32_t r = 1; r <= E->nrules; r++)
+    lem_free(L, E->rules[r].prems, E->rules[r].nprem * sizeof(lem_term));
+  for (uint32_t i = 0; i < E->nvecs; i++)
+    lem_free(L, E->vecs[i].v, E->vecs[i].cap * sizeof(uint32_t));
+  lem_free(L, E->vecs, E->capvecs * sizeof *E->vecs);
+  lem_free(L, E->blocks, E->capblocks * sizeof *E->blocks);
+  lem_free(L, E->rules, E->caprules * sizeof *E->rules);
+  lem_free(L, E->facts, E->capfacts * sizeof *E->facts);
+  lem_free(L, E->pool, E->cappool * sizeof *E->pool);
+  lem_free(L, E->pairs, E->cappairs * sizeof *E->pairs);
+  lem_map_free(L, &E->depth);
+  lem_free(L, E->merged, E->nmerged * sizeof *E->merged);
+  lem_subst_free(L, &E->s);
+  lem_subst_free(L, &E->s2);
+  memset(E, 0, sizeof *E);
+}
+
+uint32_t pv_block_new(pv_eng *E, uint32_t parent) {
+  if (LEM_GROW(E->L, E->blocks, E->capblocks, E->nblocks + 2)) return 0;
+  uint32_t b = ++E->nblocks;
+  pv_block *B = &E->blocks[b];
+  memset(B, 0, sizeof *B);
+  B->parent = parent;
+  if (parent && (lem_map_copy(E->L, &B->uf, &E->blocks[parent].uf) ||
+                 lem_map_copy(E->L, &B->ufwhy, &E->blocks[parent].ufwhy)))
+    return 0;
+  return b;
+}
+
+lem_term pv_block_const(pv_eng *E, uint32_t b, lem_sym name) {
+  lem_ctx *L = E->L;
+  char buf[96];
+  const char *base = lem_sym_name(L, name);
+  lem_term c = LEM_NOTERM;
+  /* "_a", then "_a2", "_a3", ... until the name is new to the bank */
+  for (uint32_t k = 1; k < 1000000; k++) {
+    if (k == 1) snprintf(buf, sizeof buf, "_%.80s", base);
+    else snprintf(buf, sizeof buf, "_%.80s%u", base, k);
+    size_t n = strlen(buf);
+    lem_sym y = lem_sym_find(L, buf, n);
+    if (y) continue; /* used (by a constant or anything else) */
+    if (!(y = lem_sym_intern(L, buf, n))) return LEM_NOTERM;
+    c = lem_mk_const(L, y);
+    break;
+  }
+  if (!c) return LEM_NOTERM;
+  pv_block *B = &E->blocks[b];
+  lem_term *nc = lem_realloc(L, B->consts, B->nconsts * sizeof *nc,
+                             (B->nconsts + 1) * sizeof *nc);
+  if (!nc) return LEM_NOTERM;
+  B->consts = nc;
+  B->consts[B->nconsts++] = c;
+  E->nbconst++;
+  return c;
+}
+
+/* ---- union-find and normal forms ---- */
+
+lem_term pv_root(pv_eng *E, uint32_t b, lem_term c) {
+  uint32_t p;
+  while (lem_map_get(&E->blocks[b].uf, c, &p)) c = p;
+  return c;
+}
+
+static int ever_merged(const pv_eng *E, lem_term c) {
+  return c / 64 < E->nmerged && (E->merged[c / 64] >> (c % 64) & 1);
+}
+
+static lem_err mark_merged(pv_eng *E, lem_term c) {
+  if (c / 64 >= E->nmerged) {
+    uint32_t n = c / 64 + 1024;
+    uint64_t *m = lem_realloc(E->L, E->merged, E->nmerged * sizeof *m,
+                              n * sizeof *m);
+    if (!m) return LEM_ENOMEM;
+    memset(m + E->nmerged, 0, (n - E->nmerged) * sizeof *m);
+    E->merged = m;
+    E->nmerged = n;
+  }
+  E->merged[c / 64] |= 1ull << (c % 64);
+  return LEM_OK;
+}
+
+/* Usable in b: every constant of the fact is its own representative in b.
+** Constants never merged anywhere are skipped without a look-up. */
+static int usable(pv_eng *E, uint32_t b, pv_fid id) {
+  const pv_fact *F = &E->facts[id];
+  const lem_map *uf = &E->blocks[b].uf;
+  uint32_t p;
+  for (uint32_t i = 0; i < F->ncst; i++) {
+    lem_term c = E->pool[F->cst + i];
+    if (ever_merged(E, c) && lem_map_get(uf, c, &p)) return 0;
+  }
+  return 1;
+}
+
+/* t with constant from replaced by to (first one step of the union-find). */
+static lem_term replace_const(pv_eng *E, lem_term t, lem_term from,
+                              lem_term to) {
+  lem_ctx *L = E->L;
+  if (t == from) return to;
+  if (lem_term_ground(L, t) && lem_term_kind(L, t) == LEM_CONST) return t;
+  uint32_t n = lem_term_nargs(L, t);
+  if (n == 0) return t;
+  lem_term small[8], *k = small;
+  if (n > 8 && !(k = lem_malloc(L, n * sizeof *k))) return LEM_NOTERM;
+  const lem_term *a = lem_term_args(L, t);
+  int changed = 0;
+  lem_term r = t;
+  for (uint32_t i = 0; i < n; i++) {
+    k[i] = replace_const(E, a[i], from, to);
+    if (!k[i]) { r = LEM_NOTERM; goto out; }
+    changed |= k[i] != a[i];
+  }
+  if (changed)
+    r = lem_mk(L, lem_term_kind(L, t), lem_term_sym(L, t), lem_term_num(L, t),
+               n, k);
+out:
+  if (k != small) lem_free(L, k, n * sizeof *k);
+  return r;
+}
+
+/* Distinct constants of t, appended to v (no duplicates). */
+static lem_err collect_consts(pv_eng *E, lem_term t, pv_vec *v) {
+  lem_ctx *L = E->L;
+  if (lem_term_kind(L, t) == LEM_CONST) {
+    for (uint32_t i = 0; i < v->n; i++)
+      if (v->v[i] == t) return LEM_OK;
+    return vec_push(L, v, t);
+  }
+  const lem_term *a = lem_term_args(L, t);
+  for (uint32_t i = 0, n = lem_term_nargs(L, t); i < n; i++)
+    if (collect_consts(E, a[i], v)) return LEM_ENOMEM;
+  return LEM_OK;
+}
+
+lem_term pv_normal(pv_eng *E, uint32_t b, lem_term f) {
+  pv_vec cs = {0};
+  if (collect_consts(E, f, &cs)) return LEM_NOTERM;
+  for (uint32_t i = 0; i < cs.n && f; i++) {
+    lem_term r = pv_root(E, b, cs.v[i]);
+    if (r != cs.v[i]) f = replace_const(E, f, cs.v[i], r);
+  }
+  lem_free(E->L, cs.v, cs.cap * sizeof *cs.v);
+  return f;
+}
+
+/* ---- facts ---- */
+
+static pv_fid seen_in(pv_eng *E, uint32_t b, lem_term f) {
+  uint32_t id;
+  for (; b; b = E->blocks[b].parent)
+    if (lem_map_get(&E->blocks[b].seen, f, &id)) return id;
+  return 0;
+}
+
+pv_fid pv_find(pv_eng *E, uint32_t b, lem_term f) {
+  lem_term n = pv_normal(E, b, f);
+  if (!n) return 0;
+  pv_fid id = seen_in(E, b, n);
+  return id && usable(E, b, id) ? id : 0;
+}
+
+static lem_err index_fact(pv_eng *E, uint32_t b, pv_fid id) {
+  lem_ctx *L = E->L;
+  pv_block *B = &E->blocks[b];
+  const pv_fact *F = &E->facts[id];
+  lem_term f = F->f;
+  lem_err e = LEM_OK;
+  for (uint32_t i = 0; i < F->ncst && !e; i++)
+    e = ix_add(E, B, key_tag(K_CONST, E->pool[F->cst + i]), id);
+  if (e) return e;
+  lem_kind k = lem_term_kind(L, f);
+  if (k == LEM_REL) {
+    lem_sym r = lem_term_sym(L, f);
+    if ((e = ix_add(E, B, key_tag(K_REL, r), id))) return e;
+    const lem_term *a = lem_term_args(L, f);
+    for (uint32_t i = 0, n = lem_term_nargs(L, f); i < n && !e; i++) {
+      uint64_t key;
+      if (lem_term_kind(L, a[i]) == LEM_CONST && key_arg(r, i, a[i], &key))
+        e = ix_add(E, B, key, id);
+    }
+  } else if (k == LEM_NOT &&
+             lem_term_kind(L, lem_term_arg(L, f, 0)) == LEM_REL) {
+    e = ix_add(E, B, key_tag(K_NEG, lem_term_sym(L, lem_term_arg(L, f, 0))),
+               id);
+  }
+  return e;
+}
+
+static pv_fid new_fact(pv_eng *E, uint32_t b, lem_term f, pv_how how,
+                       const pv_fid *prems, uint32_t nprem,
+                       const lem_binding *sub, uint32_t nsub, uint32_t aux,
+                       uint32_t aux2) {
+  lem_ctx *L = E->L;
+  pv_block *B = &E->blocks[b];
+  if (B->facts.n >= E->lim.max_facts) {
+    E->out_of_budget = 1;
+    return 0;
+  }
+  if (LEM_GROW(L, E->facts, E->capfacts, E->nfacts + 2)) return 0;
+  if (LEM_GROW(L, E->pairs, E->cappairs, E->npairs + nsub + 1)) return 0;
+  pv_vec cs = {0};
+  if (collect_consts(E, f, &cs)) return 0;
+  uint32_t pat = pool_add(E, prems, nprem);
+  uint32_t cat = pat == UINT32_MAX ? UINT32_MAX : pool_add(E, cs.v, cs.n);
+  uint32_t ncs = cs.n;
+  lem_free(L, cs.v, cs.cap * sizeof *cs.v);
+  if (cat == UINT32_MAX) return 0;
+  pv_fid id = ++E->nfacts;
+  pv_fact *F = &E->facts[id];
+  memset(F, 0, sizeof *F);
+  F->f = f;
+  F->block = b;
+  F->round = B->round;
+  F->how = (uint8_t)how;
+  F->prem = pat;
+  F->nprem = nprem;
+  F->sub = E->npairs;
+  F->nsub = nsub;
+  if (nsub) memcpy(E->pairs + E->npairs, sub, nsub * sizeof *sub);
+  E->npairs += nsub;
+  F->cst = cat;
+  F->ncst = ncs;
+  F->aux = aux;
+  F->aux2 = aux2;
+  if (vec_push(L, &B->facts, id) || lem_map_put(L, &B->seen, f, id) ||
+      index_fact(E, b, id))
+    return 0;
+  return id;
+}
+
+pv_fid pv_add_raw(pv_eng *E, uint32_t b, lem_term f, pv_how how,
+                  const pv_fid *prems, uint32_t nprem, const lem_binding *sub,
+                  uint32_t nsub, uint32_t aux, uint32_t aux2) {
+  pv_fid id = seen_in(E, b, f);
+  return id ? id : new_fact(E, b, f, how, prems, nprem, sub, nsub, aux, aux2);
+}
+
+pv_fid pv_add(pv_eng *E, uint32_t b, lem_term f, pv_how how,
+              const pv_fid *prems, uint32_t nprem, const lem_binding *sub,
+              uint32_t nsub, uint32_t aux, uint32_t aux2) {
+  pv_fid id = seen_in(E, b, f);
+  if (!id && !(id = new_fact(E, b, f, how, prems, nprem, sub, nsub, aux, aux2)))
+    return 0;
+  /* Bring it to normal form, one recorded rewrite at a time. */
+  while (!usable(E, b, id)) {
+    const pv_fact *F = &E->facts[id];
+    lem_term from = LEM_NOTERM, to = LEM_NOTERM;
+    uint32_t p;
+    for (uint32_t i = 0; i < F->ncst && !from; i++)
+      if (lem_map_get(&E->blocks[b].uf, E->pool[F->cst + i], &p)) {
+        from = E->pool[F->cst + i];
+        to = p;
+      }
+    uint32_t why = 0;
+    lem_map_get(&E->blocks[b].ufwhy, from, &why);
+    lem_term g = replace_const(E, F->f, from, to);
+    if (!g) return 0;
+    pv_fid pr[2] = {why, id};
+    pv_fid nid = seen_in(E, b, g);
+    if (!nid) nid = new_fact(E, b, g, PV_EQ_SUBST, pr, 2, NULL, 0, 0, 0);
+    if (!nid) return 0;
+    id = nid;
+  }
+  return id;
+}
+
+/* ---- rules ---- */
+
+/* Flatten the & tree of p into atoms (REL or !REL); 0 if p has anything else.
+*/
+static int flatten_atoms(pv_eng *E, lem_term p, pv_vec *out) {
+  lem_ctx *L = E->L;
+  switch (lem_term_kind(L, p)) {
+    case LEM_AND:
+      return flatten_atoms(E, lem_term_arg(L, p, 0), out) &&
+             flatten_atoms(E, lem_term_arg(L, p, 1), out);
+    case LEM_REL:
+      return vec_push(L, out, p) == LEM_OK;
+    case LEM_NOT:
+      if (lem_term_kind(L, lem_term_arg(L, p, 0)) != LEM_REL) return 0;
+      return vec_push(L, out, p) == LEM_OK;
+    default:
+      return 0;
+  }
+}
+
+static int match_rule(pv_eng *E, uint32_t b, uint32_t rid, uint32_t skip,
+                      uint32_t r, pv_fid *chosen);
+static lem_term exists_atom_ex(pv_eng *E, lem_term f, int need_ground);
+static int is_exists(const lem_ctx *L, lem_term f);
+
+/* Index rule rid under the relation of every atom its conclusion can give
+** (through nested (>...) and &), for backward demands. */
+static lem_err index_heads(pv_eng *E, pv_block *B, uint32_t rid, lem_term q) {
+  lem_ctx *L = E->L;
+  switch (lem_term_kind(L, q)) {
+    case LEM_REL: {
+      uint64_t key = key_tag(K_HEAD, lem_term_sym(L, q));
+      uint32_t slot;
+      if (lem_map_get(&B->ix, key, &slot)) {
+        const pv_vec *v = &E->vecs[slot];
+        if (v->n && v->v[v->n - 1] == rid) return LEM_OK; /* same rule */
+      }
+      return ix_add(E, B, key, rid);
+    }
+    case LEM_AND: {
+      lem_err e = index_heads(E, B, rid, lem_term_arg(L, q, 0));
+      return e ? e : index_heads(E, B, rid, lem_term_arg(L, q, 1));
+    }
+    case LEM_ALL:
+      return index_heads(E, B, rid, lem_all_concl(L, q));
+    default:
+      return LEM_OK;
+  }
+}
+
+/* Compile fact id (a (>...) formula) into a rule of block b, if its premise
+** is a conjunction of atoms.  Returns the rule id, 0 if not a rule, or
+** UINT32_MAX on error. */
+static uint32_t compile_rule(pv_eng *E, uint32_t b, pv_fid id) {
+  lem_ctx *L = E->L;
+  lem_term f = E->facts[id].f;
+  pv_vec ps = {0};
+  if (!flatten_atoms(E, lem_all_prem(L, f), &ps) || ps.n == 0 || ps.n > 32) {
+    lem_free(L, ps.v, ps.cap * sizeof *ps.v);
+    return L->err == LEM_ENOMEM ? UINT32_MAX : 0;
+  }
+  if (LEM_GROW(L, E->rules, E->caprules, E->nrules + 2)) goto oom;
+  lem_term *prems = lem_malloc(L, ps.n * sizeof *prems);
+  if (!prems) goto oom;
+  memcpy(prems, ps.v, ps.n * sizeof *prems);
+  uint32_t rid = ++E->nrules;
+  pv_rule *R = &E->rules[rid];
+  R->fact = id;
+  R->nvars = lem_all_nvars(L, f);
+  R->vars = lem_term_args(L, f);
+  R->nprem = ps.n;
+  R->prems = prems;
+  R->concl = lem_all_concl(L, f);
+  lem_free(L, ps.v, ps.cap * sizeof *ps.v);
+  pv_block *B = &E->blocks[b];
+  if (vec_push(L, &B->rules, rid)) return UINT32_MAX;
+  /* A rule that only says a function has a value (its conclusion an
+     existential over a functional atom) is lazy: it fires on demand. */
+  R->lazy = is_exists(L, R->concl) ? exists_atom_ex(E, R->concl, 0) : 0;
+  if (index_heads(E, B, rid, R->concl)) return UINT32_MAX;
+  if (R->lazy)
+    return ix_add(E, B, key_tag(K_LAZY, lem_term_sym(L, R->lazy)), rid)
+               ? UINT32_MAX
+               : rid;
+  for (uint32_t i = 0; i < R->nprem; i++) {
+    lem_term p = R->prems[i];
+    int neg = lem_term_kind(L, p) == LEM_NOT;
+    lem_sym rel = lem_term_sym(L, neg ? lem_term_arg(L, p, 0) : p);
+    if (ix_add(E, B, key_tag(neg ? K_RULENEG : K_RULE, rel), rid << 8 | i))
+      return UINT32_MAX;
+  }
+  return rid;
+oom:
+  lem_free(L, ps.v, ps.cap * sizeof *ps.v);
+  return UINT32_MAX;
+}
+
+/* Effective round of fact id as seen from block b: ancestors' facts are all
+** older than anything of b's own (0); b's own facts count from 1. */
+static uint32_t eff_round(pv_eng *E, uint32_t b, pv_fid id) {
+  const pv_fact *F = &E->facts[id];
+  return F->block == b ? F->round + 1 : 0;
+}
+
+static int fire(pv_eng *E, uint32_t b, const pv_rule *R, const pv_fid *chosen) {
+  lem_ctx *L = E->L;
+  lem_binding sub[64];
+  if (R->nvars > 64) return 0;
+  for (uint32_t i = 0; i < R->nvars; i++) {
+    lem_term v = lem_subst_apply(L, &E->s, R->vars[i]);
+    if (!v) return -1;
+    if (!lem_term_ground(L, v)) return 0; /* a variable the premises miss */
+    sub[i].var = R->vars[i];
+    sub[i].val = v;
+  }
+  lem_term c = lem_subst_apply(L, &E->s, R->concl);
+  if (!c) return -1;
+  pv_fid prems[256];
+  prems[0] = R->fact;
+  memcpy(prems + 1, chosen, R->nprem * sizeof *chosen);
+  return pv_add(E, b, c, PV_MP, prems, R->nprem + 1, sub, R->nvars, 0, 0)
+             ? 0
+             : (E->out_of_budget ? 0 : -1);
+}
+
+
+/* ---- demand-driven witnesses ----
+** A functional atom has one argument of role out (in3[x,y,z,+]: z); its
+** signature is the relation with every other argument.  An existential whose
+** body has a functional atom over ground inputs, !(>[z](in[z,N])!(in3[x,y,z,+]))
+** (x + y exists), is not opened at once: it is filed under that signature,
+** and opened only when a join needs x + y and no fact provides it. */
+
+static int out_pos(pv_eng *E, lem_sym rel, uint32_t n) {
+  const lem_reldecl *d = lem_theory_rel(E->T, rel);
+  if (!d || d->arity != n) return -1;
+  int pos = -1;
+  for (uint32_t i = 0; i < n; i++)
+    if (d->roles[i] == LEM_ROLE_OUT) {
+      if (pos >= 0) return -1;
+      pos = (int)i;
+    }
+  return pos;
+}
+
+/* Hash of atom a's signature if a is functional with its out argument a
+** variable and every other argument ground; 0 otherwise. */
+static uint32_t fsig_ex(pv_eng *E, lem_term a, int need_ground);
+static uint32_t fsig(pv_eng *E, lem_term a) { return fsig_ex(E, a, 1); }
+
+static uint32_t fsig_ex(pv_eng *E, lem_term a, int need_ground) {
+  lem_ctx *L = E->L;
+  if (lem_term_kind(L, a) != LEM_REL) return 0;
+  uint32_t n = lem_term_nargs(L, a);
+  int o = out_pos(E, lem_term_sym(L, a), n);
+  if (o < 0 || lem_term_kind(L, lem_term_arg(L, a, (uint32_t)o)) != LEM_VAR)
+    return 0;
+  uint32_t h = lem_hash_mix(0x5bd1e995u, lem_term_sym(L, a));
+  for (uint32_t i = 0; i < n; i++) {
+    if (i == (uint32_t)o) continue;
+    lem_term x = lem_term_arg(L, a, i);
+    if (need_ground && !lem_term_ground(L, x)) return 0;
+    h = lem_hash_mix(h, x);
+  }
+  return h ? h : 1;
+}
+
+/* Same signature: same relation and the same arguments but the out one. */
+static int same_sig(pv_eng *E, lem_term a, lem_term b) {
+  lem_ctx *L = E->L;
+  uint32_t n = lem_term_nargs(L, a);
+  if (lem_term_sym(L, a) != lem_term_sym(L, b) || lem_term_nargs(L, b) != n)
+    return 0;
+  int o = out_pos(E, lem_term_sym(L, a), n);
+  for (uint32_t i = 0; i < n; i++)
+    if (i != (uint32_t)o && lem_term_arg(L, a, i) != lem_term_arg(L, b, i))
+      return 0;
+  return 1;
+}
+
+/* The functional atom of existential fact formula f (or 0). */
+static lem_term exists_atom_ex(pv_eng *E, lem_term f, int need_ground);
+static lem_term exists_atom(pv_eng *E, lem_term f) {
+  return exists_atom_ex(E, f, 1);
+}
+
+static lem_term exists_atom_ex(pv_eng *E, lem_term f, int need_ground) {
+  lem_ctx *L = E->L;
+  lem_term all = lem_term_arg(L, f, 0);
+  lem_term parts[2] = {lem_all_prem(L, all),
+                       lem_term_arg(L, lem_all_concl(L, all), 0)};
+  for (int k = 0; k < 2; k++) {
+    lem_term stack[32];
+    int sp = 0;
+    stack[sp++] = parts[k];
+    while (sp) {
+      lem_term t = stack[--sp];
+      if (lem_term_kind(L, t) == LEM_AND) {
+        if (sp + 2 > 32) return 0;
+        stack[sp++] = lem_term_arg(L, t, 1);
+        stack[sp++] = lem_term_arg(L, t, 0);
+      } else if (fsig_ex(E, t, need_ground)) {
+        /* its out variable must be one the existential binds */
+        int o = out_pos(E, lem_term_sym(L, t), lem_term_nargs(L, t));
+        lem_term v = lem_term_arg(L, t, (uint32_t)o);
+        for (uint32_t i = 0; i < lem_all_nvars(L, all); i++)
+          if (lem_term_arg(L, all, i) == v) return t;
+      }
+    }
+  }
+  return 0;
+}
+
+/* Record that premise p (under E->s) found no fact: a demand, if p is a
+** functional atom whose out argument is still unbound. */
+static int demand(pv_eng *E, uint32_t b, lem_term p) {
+  lem_ctx *L = E->L;
+  if (lem_term_kind(L, p) != LEM_REL) return 0;
+  lem_term a = lem_subst_apply(L, &E->s, p);
+  if (!a) return -1;
+  if (!fsig(E, a)) return 0;
+  pv_block *B = &E->blocks[b];
+  uint32_t x;
+  if (lem_map_get(&B->demanded, a, &x)) return 0;
+  if (lem_map_put(L, &B->demanded, a, 1) || vec_push(L, &B->demands, a))
+    return -1;
+  return 0;
+}
+
+/* Candidate facts for premise p under the current substitution, in block b
+** and its ancestors: the narrowest index available. */
+static const pv_vec *candidates(pv_eng *E, uint32_t b, lem_term p);
+
+/* The next premise to join among those not in done: the one with the fewest
+** candidate facts in block b and its ancestors (ties: the first). */
+static uint32_t pick(pv_eng *E, uint32_t b, const lem_term *ps, uint32_t n,
+                     uint32_t done) {
+  uint32_t best = n;
+  uint64_t bestn = UINT64_MAX;
+  for (uint32_t i = 0; i < n; i++) {
+    if (done >> i & 1) continue;
+    uint64_t c = 0;
+    for (uint32_t blk = b; blk; blk = E->blocks[blk].parent) {
+      const pv_vec *v = candidates(E, blk, ps[i]);
+      c += v ? v->n : 0;
+    }
+    if (c < bestn) {
+      bestn = c;
+      best = i;
+      if (c == 0) break;
+    }
+  }
+  return best;
+}
+
+static const pv_vec *candidates(pv_eng *E, uint32_t b, lem_term p) {
+  lem_ctx *L = E->L;
+  int neg = lem_term_kind(L, p) == LEM_NOT;
+  lem_term a = neg ? lem_term_arg(L, p, 0) : p;
+  lem_sym rel = lem_term_sym(L, a);
+  if (!neg) {
+    const lem_term *args = lem_term_args(L, a);
+    for (uint32_t i = 0, n = lem_term_nargs(L, a); i < n; i++) {
+      lem_term v = args[i];
+      if (lem_term_kind(L, v) == LEM_VAR) v = lem_subst_get(L, &E->s, v);
+      if (v && lem_term_kind(L, v) == LEM_CONST) {
+        uint64_t key;
+        if (key_arg(rel, i, v, &key)) return ix_get(E, b, key);
+      }
+    }
+  }
+  return ix_get(E, b, key_tag(neg ? K_NEG : K_REL, rel));
+}
+
+/* Join premises j.. of rule rid (skipping skip, already matched) against the
+** visible facts of b; fire on each complete match.  r: the round being run
+** (facts of effective round > r are too new; premises before skip must be
+** strictly older than r, the delta). */
+static int join(pv_eng *E, uint32_t b, uint32_t rid, uint32_t skip,
+                uint32_t done, uint32_t r, pv_fid *chosen) {
+  const pv_rule *R = &E->rules[rid];
+  if (skip < 32) done |= 1u << skip;
+  uint32_t j = pick(E, b, R->prems, R->nprem, done);
+  if (j >= R->nprem) return fire(E, b, R, chosen);
+  lem_term p = R->prems[j];
+  int any = 0;
+  for (uint32_t blk = b; blk; blk = E->blocks[blk].parent) {
+    const pv_vec *v = candidates(E, blk, p);
+    for (uint32_t i = 0; v && i < v->n; i++) {
+      pv_fid id = v->v[i];
+      uint32_t er = eff_round(E, b, id);
+      if (er > r || (skip != UINT32_MAX && j < skip && er >= r)) continue;
+      if (!usable(E, b, id)) continue;
+      uint32_t mark = lem_subst_mark(&E->s);
+      E->matches++;
+      int m = lem_match(E->L, &E->s, p, E->facts[id].f);
+      if (m < 0) return -1;
+      if (m) {
+        any = 1;
+        chosen[j] = id;
+        int rc = join(E, b, rid, skip, done | 1u << j, r, chosen);
+        lem_subst_undo(&E->s, mark);
+        if (rc < 0) return rc;
+        if (E->out_of_budget) return 0;
+      }
+      v = candidates(E, blk, p); /* the vector may have grown (realloc) */
+    }
+  }
+  return any ? 0 : demand(E, b, p);
+}
+
+static int match_rule(pv_eng *E, uint32_t b, uint32_t rid, uint32_t skip,
+                      uint32_t r, pv_fid *chosen) {
+  return join(E, b, rid, skip, 0, r, chosen);
+}
+
+/* A delta fact id meets every visible rule that has a premise it can match. */
+static int meet_rules(pv_eng *E, uint32_t b, pv_fid id, uint32_t r) {
+  lem_ctx *L = E->L;
+  lem_term f = E->facts[id].f;
+  int neg = lem_term_kind(L, f) == LEM_NOT;
+  lem_sym rel = lem_term_sym(L, neg ? lem_term_arg(L, f, 0) : f);
+  pv_fid chosen[256];
+  for (uint32_t blk = b; blk; blk = E->blocks[blk].parent) {
+    const pv_vec *v = ix_get(E, blk, key_tag(neg ? K_RULENEG : K_RULE, rel));
+    uint32_t n = v ? v->n : 0;
+    for (uint32_t i = 0; i < n; i++) {
+      uint32_t code = ix_get(E, blk, key_tag(neg ? K_RULENEG : K_RULE, rel))->v[i];
+      uint32_t rid = code >> 8, pi = code & 255;
+      if (!usable(E, b, E->rules[rid].fact)) continue;
+      lem_subst_undo(&E->s, 0);
+      E->matches++;
+      int m = lem_match(L, &E->s, E->rules[rid].prems[pi], f);
+      if (m < 0) return -1;
+      if (!m) continue;
+      chosen[pi] = id;
+      if (match_rule(E, b, rid, pi, r, chosen) < 0) return -1;
+      if (E->out_of_budget) return 0;
+    }
+  }
+  lem_subst_undo(&E->s, 0);
+  return 0;
+}
+
+/* ---- the things a delta fact can do ---- */
+
+static int do_merge(pv_eng *E, uint32_t b, pv_fid id) {
+  lem_ctx *L = E->L;
+  lem_term f = E->facts[id].f;
+  lem_term x = lem_term_arg(L, f, 0), y = lem_term_arg(L, f, 1);
+  if (x == y || lem_term_kind(L, x) != LEM_CONST ||
+      lem_term_kind(L, y) != LEM_CONST)
+    return 0;
+  lem_term loser = x > y ? x : y, winner = x > y ? y : x;
+  pv_fid why = id; /* =[loser, winner] */
+  if (loser != x) {
+    lem_term k[2] = {loser, winner};
+    lem_term g = lem_mk_rel(L, E->eq, 2, k);
+    if (!g || !(why = pv_add(E, b, g, PV_EQ_SYM, &id, 1, NULL, 0, 0, 0)))
+      return E->out_of_budget ? 0 : -1;
+  }
+  /* The facts to rewrite, collected before the merge makes them stale. */
+  pv_vec todo = {0};
+  for (uint32_t blk = b; blk; blk = E->blocks[blk].parent) {
+    const pv_vec *v = ix_get(E, blk, key_tag(K_CONST, loser));
+    for (uint32_t i = 0; v && i < v->n; i++)
+      if (usable(E, b, v->v[i]) && v->v[i] != why &&
+          vec_push(L, &todo, v->v[i]))
+        return -1;
+  }
+  pv_block *B = &E->blocks[b];
+  if (mark_merged(E, loser) || lem_map_put(L, &B->uf, loser, winner) ||
+      lem_map_put(L, &B->ufwhy, loser, why)) {
+    lem_free(L, todo.v, todo.cap * sizeof *todo.v);
+    return -1;
+  }
+  int rc = 0;
+  for (uint32_t i = 0; i < todo.n && rc == 0; i++) {
+    lem_term g = replace_const(E, E->facts[todo.v[i]].f, loser, winner);
+    pv_fid pr[2] = {why, todo.v[i]};
+    if (!g || !pv_add(E, b, g, PV_EQ_SUBST, pr, 2, NULL, 0, 0, 0))
+      rc = E->out_of_budget ? 0 : -1;
+  }
+  lem_free(L, todo.v, todo.cap * sizeof *todo.v);
+  return rc;
+}
+
+static int do_expand(pv_eng *E, uint32_t b, pv_fid id, const lem_def *d) {
+  lem_ctx *L = E->L;
+  lem_term f = E->facts[id].f;
+  if (lem_term_nargs(L, f) != d->nparams || d->nparams > 64) return 0;
+  lem_binding sub[64];
+  lem_subst_undo(&E->s2, 0);
+  for (uint32_t i = 0; i < d->nparams; i++) {
+    sub[i].var = d->params[i];
+    sub[i].val = lem_term_arg(L, f, i);
+    if (lem_subst_bind(L, &E->s2, sub[i].var, sub[i].val)) return -1;
+  }
+  lem_term g = lem_subst_apply(L, &E->s2, d->body);
+  lem_subst_undo(&E->s2, 0);
+  if (!g) return -1;
+  return pv_add(E, b, g, PV_EXPAND, &id, 1, sub, d->nparams, d->name, 0) ||
+                 E->out_of_budget
+             ? 0
+             : -1;
+}
+
+static uint32_t const_depth(pv_eng *E, lem_term c) {
+  uint32_t d;
+  return lem_map_get(&E->depth, c, &d) ? d : 0;
+}
+
+/* Is there an assignment of the existential's variables satisfying atoms? */
+static int satisfied(pv_eng *E, uint32_t b, const lem_term *atoms,
+                     uint32_t n, uint32_t done) {
+  uint32_t j = pick(E, b, atoms, n, done);
+  if (j >= n) return 1;
+  lem_term p = atoms[j];
+  for (uint32_t blk = b; blk; blk = E->blocks[blk].parent) {
+    const pv_vec *v = candidates(E, blk, p);
+    for (uint32_t i = 0; v && i < v->n; i++) {
+      if (!usable(E, b, v->v[i])) continue;
+      uint32_t mark = lem_subst_mark(&E->s);
+      int m = lem_match(E->L, &E->s, p, E->facts[v->v[i]].f);
+      if (m < 0) return -1;
+      int rc = m ? satisfied(E, b, atoms, n, done | 1u << j) : 0;
+      lem_subst_undo(&E->s, mark);
+      if (rc) return rc;
+    }
+  }
+  return 0;
+}
+
+static int open_exists(pv_eng *E, uint32_t b, pv_fid id);
+
+static int do_exists(pv_eng *E, uint32_t b, pv_fid id) {
+  lem_term fa = exists_atom(E, E->facts[id].f);
+  if (fa) /* lazy: filed under its signature until a join demands it */
+    return ix_add(E, &E->blocks[b], key_tag(K_EXIST, fsig(E, fa)), id) ? -1
+                                                                       : 0;
+  return open_exists(E, b, id);
+}
+
+/* Open existential fact id with fresh witnesses, unless visible facts
+** satisfy it already or the witnesses would be too deep. */
+static int open_exists(pv_eng *E, uint32_t b, pv_fid id) {
+  lem_ctx *L = E->L;
+  lem_term all = lem_term_arg(L, E->facts[id].f, 0);
+  lem_term a = lem_all_prem(L, all);
+  lem_term nb = lem_all_concl(L, all);
+  lem_term body = lem_mk_and(L, a, lem_term_arg(L, nb, 0));
+  if (!body) return -1;
+  pv_vec atoms = {0};
+  if (flatten_atoms(E, body, &atoms) && atoms.n <= 32) {
+    lem_subst_undo(&E->s, 0);
+    int sat = satisfied(E, b, atoms.v, atoms.n, 0);
+    lem_subst_undo(&E->s, 0);
+    lem_free(L, atoms.v, atoms.cap * sizeof *atoms.v);
+    if (sat) return sat < 0 ? -1 : 0;
+  } else {
+    lem_free(L, atoms.v, atoms.cap * sizeof *atoms.v);
+  }
+  const pv_fact *F = &E->facts[id];
+  uint32_t depth = 0;
+  for (uint32_t i = 0; i < F->ncst; i++) {
+    uint32_t d = const_depth(E, E->pool[F->cst + i]);
+    if (d > depth) depth = d;
+  }
+  if (++depth > E->lim.max_depth) return 0;
+  uint32_t nv = lem_all_nvars(L, all);
+  if (nv > 64) return 0;
+  lem_binding sub[64];
+  lem_subst_undo(&E->s2, 0);
+  for (uint32_t i = 0; i < nv; i++) {
+    char buf[32];
+    snprintf(buf, sizeof buf, "_w%u", ++E->nwitness);
+    lem_sym y = lem_sym_cstr(L, buf);
+    lem_term w = y ? lem_mk_const(L, y) : LEM_NOTERM;
+    if (!w || lem_map_put(L, &E->depth, w, depth)) return -1;
+    sub[i].var = lem_term_arg(L, all, i);
+    sub[i].val = w;
+    if (lem_subst_bind(L, &E->s2, sub[i].var, w)) return -1;
+  }
+  lem_term g = lem_subst_apply(L, &E->s2, body);
+  lem_subst_undo(&E->s2, 0);
+  if (!g) return -1;
+  return pv_add(E, b, g, PV_EXISTS, &id, 1, sub, nv, 0, 0) || E->out_of_budget
+             ? 0
+             : -1;
+}
+
+static int is_exists(const lem_ctx *L, lem_term f) {
+  if (lem_term_kind(L, f) != LEM_NOT) return 0;
+  lem_term a = lem_term_arg(L, f, 0);
+  return lem_term_kind(L, a) == LEM_ALL &&
+         lem_term_kind(L, lem_all_concl(L, a)) == LEM_NOT;
+}
+
+static int check_contra(pv_eng *E, uint32_t b, pv_fid pos, pv_fid neg) {
+  pv_block *B = &E->blocks[b];
+  if (!B->contra && pos && neg) {
+    B->contra = neg;
+    B->contra_pos = pos;
+  }
+  return 0;
+}
+
+static int process(pv_eng *E, uint32_t b, pv_fid id, uint32_t r) {
+  lem_ctx *L = E->L;
+  lem_term f = E->facts[id].f;
+  pv_fid chosen[256];
+  switch (lem_term_kind(L, f)) {
+    case LEM_REL: {
+      lem_sym rel = lem_term_sym(L, f);
+      if (rel == E->eq && do_merge(E, b, id) < 0) return -1;
+      if (!usable(E, b, id)) return 0; /* rewritten by its own merge */
+      const lem_def *d = lem_theory_def(E->T, rel);
+      if (d && do_expand(E, b, id, d) < 0) return -1;
+      lem_term nf = lem_mk_not(L, f);
+      if (!nf) return -1;
+      check_contra(E, b, id, pv_find(E, b, nf));
+      return meet_rules(E, b, id, r);
+    }
+    case LEM_AND: {
+      pv_fid a = pv_add(E, b, lem_term_arg(L, f, 0), PV_AND_L, &id, 1, NULL, 0,
+                        0, 0);
+      pv_fid c = a ? pv_add(E, b, lem_term_arg(L, f, 1), PV_AND_R, &id, 1,
+                            NULL, 0, 0, 0)
+                   : 0;
+      return c || E->out_of_budget ? 0 : -1;
+    }
+    case LEM_ALL: {
+      uint32_t rid = compile_rule(E, b, id);
+      if (rid == UINT32_MAX) return -1;
+      return rid && !E->rules[rid].lazy
+                 ? match_rule(E, b, rid, UINT32_MAX, r, chosen)
+                 : 0;
+    }
+    case LEM_NOT:
+      if (is_exists(L, f)) return do_exists(E, b, id);
+      if (lem_term_kind(L, lem_term_arg(L, f, 0)) == LEM_REL) {
+        check_contra(E, b, pv_find(E, b, lem_term_arg(L, f, 0)), id);
+        return meet_rules(E, b, id, r);
+      }
+      return 0;
+    default:
+      return 0;
+  }
+}
+
+
+
+/* ---- backward demands ----
+** A target (or a hypothesis) a that some rule's head could produce tells
+** which terms that rule would need: match the head onto a, match what
+** premises the facts can match (greedily), and demand the functional atoms
+** that remain with ground inputs.  This is what finds, for the target
+** b + s(n) = c, the term b + n that the recursion rule needs. */
+
+typedef struct headpath {
+  lem_term prems[32]; /* the rule's premises, then inner (>...) premises */
+  uint32_t n;
+} headpath;
+
+static int back_head(pv_eng *E, uint32_t b, headpath *hp, lem_term q,
+                     lem_term a);
+
+static int back_try(pv_eng *E, uint32_t b, headpath *hp, lem_term head,
+                    lem_term a) {
+  lem_ctx *L = E->L;
+  lem_subst_undo(&E->s, 0);
+  int m = lem_match(L, &E->s, head, a);
+  if (m <= 0) return m;
+  int done[32] = {0};
+  for (int progress = 1; progress;) {
+    progress = 0;
+    for (uint32_t i = 0; i < hp->n; i++) {
+      if (done[i]) continue;
+      lem_term p = hp->prems[i];
+      for (uint32_t blk = b; blk && !done[i]; blk = E->blocks[blk].parent) {
+        const pv_vec *v = candidates(E, blk, p);
+        for (uint32_t k = 0; v && k < v->n; k++) {
+          if (!usable(E, b, v->v[k])) continue;
+          uint32_t mark = lem_subst_mark(&E->s);
+          int mm = lem_match(L, &E->s, p, E->facts[v->v[k]].f);
+          if (mm < 0) return -1;
+          if (mm) {
+            done[i] = progress = 1;
+            break;
+          }
+          lem_subst_undo(&E->s, mark);
+        }
+      }
+    }
+  }
+  for (uint32_t i = 0; i < hp->n; i++)
+    if (!done[i] && demand(E, b, hp->prems[i]) < 0) return -1;
+  lem_subst_undo(&E->s, 0);
+  return 0;
+}
+
+static int back_head(pv_eng *E, uint32_t b, headpath *hp, lem_term q,
+                     lem_term a) {
+  lem_ctx *L = E->L;
+  switch (lem_term_kind(L, q)) {
+    case LEM_REL:
+      return lem_term_sym(L, q) == lem_term_sym(L, a) ? back_try(E, b, hp, q, a)
+                                                      : 0;
+    case LEM_AND:
+      if (back_head(E, b, hp, lem_term_arg(L, q, 0), a) < 0) return -1;
+      return back_head(E, b, hp, lem_term_arg(L, q, 1), a);
+    case LEM_ALL: {
+      uint32_t n0 = hp->n;
+      pv_vec ps = {0};
+      int ok = flatten_atoms(E, lem_all_prem(L, q), &ps);
+      for (uint32_t i = 0; ok && i < ps.n; i++) {
+        if (hp->n >= 32) ok = 0;
+        else hp->prems[hp->n++] = ps.v[i];
+      }
+      lem_free(L, ps.v, ps.cap * sizeof *ps.v);
+      int rc = ok ? back_head(E, b, hp, lem_all_concl(L, q), a) : 0;
+      hp->n = n0;
+      return rc;
+    }
+    default:
+      return 0;
+  }
+}
+
+/* Backward demands for atom a from every rule visible in b. */
+static int back_demands(pv_eng *E, uint32_t b, lem_term a) {
+  lem_ctx *L = E->L;
+  if (lem_term_kind(L, a) != LEM_REL) return 0;
+  for (uint32_t blk = b; blk; blk = E->blocks[blk].parent) {
+    const pv_vec *v = ix_get(E, blk, key_tag(K_HEAD, lem_term_sym(L, a)));
+    for (uint32_t i = 0; v && i < v->n; i++) {
+      const pv_rule *R = &E->rules[v->v[i]];
+      if (!usable(E, b, R->fact) || R->nprem > 32) continue;
+      headpath hp;
+      hp.n = R->nprem;
+      memcpy(hp.prems, R->prems, R->nprem * sizeof *R->prems);
+      if (back_head(E, b, &hp, R->concl, a) < 0) return -1;
+      v = ix_get(E, blk, key_tag(K_HEAD, lem_term_sym(L, a)));
+    }
+  }
+  return 0;
+}
+
+
+/* Fire a lazy rule whose head can give demanded atom a; *x is set to the
+** existential fact it made (or found), 0 if none could fire. */
+static int fire_lazy(pv_eng *E, uint32_t b, lem_term a, pv_fid *x) {
+  lem_ctx *L = E->L;
+  pv_fid chosen[256];
+  *x = 0;
+  for (uint32_t blk = b; blk && !*x; blk = E->blocks[blk].parent) {
+    const pv_vec *v = ix_get(E, blk, key_tag(K_LAZY, lem_term_sym(L, a)));
+    for (uint32_t k = 0; v && k < v->n && !*x; k++) {
+      const pv_rule *R = &E->rules[v->v[k]];
+      if (!usable(E, b, R->fact)) continue;
+      lem_subst_undo(&E->s, 0);
+      int m = lem_match(L, &E->s, R->lazy, a);
+      if (m < 0) return -1;
+      if (!m) continue;
+      /* the existential variable's binding (to a's unbound out variable)
+         is not part of the rule's substitution: drop it before firing */
+      lem_term inst = LEM_NOTERM;
+      uint32_t keep = 0;
+      for (uint32_t i = 0; i < E->s.n; i++) {
+        int is_rule_var = 0;
+        for (uint32_t j = 0; j < R->nvars; j++)
+          is_rule_var |= E->s.b[i].var == R->vars[j];
+        if (is_rule_var) E->s.b[keep++] = E->s.b[i];
+      }
+      E->s.n = keep;
+      if (!(inst = lem_subst_apply(L, &E->s, R->concl))) return -1;
+      if (join(E, b, v->v[k], UINT32_MAX, 0, UINT32_MAX - 1, chosen) < 0)
+        return -1;
+      lem_subst_undo(&E->s, 0);
+      *x = lem_term_ground(L, inst) ? pv_find(E, b, inst) : 0;
+      v = ix_get(E, blk, key_tag(K_LAZY, lem_term_sym(L, a)));
+    }
+  }
+  lem_subst_undo(&E->s, 0);
+  return 0;
+}
+
+/* Serve block b's open demands: for each, the filed existential with its
+** signature, opened if nothing provides the atom yet.  Demands that found no
+** existential stay open for later rounds. */
+static int serve_demands(pv_eng *E, uint32_t b) {
+  lem_ctx *L = E->L;
+  uint32_t keep = 0;
+  for (uint32_t i = 0; i < E->blocks[b].demands.n; i++) {
+    lem_term a = E->blocks[b].demands.v[i];
+    lem_term na = pv_normal(E, b, a);
+    if (!na) return -1;
+    /* provided meanwhile? */
+    int provided = 0;
+    lem_subst_undo(&E->s, 0);
+    for (uint32_t blk = b; blk && !provided; blk = E->blocks[blk].parent) {
+      const pv_vec *v = candidates(E, blk, na);
+      for (uint32_t k = 0; v && k < v->n && !provided; k++) {
+        if (!usable(E, b, v->v[k])) continue;
+        int m = lem_match(L, &E->s, na, E->facts[v->v[k]].f);
+        if (m < 0) return -1;
+        lem_subst_undo(&E->s, 0);
+        provided = m;
+      }
+    }
+    if (provided) continue;
+    uint32_t h = fsig(E, na);
+    pv_fid x = 0;
+    for (uint32_t blk = b; blk && !x; blk = E->blocks[blk].parent) {
+      const pv_vec *v = ix_get(E, blk, key_tag(K_EXIST, h));
+      for (uint32_t k = 0; v && k < v->n && !x; k++) {
+        pv_fid c = v->v[k];
+        if (!usable(E, b, c)) continue;
+        lem_term ca = exists_atom(E, E->facts[c].f);
+        if (ca && same_sig(E, ca, na)) x = c;
+      }
+    }
+    if (!x) {
+      int rc = fire_lazy(E, b, na, &x);
+      if (rc < 0) return -1;
+    }
+    if (!x) {
+      E->blocks[b].demands.v[keep++] = a; /* wait for its existential */
+      continue;
+    }
+    if (open_exists(E, b, x) < 0) return -1;
+    if (E->out_of_budget) return 0;
+  }
+  E->blocks[b].demands.n = keep;
+  return 0;
+}
+
+int pv_saturate(pv_eng *E, uint32_t b, lem_term target) {
+  pv_block *B = &E->blocks[b];
+  E->out_of_budget = 0;
+  uint32_t next = 0; /* first of b's facts not yet processed */
+  /* facts already processed in earlier calls have round < B->round */
+  while (next < B->facts.n && E->facts[B->facts.v[next]].round < B->round)
+    next++;
+  for (uint32_t k = 0; k < E->lim.max_rounds; k++) {
+    if (B->contra) return 1;
+    if (target && pv_find(E, b, target)) return 1;
+    uint32_t end = E->blocks[b].facts.n;
+    if (next == end) return 0; /* saturated (open demands wait) */
+    uint32_t r = ++E->blocks[b].round; /* new facts get this round */
+    if (target && r <= 3) {
+      /* look backwards from the target and the hypotheses, once the
+         block's own rules are compiled */
+      lem_term nt = pv_normal(E, b, target);
+      if (!nt || back_demands(E, b, nt) < 0) return -1;
+      for (uint32_t h = 0; h < E->blocks[b].nhyps; h++) {
+        lem_term hf = pv_normal(E, b, E->facts[E->blocks[b].hyps[h]].f);
+        if (!hf || back_demands(E, b, hf) < 0) return -1;
+      }
+    }
+    for (uint32_t i = next; i < end; i++) {
+      pv_fid id = E->blocks[b].facts.v[i];
+      if (!usable(E, b, id)) continue;
+      if (process(E, b, id, r) < 0) return -1;
+      if (E->out_of_budget) return 0;
+      if (E->lim.deadline > 0 && (i & 63) == 0 && now() > E->lim.deadline) {
+        E->out_of_budget = 1;
+        return 0;
+      }
+    }
+    if (serve_demands(E, b) < 0) return -1;
+    if (E->out_of_budget) return 0;
+    next = end;
+    B = &E->blocks[b];
+  }
+  if (B->contra) return 1;
+  if (target && pv_find(E, b, target)) return 1;
+  E->out_of_budget = 1;
+  return 0;
+}

@@ -1,0 +1,177 @@
+/*
+** lb.h: logic blocks, the prover's forward-chaining engine.
+**
+** An engine holds a tree of blocks.  A block is a scope: its own facts and
+** rules, plus everything visible in its ancestors.  Facts are closed
+** formulas; a fact whose formula is (>[x...](P)(Q)) with P a conjunction of
+** atoms is also a rule.  Saturation runs in rounds, semi-naively: in round r
+** only facts made in round r-1 (the delta) drive new matches, and the facts a
+** round makes become visible only in the next round, so the result does not
+** depend on the order in which a round's matches are tried.
+**
+** Matching is by index, never by scanning: a rule is indexed under the
+** relation of each premise; a delta fact looks up the rules that can take it,
+** and the remaining premises are joined against facts indexed by
+** (relation, argument position, constant).
+**
+** Equality: each block keeps a union-find over constants.  When =[a,b] is
+** derived, the younger constant is merged into the older one and every
+** visible fact that mentions it is rewritten (an eq_subst step), so that the
+** usable facts are always in normal form.
+**
+** Existentials !(>[y](A)!(B)) are chased with fresh witness constants only
+** when no visible facts satisfy them already, and only up to a witness depth
+** bound (a witness is one deeper than the deepest constant it depends on).
+**
+** Every fact records how it was made (pv_how), its premises (fact ids, in
+** order), and its substitution: the provenance the proof extractor walks.
+** Nothing is freed before the engine is, so provenance stays valid.
+*/
+#ifndef PV_LB_H
+#define PV_LB_H
+
+#include "canon.h"
+#include "map.h"
+#include "mpl.h"
+#include "term.h"
+#include "unify.h"
+
+typedef uint32_t pv_fid; /* a fact id, 1-based; 0 = none */
+
+typedef enum pv_how {
+  PV_AXIOM = 1, /* the theory's axiom */
+  PV_THEOREM,   /* a theorem proved earlier (aux = its index) */
+  PV_HYP,       /* a hypothesis of its block */
+  PV_EXPAND,    /* a defined relation replaced by its body (aux = def sym) */
+  PV_AND_L,     /* left operand of a conjunction */
+  PV_AND_R,     /* right operand */
+  PV_MP,        /* rule instance: prems = rule, then P's conjuncts */
+  PV_EXISTS,    /* existential opened with fresh witnesses (subst: y->w) */
+  PV_EQ_SUBST,  /* prems = =[a,b], P: P with a replaced by b */
+  PV_EQ_SYM,    /* prems = =[a,b]: =[b,a] (two calculus steps) */
+  PV_CONTRA,    /* prems = A, !(A) */
+  PV_INTRO,     /* aux = the child block that proved it */
+  PV_INDUCT     /* aux = the base block; aux2 = the step block */
+} pv_how;
+
+typedef struct pv_fact {
+  lem_term f;       /* the closed formula */
+  uint32_t block;   /* the block it was made in */
+  uint32_t round;   /* the round of its block that made it */
+  uint8_t how;      /* pv_how */
+  uint32_t prem, nprem;   /* premises: eng->pool[prem .. prem+nprem) */
+  uint32_t sub, nsub;     /* substitution: eng->pairs[sub .. sub+nsub) */
+  uint32_t cst, ncst;     /* distinct constants: eng->pool[cst ..) */
+  uint32_t aux, aux2;
+} pv_fact;
+
+typedef struct pv_rule {
+  pv_fid fact;         /* the (>[x...](P)(Q)) fact */
+  uint32_t nvars;
+  const lem_term *vars;
+  uint32_t nprem;
+  lem_term *prems;     /* P's conjuncts, left to right */
+  lem_term concl;      /* Q */
+  lem_term lazy;       /* for a lazy rule, its head's functional atom */
+} pv_rule;
+
+typedef struct pv_vec {
+  uint32_t *v;
+  uint32_t n, cap;
+} pv_vec;
+
+typedef struct pv_block {
+  uint32_t parent;     /* 0 for a root */
+  uint32_t round;      /* rounds run so far */
+  lem_map uf;          /* const -> its parent in the union-find */
+  lem_map ufwhy;       /* const -> the fact =[..] that merged it */
+  lem_map seen;        /* formula -> fact id, for facts made here */
+  lem_map ix;          /* index key -> vecs[] slot (facts, rules) */
+  pv_vec facts;        /* facts made here, in order */
+  pv_vec rules;        /* rules (eng->rules ids) compiled here */
+  pv_vec demands;      /* functional atoms joins wanted and did not find */
+  lem_map demanded;    /* atom -> 1, every demand ever made here */
+  uint32_t nconsts;
+  lem_term *consts;    /* block constants introduced here */
+  uint32_t nhyps;
+  pv_fid *hyps;
+  pv_fid contra;       /* a PV_CONTRA-ready pair found: the !(A) fact */
+  pv_fid contra_pos;   /* ... and the A fact */
+} pv_block;
+
+typedef struct pv_limits {
+  uint32_t max_rounds;     /* per saturation call */
+  uint32_t max_facts;      /* per block */
+  uint32_t max_depth;      /* witness depth */
+  double deadline;         /* absolute, seconds on CLOCK_MONOTONIC; 0: none */
+} pv_limits;
+
+typedef struct pv_eng {
+  lem_ctx *L;
+  const lem_theory *T;
+  pv_fact *facts;   /* facts[1..nfacts] */
+  uint32_t nfacts, capfacts;
+  uint32_t *pool;   /* premise and constant lists */
+  uint32_t npool, cappool;
+  lem_binding *pairs;
+  uint32_t npairs, cappairs;
+  pv_rule *rules;   /* rules[1..nrules] */
+  uint32_t nrules, caprules;
+  pv_block *blocks; /* blocks[1..nblocks] */
+  uint32_t nblocks, capblocks;
+  pv_vec *vecs;     /* index lists */
+  uint32_t nvecs, capvecs;
+  lem_map depth;    /* witness const -> depth */
+  uint64_t *merged; /* bitset over term ids: constants merged in any block */
+  uint32_t nmerged; /* its length in words */
+  uint32_t nwitness, nbconst;
+  lem_subst s, s2;  /* scratch substitutions */
+  lem_sym eq;       /* the symbol "=" */
+  pv_limits lim;
+  uint64_t matches; /* statistics */
+  int out_of_budget;
+} pv_eng;
+
+/* Create an engine over theory T (borrowed; must outlive the engine).
+** Returns LEM_OK or an error in L.  Free with pv_eng_free. */
+lem_err pv_eng_init(pv_eng *E, lem_ctx *L, const lem_theory *T);
+void pv_eng_free(pv_eng *E);
+
+/* A new block under parent (0: a root).  Returns its id, or 0 on error. */
+uint32_t pv_block_new(pv_eng *E, uint32_t parent);
+
+/* A fresh block constant named after name (e.g. "_a", "_a2"), introduced by
+** block b.  LEM_NOTERM on error. */
+lem_term pv_block_const(pv_eng *E, uint32_t b, lem_sym name);
+
+/* Add a fact to block b with its provenance.  prems/nprem are fact ids;
+** sub/nsub are (var, value) pairs.  Returns the fact id (an existing visible
+** fact with the same formula is returned as is), or 0 on error. */
+pv_fid pv_add(pv_eng *E, uint32_t b, lem_term f, pv_how how,
+              const pv_fid *prems, uint32_t nprem, const lem_binding *sub,
+              uint32_t nsub, uint32_t aux, uint32_t aux2);
+
+/* As pv_add, but the fact is kept as given even when it is not in normal
+** form (it is then not used for matching).  For hypotheses and for facts
+** that state a target with its original constants. */
+pv_fid pv_add_raw(pv_eng *E, uint32_t b, lem_term f, pv_how how,
+                  const pv_fid *prems, uint32_t nprem, const lem_binding *sub,
+                  uint32_t nsub, uint32_t aux, uint32_t aux2);
+
+/* The visible, usable fact in block b with formula f (after normalising f's
+** constants in b), or 0. */
+pv_fid pv_find(pv_eng *E, uint32_t b, lem_term f);
+
+/* Normalise f's constants by b's union-find (LEM_NOTERM on error). */
+lem_term pv_normal(pv_eng *E, uint32_t b, lem_term f);
+
+/* The representative of constant c in block b. */
+lem_term pv_root(pv_eng *E, uint32_t b, lem_term c);
+
+/* Run up to E->lim.max_rounds rounds in block b, stopping early when target
+** (if not LEM_NOTERM) becomes a visible fact, when the block saturates, or
+** when a limit is reached.  Returns 1 if target was found (or the block is
+** contradictory), 0 if not, -1 on error. */
+int pv_saturate(pv_eng *E, uint32_t b, lem_term target);
+
+#endif

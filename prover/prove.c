@@ -1,0 +1,515 @@
+/*
+** prove.c: goal-directed proving, induction, theorem reuse, proof
+** extraction and readable printing.  See prove.h.
+*/
+#include "prove.h"
+
+#include <string.h>
+#include <time.h>
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+const char *pv_how_name(pv_how how) {
+  switch (how) {
+    case PV_AXIOM: return "axiom";
+    case PV_THEOREM: return "theorem";
+    case PV_HYP: return "hyp";
+    case PV_EXPAND: return "expand";
+    case PV_AND_L: return "and_l";
+    case PV_AND_R: return "and_r";
+    case PV_MP: return "mp";
+    case PV_EXISTS: return "exists";
+    case PV_EQ_SUBST: return "eq_subst";
+    case PV_EQ_SYM: return "eq_sym";
+    case PV_CONTRA: return "contra";
+    case PV_INTRO: return "intro";
+    case PV_INDUCT: return "induct";
+  }
+  return "?";
+}
+
+/* ---- set-up ---- */
+
+lem_err pv_prover_init(pv_prover *P, lem_ctx *L, const lem_theory *T,
+                       const pv_induction *ind, const pv_opts *opts) {
+  memset(P, 0, sizeof *P);
+  P->L = L;
+  P->T = T;
+  if (opts) P->opts = *opts;
+  if (pv_eng_init(&P->E, L, T)) return L->err;
+  if (opts) P->E.lim = opts->lim;
+  if (ind) {
+    P->ind = *ind;
+    P->has_ind = 1;
+  } else if (T->has_induction) {
+    P->ind = (pv_induction){T->ind_member, T->ind_succ, T->ind_zero,
+                            T->ind_x, T->ind_y};
+    P->has_ind = 1;
+  }
+  if (!(P->root = pv_block_new(&P->E, 0))) return L->err;
+  if (T->axiom) {
+    P->axiom = pv_add(&P->E, P->root, T->axiom, PV_AXIOM, NULL, 0, NULL, 0, 0,
+                      0);
+    if (!P->axiom) return L->err ? L->err : lem_error(L, LEM_ELIMIT, "budget");
+  }
+  if (pv_saturate(&P->E, P->root, LEM_NOTERM) < 0) return L->err;
+  return LEM_OK;
+}
+
+void pv_prover_free(pv_prover *P) {
+  lem_ctx *L = P->L;
+  if (!L) return;
+  for (uint32_t i = 0; i < P->nthms; i++)
+    lem_free(L, P->thms[i].choices,
+             P->thms[i].nchoices * sizeof *P->thms[i].choices);
+  lem_free(L, P->thms, P->capthms * sizeof *P->thms);
+  lem_map_free(L, &P->thm_of_fact);
+  pv_eng_free(&P->E);
+  memset(P, 0, sizeof *P);
+}
+
+/* ---- undoing normal forms for a target ---- */
+
+/* The fact =[r, m] for m in r's class in block b (r = root of m). */
+static pv_fid eq_root_to(pv_eng *E, uint32_t b, lem_term m) {
+  lem_ctx *L = E->L;
+  uint32_t why, p;
+  if (!lem_map_get(&E->blocks[b].ufwhy, m, &why)) return 0;
+  pv_fid e = why; /* =[m, p1] */
+  lem_map_get(&E->blocks[b].uf, m, &p);
+  for (lem_term cur = p; lem_map_get(&E->blocks[b].uf, cur, &p);) {
+    uint32_t w;
+    lem_map_get(&E->blocks[b].ufwhy, cur, &w); /* =[cur, next] */
+    lem_term k[2] = {m, p};
+    lem_term g = lem_mk_rel(L, E->eq, 2, k);
+    pv_fid pr[2] = {w, e};
+    if (!g) return 0;
+    /* raw: =[m, p] is not in normal form, so pv_add would fold it away */
+    e = pv_add_raw(E, b, g, PV_EQ_SUBST, pr, 2, NULL, 0, 0, 0);
+    if (!e) return 0;
+    cur = p;
+  }
+  lem_term r = lem_term_arg(L, E->facts[e].f, 1);
+  lem_term k[2] = {r, m};
+  lem_term g = lem_mk_rel(L, E->eq, 2, k);
+  return g ? pv_add_raw(E, b, g, PV_EQ_SYM, &e, 1, NULL, 0, 0, 0) : 0;
+}
+
+/* The atom (or negated atom) at of f's argument i replaced by c. */
+static lem_term with_arg(lem_ctx *L, lem_term f, uint32_t i, lem_term c) {
+  if (lem_term_kind(L, f) == LEM_NOT) {
+    lem_term a = with_arg(L, lem_term_arg(L, f, 0), i, c);
+    return a ? lem_mk_not(L, a) : LEM_NOTERM;
+  }
+  uint32_t n = lem_term_nargs(L, f);
+  lem_term k[64];
+  if (n > 64) return LEM_NOTERM;
+  memcpy(k, lem_term_args(L, f), n * sizeof *k);
+  k[i] = c;
+  return lem_mk(L, LEM_REL, lem_term_sym(L, f), 0, n, k);
+}
+
+/* Given id proving normal(f) in b, a fact proving f itself. */
+static pv_fid denormalize(pv_eng *E, uint32_t b, pv_fid id, lem_term f) {
+  lem_ctx *L = E->L;
+  lem_term cur = E->facts[id].f;
+  if (cur == f) return id;
+  lem_term atom = lem_term_kind(L, f) == LEM_NOT ? lem_term_arg(L, f, 0) : f;
+  lem_term natom =
+      lem_term_kind(L, cur) == LEM_NOT ? lem_term_arg(L, cur, 0) : cur;
+  if (lem_term_kind(L, atom) != LEM_REL || lem_term_kind(L, natom) != LEM_REL)
+    return 0;
+  for (uint32_t i = 0, n = lem_term_nargs(L, atom); i < n; i++) {
+    lem_term m = lem_term_arg(L, atom, i), r = lem_term_arg(L, natom, i);
+    if (m == r) continue;
+    pv_fid e = eq_root_to(E, b, m); /* =[r, m] */
+    if (!e) return 0;
+    lem_term g = with_arg(L, cur, i, m);
+    pv_fid pr[2] = {e, id};
+    if (!g || !(id = pv_add_raw(E, b, g, PV_EQ_SUBST, pr, 2, NULL, 0, 0, 0)))
+      return 0;
+    cur = g;
+    natom = lem_term_kind(L, cur) == LEM_NOT ? lem_term_arg(L, cur, 0) : cur;
+  }
+  return cur == f ? id : 0;
+}
+
+/* ---- proving in a block ---- */
+
+static lem_err split_hyps(pv_prover *P, uint32_t c, lem_term h) {
+  lem_ctx *L = P->L;
+  if (lem_term_kind(L, h) == LEM_AND) {
+    lem_err e = split_hyps(P, c, lem_term_arg(L, h, 0));
+    return e ? e : split_hyps(P, c, lem_term_arg(L, h, 1));
+  }
+  pv_block *B = &P->E.blocks[c];
+  pv_fid *nh = lem_realloc(L, B->hyps, B->nhyps * sizeof *nh,
+                           (B->nhyps + 1) * sizeof *nh);
+  if (!nh) return LEM_ENOMEM;
+  B->hyps = nh;
+  pv_fid id = pv_add_raw(&P->E, c, h, PV_HYP, NULL, 0, NULL, 0, 0, 0);
+  if (!id) return L->err ? L->err : LEM_ELIMIT;
+  P->E.blocks[c].hyps[P->E.blocks[c].nhyps++] = id;
+  /* a hypothesis that is not in normal form is used through its rewrite */
+  return pv_add(&P->E, c, h, PV_HYP, NULL, 0, NULL, 0, 0, 0) ? LEM_OK
+                                                            : LEM_ELIMIT;
+}
+
+/* Open block c under b for (>[x...](prem)(concl)) with fresh constants;
+** hyps added; *inner set to concl over the constants; *sub the pairs. */
+static uint32_t open_block(pv_prover *P, uint32_t b, lem_term f,
+                           lem_term *inner, lem_binding *sub) {
+  lem_ctx *L = P->L;
+  pv_eng *E = &P->E;
+  uint32_t c = pv_block_new(E, b);
+  if (!c) return 0;
+  uint32_t nv = lem_all_nvars(L, f);
+  lem_subst_undo(&E->s2, 0);
+  for (uint32_t i = 0; i < nv; i++) {
+    lem_term v = lem_term_arg(L, f, i);
+    lem_term k = pv_block_const(E, c, lem_term_sym(L, v));
+    if (!k || lem_subst_bind(L, &E->s2, v, k)) return 0;
+    sub[i].var = v;
+    sub[i].val = k;
+  }
+  lem_term prem = lem_subst_apply(L, &E->s2, lem_all_prem(L, f));
+  lem_term concl = lem_subst_apply(L, &E->s2, lem_all_concl(L, f));
+  lem_subst_undo(&E->s2, 0);
+  if (!prem || !concl || split_hyps(P, c, prem)) return 0;
+  *inner = concl;
+  return c;
+}
+
+/* Prove f in block b: a fact id whose formula is exactly f, or 0. */
+static pv_fid prove_in(pv_prover *P, uint32_t b, lem_term f, int *err) {
+  lem_ctx *L = P->L;
+  pv_eng *E = &P->E;
+  if (lem_term_kind(L, f) == LEM_ALL) {
+    if (pv_saturate(E, b, LEM_NOTERM) < 0) goto fail;
+    uint32_t nv = lem_all_nvars(L, f);
+    lem_binding sub[64];
+    lem_term inner;
+    if (nv > 64) return 0;
+    uint32_t c = open_block(P, b, f, &inner, sub);
+    if (!c) goto fail;
+    pv_fid got = prove_in(P, c, inner, err);
+    if (!got) return 0;
+    pv_fid id = pv_add_raw(E, b, f, PV_INTRO, &got, 1, sub, nv, c, 0);
+    if (!id) goto fail;
+    return id;
+  }
+  int r = pv_saturate(E, b, f);
+  if (r < 0) goto fail;
+  if (r == 0) return 0;
+  pv_block *B = &E->blocks[b];
+  pv_fid id = pv_find(E, b, f);
+  if (id) return denormalize(E, b, id, f);
+  if (B->contra) {
+    pv_fid pr[2] = {B->contra_pos, B->contra};
+    return pv_add_raw(E, b, f, PV_CONTRA, pr, 2, NULL, 0, 0, 0);
+  }
+  return 0;
+fail:
+  if (!E->out_of_budget) *err = 1;
+  return 0;
+}
+
+/* ---- induction ---- */
+
+/* (>[v](member(v))(>[rest](prem)(concl))) for the goal's variable vi. */
+static lem_term generalize(pv_prover *P, lem_term goal, uint32_t vi) {
+  lem_ctx *L = P->L;
+  pv_eng *E = &P->E;
+  uint32_t nv = lem_all_nvars(L, goal);
+  lem_term v = lem_term_arg(L, goal, vi);
+  lem_term rest[64];
+  uint32_t nr = 0;
+  for (uint32_t i = 0; i < nv; i++)
+    if (i != vi) rest[nr++] = lem_term_arg(L, goal, i);
+  lem_term body = lem_mk_all(L, nr, rest, lem_all_prem(L, goal),
+                             lem_all_concl(L, goal));
+  lem_subst_undo(&E->s2, 0);
+  if (!body || lem_subst_bind(L, &E->s2, P->ind.x, v)) return LEM_NOTERM;
+  lem_term mem = lem_subst_apply(L, &E->s2, P->ind.member);
+  lem_subst_undo(&E->s2, 0);
+  return mem ? lem_mk_all(L, 1, &v, mem, body) : LEM_NOTERM;
+}
+
+/* P(t) for the generalised lemma: its body with v := t. */
+static lem_term instance(pv_prover *P, lem_term lemma, lem_term t) {
+  pv_eng *E = &P->E;
+  lem_subst_undo(&E->s2, 0);
+  if (lem_subst_bind(P->L, &E->s2, lem_term_arg(P->L, lemma, 0), t))
+    return LEM_NOTERM;
+  lem_term r = lem_subst_apply(P->L, &E->s2, lem_all_concl(P->L, lemma));
+  lem_subst_undo(&E->s2, 0);
+  return r;
+}
+
+/* Prove lemma = (>[v](member(v))(P(v))) by induction; a root fact or 0. */
+static pv_fid induct(pv_prover *P, lem_term lemma, int *err) {
+  lem_ctx *L = P->L;
+  pv_eng *E = &P->E;
+  uint32_t root = P->root;
+  /* base: P(zero) in a block of its own */
+  uint32_t bb = pv_block_new(E, root);
+  lem_term p0 = instance(P, lemma, P->ind.zero);
+  if (!bb || !p0) goto fail;
+  pv_fid base = prove_in(P, bb, p0, err);
+  if (!base) return 0;
+  /* step: constants n, m; member(n), succ(n, m), P(n) |- P(m) */
+  uint32_t sb = pv_block_new(E, root);
+  if (!sb) goto fail;
+  lem_term n = pv_block_const(E, sb, lem_term_sym(L, P->ind.x));
+  lem_term m = pv_block_const(E, sb, lem_term_sym(L, P->ind.y));
+  if (!n || !m) goto fail;
+  lem_subst_undo(&E->s2, 0);
+  if (lem_subst_bind(L, &E->s2, P->ind.x, n) ||
+      lem_subst_bind(L, &E->s2, P->ind.y, m))
+    goto fail;
+  lem_term mem = lem_subst_apply(L, &E->s2, P->ind.member);
+  lem_term suc = lem_subst_apply(L, &E->s2, P->ind.succ);
+  lem_subst_undo(&E->s2, 0);
+  lem_term pn = instance(P, lemma, n), pm = instance(P, lemma, m);
+  if (!mem || !suc || !pn || !pm) goto fail;
+  lem_term hyps = lem_mk_and(L, mem, lem_mk_and(L, suc, pn));
+  if (!hyps || split_hyps(P, sb, hyps)) goto fail;
+  pv_fid step = prove_in(P, sb, pm, err);
+  if (!step) return 0;
+  pv_fid pr[2] = {base, step};
+  pv_fid id = pv_add_raw(E, root, lemma, PV_INDUCT, pr, 2, NULL, 0, bb, sb);
+  if (!id) goto fail;
+  return id;
+fail:
+  if (!E->out_of_budget) *err = 1;
+  return 0;
+}
+
+/* Which outer variables of goal may be inducted on: all of them, in order
+** (the member hypothesis must then be derivable, which the search checks). */
+static int add_choice(pv_prover *P, pv_thm *t, uint32_t var, int proved) {
+  pv_choice *c = lem_realloc(P->L, t->choices, t->nchoices * sizeof *c,
+                             (t->nchoices + 1) * sizeof *c);
+  if (!c) return -1;
+  t->choices = c;
+  t->choices[t->nchoices++] = (pv_choice){var, proved};
+  return 0;
+}
+
+/* Make a theorem's root fact visible as a rule to later goals. */
+static int publish(pv_prover *P, uint32_t k) {
+  if (lem_map_put(P->L, &P->thm_of_fact, P->thms[k].fact, k + 1)) return -1;
+  return pv_saturate(&P->E, P->root, LEM_NOTERM) < 0 ? -1 : 0;
+}
+
+int pv_prove(pv_prover *P, lem_term goal) {
+  lem_ctx *L = P->L;
+  pv_eng *E = &P->E;
+  if (LEM_GROW(L, P->thms, P->capthms, P->nthms + 1)) return -1;
+  uint32_t k = P->nthms++;
+  pv_thm *t = &P->thms[k];
+  memset(t, 0, sizeof *t);
+  t->stmt = goal;
+  uint32_t before = E->nfacts;
+  double t0 = now();
+  E->lim.deadline = P->opts.goal_seconds > 0 ? t0 + P->opts.goal_seconds : 0;
+  int err = 0;
+  pv_fid id = 0;
+  int induct_ok = P->has_ind && !P->opts.no_induction &&
+                  lem_term_kind(L, goal) == LEM_ALL;
+  /* Iterative deepening on the per-block fact budget: every choice (direct,
+     then induction on each variable) at a small budget before any at a
+     larger one, so that one hopeless choice cannot use up the goal's time. */
+  uint32_t cap = P->opts.lim.max_facts ? P->opts.lim.max_facts : 200000;
+  for (uint32_t budget = cap < 2000 ? cap : 2000; !id; budget *= 4) {
+    if (budget > cap) budget = cap;
+    E->lim.max_facts = budget;
+    id = prove_in(P, P->root, goal, &err);
+    if (err) return -1;
+    for (uint32_t vi = 0; !id && induct_ok && vi < lem_all_nvars(L, goal);
+         vi++) {
+      if (E->lim.deadline > 0 && now() > E->lim.deadline) break;
+      lem_term lemma = generalize(P, goal, vi);
+      if (!lemma) return -1;
+      pv_fid lid = induct(P, lemma, &err);
+      if (err) return -1;
+      if (lid && pv_saturate(E, P->root, LEM_NOTERM) >= 0)
+        id = prove_in(P, P->root, goal, &err);
+      if (err) return -1;
+      t = &P->thms[k];
+      if (add_choice(P, t, vi, id != 0)) return -1;
+    }
+    if (budget >= cap || (E->lim.deadline > 0 && now() > E->lim.deadline))
+      break;
+  }
+  E->lim.max_facts = cap;
+  t = &P->thms[k];
+  t->facts_made = E->nfacts - before;
+  if (!id) {
+    t->why = E->out_of_budget ? "budget exhausted"
+             : induct_ok       ? "no induction variable worked"
+                               : "not derivable within the rounds";
+    return 0;
+  }
+  t->fact = id;
+  t->proved = 1;
+  return publish(P, k) < 0 ? -1 : 1;
+}
+
+/* ---- extraction ---- */
+
+typedef struct walk {
+  pv_fid *out;
+  uint32_t n, cap;
+  lem_map done;
+} walk;
+
+static int visit(pv_prover *P, walk *w, pv_fid id, uint32_t self) {
+  uint32_t x;
+  if (lem_map_get(&w->done, id, &x)) return 0;
+  if (lem_map_put(P->L, &w->done, id, 1)) return -1;
+  const pv_fact *F = &P->E.facts[id];
+  uint32_t k;
+  int earlier = lem_map_get(&P->thm_of_fact, id, &k) && k - 1 != self;
+  if (!earlier)
+    for (uint32_t i = 0; i < F->nprem; i++) {
+      if (visit(P, w, P->E.pool[F->prem + i], self)) return -1;
+      F = &P->E.facts[id];
+    }
+  if (!earlier && F->how == PV_INTRO) {
+    /* the child block's hypotheses are part of the proof */
+    const pv_block *B = &P->E.blocks[F->aux];
+    for (uint32_t i = 0; i < B->nhyps; i++)
+      if (visit(P, w, B->hyps[i], self)) return -1;
+  }
+  if (LEM_GROW(P->L, w->out, w->cap, w->n + 1)) return -1;
+  w->out[w->n++] = id;
+  return 0;
+}
+
+uint32_t pv_proof_facts(pv_prover *P, uint32_t k, pv_fid **out) {
+  walk w = {0};
+  *out = NULL;
+  if (k >= P->nthms || !P->thms[k].proved) return 0;
+  int rc = visit(P, &w, P->thms[k].fact, k);
+  lem_map_free(P->L, &w.done);
+  if (rc) {
+    lem_free(P->L, w.out, w.cap * sizeof *w.out);
+    return UINT32_MAX;
+  }
+  /* shrink to n so the caller can free with n */
+  pv_fid *r = w.n ? lem_realloc(P->L, w.out, w.cap * sizeof *w.out,
+                                w.n * sizeof *w.out)
+                  : NULL;
+  if (w.n && !r) {
+    lem_free(P->L, w.out, w.cap * sizeof *w.out);
+    return UINT32_MAX;
+  }
+  if (!w.n) lem_free(P->L, w.out, w.cap * sizeof *w.out);
+  *out = r;
+  return w.n;
+}
+
+/* ---- readable notation ---- */
+
+static lem_err name_of(lem_ctx *L, lem_term t, lem_buf *b) {
+  return lem_term_print(L, t, b);
+}
+
+static lem_err readable_rel(lem_ctx *L, const lem_theory *T, lem_term f,
+                            lem_buf *b) {
+  lem_sym r = lem_term_sym(L, f);
+  uint32_t n = lem_term_nargs(L, f);
+  const lem_notation *nt = lem_theory_notation(T, r);
+  lem_err e = LEM_OK;
+  if (!strcmp(lem_sym_name(L, r), "=") && n == 2) {
+    if ((e = name_of(L, lem_term_arg(L, f, 0), b)) ||
+        (e = lem_buf_puts(L, b, " = ")))
+      return e;
+    return name_of(L, lem_term_arg(L, f, 1), b);
+  }
+  if (!nt || nt->arity != n) return lem_term_print(L, f, b);
+  for (const char *p = nt->tmpl; *p && !e;) {
+    const char *close = *p == '{' ? strchr(p, '}') : NULL;
+    if (close) {
+      uint32_t i;
+      for (i = 0; i < n; i++) {
+        const char *pn = lem_sym_name(L, nt->params[i]);
+        if (strlen(pn) == (size_t)(close - p - 1) &&
+            !memcmp(pn, p + 1, close - p - 1))
+          break;
+      }
+      if (i < n) {
+        e = name_of(L, lem_term_arg(L, f, i), b);
+        p = close + 1;
+        continue;
+      }
+    }
+    e = lem_buf_add(L, b, p, 1);
+    p++;
+  }
+  return e;
+}
+
+static lem_err vars_list(lem_ctx *L, lem_term all, lem_buf *b) {
+  lem_err e = LEM_OK;
+  for (uint32_t i = 0, n = lem_all_nvars(L, all); i < n && !e; i++) {
+    if (i) e = lem_buf_puts(L, b, ",");
+    if (!e) e = lem_term_print(L, lem_term_arg(L, all, i), b);
+  }
+  return e;
+}
+
+static lem_err readable(lem_ctx *L, const lem_theory *T, lem_term f,
+                        lem_buf *b, int paren) {
+  lem_err e = LEM_OK;
+  switch (lem_term_kind(L, f)) {
+    case LEM_REL:
+      return readable_rel(L, T, f, b);
+    case LEM_AND:
+      if (paren && (e = lem_buf_puts(L, b, "("))) return e;
+      if ((e = readable(L, T, lem_term_arg(L, f, 0), b, 1)) ||
+          (e = lem_buf_puts(L, b, " ∧ ")) ||
+          (e = readable(L, T, lem_term_arg(L, f, 1), b, 1)))
+        return e;
+      return paren ? lem_buf_puts(L, b, ")") : LEM_OK;
+    case LEM_NOT: {
+      lem_term a = lem_term_arg(L, f, 0);
+      if (lem_term_kind(L, a) == LEM_ALL &&
+          lem_term_kind(L, lem_all_concl(L, a)) == LEM_NOT) {
+        if ((paren && (e = lem_buf_puts(L, b, "("))) ||
+            (e = lem_buf_puts(L, b, "∃")) || (e = vars_list(L, a, b)) ||
+            (e = lem_buf_puts(L, b, ". ")) ||
+            (e = readable(L, T, lem_all_prem(L, a), b, 1)) ||
+            (e = lem_buf_puts(L, b, " ∧ ")) ||
+            (e = readable(L, T, lem_term_arg(L, lem_all_concl(L, a), 0), b,
+                          1)))
+          return e;
+        return paren ? lem_buf_puts(L, b, ")") : LEM_OK;
+      }
+      if ((e = lem_buf_puts(L, b, "¬"))) return e;
+      return readable(L, T, a, b, 1);
+    }
+    case LEM_ALL:
+      if (paren && (e = lem_buf_puts(L, b, "("))) return e;
+      if (lem_all_nvars(L, f) &&
+          ((e = lem_buf_puts(L, b, "∀")) || (e = vars_list(L, f, b)) ||
+           (e = lem_buf_puts(L, b, ". "))))
+        return e;
+      if ((e = readable(L, T, lem_all_prem(L, f), b, 1)) ||
+          (e = lem_buf_puts(L, b, " ⇒ ")) ||
+          (e = readable(L, T, lem_all_concl(L, f), b, 1)))
+        return e;
+      return paren ? lem_buf_puts(L, b, ")") : LEM_OK;
+    default:
+      return lem_term_print(L, f, b);
+  }
+}
+
+lem_err pv_readable(lem_ctx *L, const lem_theory *T, lem_term f, lem_buf *b) {
+  return readable(L, T, f, b, 0);
+}

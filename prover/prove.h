@@ -1,0 +1,89 @@
+/*
+** prove.h: goal-directed proving on top of the logic blocks.
+**
+** To prove (>[x...](P)(Q)) lemma opens a block with fresh constants for x...
+** and P's conjuncts as hypotheses, and saturates it until Q appears (Q may
+** itself be a (>...), proved the same way in a nested block).  When that
+** fails within the budget, it tries induction on each variable in turn: the
+** goal is generalised to (>[v](member(v))(>[rest](P)(Q))), proved by a base
+** block for zero and a step block with the induction hypothesis, and the
+** goal is then proved again with that lemma available.  Each goal proved
+** becomes a theorem that later goals use as a rule.
+**
+** The induction principle comes from the theory (pv_induction), never from
+** the prover's code.
+*/
+#ifndef PV_PROVE_H
+#define PV_PROVE_H
+
+#include "lb.h"
+
+typedef struct pv_induction {
+  lem_term member; /* a relation over the variable x and constants: in[x,N] */
+  lem_term succ;   /* a relation over x, y and constants: in2[x,y,s] */
+  lem_term zero;   /* a constant: i0 */
+  lem_term x, y;   /* the variables of member and succ */
+} pv_induction;
+
+typedef struct pv_opts {
+  pv_limits lim;       /* per saturation (the deadline is set per goal) */
+  double goal_seconds; /* time budget per goal; 0: none */
+  int no_induction;
+} pv_opts;
+
+/* A decision point: which variable an induction was tried on. */
+typedef struct pv_choice {
+  uint32_t var;    /* index into the goal's outer variable list */
+  int proved;      /* did this choice give the proof */
+} pv_choice;
+
+typedef struct pv_thm {
+  lem_term stmt;
+  pv_fid fact;         /* the fact proving stmt in the root block, or 0 */
+  int proved;
+  const char *why;     /* when not proved: a static reason */
+  pv_choice *choices;  /* induction variables tried, in order */
+  uint32_t nchoices;
+  uint64_t facts_made; /* facts the engine made for this goal */
+} pv_thm;
+
+typedef struct pv_prover {
+  lem_ctx *L;
+  const lem_theory *T;
+  pv_eng E;
+  uint32_t root;
+  pv_fid axiom;
+  pv_induction ind;
+  int has_ind;
+  pv_opts opts;
+  pv_thm *thms;
+  uint32_t nthms, capthms;
+  lem_map thm_of_fact; /* fact id -> theorem index + 1 */
+} pv_prover;
+
+/* Set up a prover for theory T (borrowed).  ind may be NULL: the theory's
+** own induction statement is then used, if it has one.
+** Adds the axiom and saturates the root block.  LEM_OK or an error in L. */
+lem_err pv_prover_init(pv_prover *P, lem_ctx *L, const lem_theory *T,
+                       const pv_induction *ind, const pv_opts *opts);
+void pv_prover_free(pv_prover *P);
+
+/* Try to prove goal (a closed formula).  It is recorded as theorem
+** P->nthms - 1 whatever the outcome; a proved one is available to later
+** goals.  Returns 1 proved, 0 not proved (thm->why says why), -1 error. */
+int pv_prove(pv_prover *P, lem_term goal);
+
+/* The facts of theorem k's proof, in dependency order (premises first),
+** stopping at earlier theorems.  *out is allocated through L (free with
+** lem_free(L, *out, n * sizeof **out)).  Returns n, or UINT32_MAX on error.
+*/
+uint32_t pv_proof_facts(pv_prover *P, uint32_t k, pv_fid **out);
+
+/* The calculus name of a fact's rule ("mp", "intro", ...). */
+const char *pv_how_name(pv_how how);
+
+/* Append f to b in readable notation: the theory's notations for its
+** relations, a = b, ¬, ∧, ∀x. A ⇒ B, ∃y. A ∧ B. */
+lem_err pv_readable(lem_ctx *L, const lem_theory *T, lem_term f, lem_buf *b);
+
+#endif

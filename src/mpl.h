@@ -1,0 +1,159 @@
+/*
+** mpl.h: the MPL reader and theories.
+**
+** MPL expressions (the syntax Generative Logic publishes, read unchanged):
+**   (&(A)(B))                conjunction
+**   (>[x,y](A)(B))           for all x, y: A implies B (the list may be empty)
+**   !(A)                     negation
+**   (name[a,b,...])          a relation applied to names; "=" is equality
+** Whitespace and newlines may stand between any two tokens.
+**
+** A theory is a manifest file (conventionally theory.mpl in the theory's
+** directory) of statements; see man/lemma-mpl.5 for the full grammar:
+**   relation in3[x,y,z,f] : (in, in, out, op);
+**   define fXY[f,X,Y] := (&(...)(...));
+**   define NaturalNumbers[N,i0,s,+,*] from "NaturalNumbers.mpl";
+**   anchor Peano[N,i0,s,+,*,i1] := (&(NaturalNumbers[N,i0,s,+,*])(in2[i0,i1,s]));
+**   notation in3[x,y,z,f] "{x} {f} {y} = {z}";
+**   induction [n,m] (in[n,N]) (in2[n,m,s]) i0;
+** Further statements (model, batch) are added as later layers need them and
+** documented in the same man page; an unknown statement is an error.
+**
+** Inside a definition's body, its parameters are LEM_VAR nodes (so expanding
+** a definition is substituting its parameters) and names bound by > are
+** LEM_VAR nodes.  The anchor's parameters become the theory's constants
+** (LEM_CONST), and the anchor's body over those constants is the theory's
+** axiom.
+**
+** Every error message starts with "file:line:col: " (lines and columns
+** 1-based, columns counted in bytes) and says what was expected and what was
+** found.  No input crashes the reader or makes it hang: nesting deeper than
+** 10,000 levels and files larger than 16 MiB are refused (LEM_ELIMIT).
+*/
+#ifndef LEM_MPL_H
+#define LEM_MPL_H
+
+#include "term.h"
+
+/* Argument roles, from a relation's signature. */
+typedef enum lem_role {
+  LEM_ROLE_ELEM = 0, /* an element, no functional role */
+  LEM_ROLE_IN,       /* an element, an input of the operation */
+  LEM_ROLE_OUT,      /* an element determined by the inputs and the op */
+  LEM_ROLE_OP,       /* an operation (function) symbol, e.g. s, +, * */
+  LEM_ROLE_SET       /* a set, e.g. N */
+} lem_role;
+
+typedef struct lem_loc {
+  const char *file; /* owned by the theory; valid while it lives */
+  uint32_t line, col;
+} lem_loc;
+
+typedef struct lem_reldecl { /* relation in2[x,y,f] : (in, out, op); */
+  lem_sym name;
+  uint32_t arity;
+  lem_sym *params;   /* arity names, as declared */
+  lem_role *roles;   /* arity roles */
+  lem_loc loc;
+} lem_reldecl;
+
+typedef struct lem_def {     /* define / anchor */
+  lem_sym name;
+  uint32_t nparams;
+  lem_term *params;  /* LEM_VAR nodes, in order */
+  lem_term body;     /* formula over params and bound variables */
+  lem_loc loc;
+} lem_def;
+
+typedef struct lem_notation { /* notation in3[x,y,z,f] "{x} {f} {y} = {z}"; */
+  lem_sym rel;
+  uint32_t arity;
+  lem_sym *params;
+  char *tmpl;        /* the template text, NUL-terminated */
+  lem_loc loc;
+} lem_notation;
+
+typedef struct lem_theory {
+  lem_sym name;          /* the manifest's directory name, or file stem */
+  char *path;            /* the manifest's path, as given (DIR/theory.mpl
+                            when a directory was given) */
+  char **files;          /* every file read, for lem_loc.file */
+  uint32_t nfiles;
+  lem_reldecl *rels;     /* declared primitive relations */
+  uint32_t nrels;
+  lem_def *defs;         /* definitions, in dependency order (callees first);
+                            the anchor is one of them */
+  uint32_t ndefs;
+  lem_def *anchor;       /* points into defs; NULL if the theory has none */
+  lem_term *consts;      /* the anchor's parameters as LEM_CONST nodes */
+  uint32_t nconsts;
+  lem_term axiom;        /* the anchor's body over consts (LEM_NOTERM if none) */
+  lem_notation *notations;
+  uint32_t nnotations;
+  /* induction [x,y] (member) (succ) zero;  e.g.
+  **   induction [n,m] (in[n,N]) (in2[n,m,s]) i0;
+  ** says the elements x with member(x) are the naturals built from the
+  ** constant zero by the successor relation succ(x, y).  The prover and the
+  ** checker take the induction principle from here, never from code. */
+  int has_induction;
+  lem_term ind_x, ind_y;  /* LEM_VAR */
+  lem_term ind_member;    /* a relation over ind_x and constants */
+  lem_term ind_succ;      /* a relation over ind_x, ind_y and constants */
+  lem_term ind_zero;      /* one of consts */
+  lem_loc ind_loc;
+} lem_theory;
+
+/* Load a theory from a manifest file, or from a directory holding
+** theory.mpl.  On success *out owns a new theory (free it with
+** lem_theory_free).  On failure *out is NULL and L holds a message beginning
+** "file:line:col: " (LEM_ESYNTAX, LEM_ESEMANTIC, LEM_EIO, LEM_ENOMEM). */
+lem_err lem_theory_load(lem_ctx *L, const char *path, lem_theory **out);
+
+/* Load a theory from text in memory; fname is used in messages, and files
+** named by `from "..."` are refused (LEM_EIO).  For tests and fuzzing. */
+lem_err lem_theory_load_text(lem_ctx *L, const char *text, size_t len,
+                             const char *fname, lem_theory **out);
+
+/* Free a theory and everything it owns (not its terms and symbols, which
+** belong to the context).  Pointers into it (lem_loc.file, look-up results)
+** die with it.  NULL is a no-op. */
+void lem_theory_free(lem_ctx *L, lem_theory *T);
+
+/* Read one closed formula in the theory's vocabulary (a goal or a
+** conjecture).  Bound names become LEM_VAR; free names must be theory
+** constants (LEM_CONST); relations must be declared or defined, with the
+** right arity.  fname/line/col (line and col 1-based) say where text starts,
+** for messages.  Returns the formula, or LEM_NOTERM with an error in L. */
+lem_term lem_read_formula(lem_ctx *L, const lem_theory *T, const char *text,
+                          size_t len, const char *fname, uint32_t line,
+                          uint32_t col);
+
+/* Read one formula under a definition's rules: its free names must be among
+** params (LEM_VAR nodes with distinct names, e.g. a lem_def's params), and
+** theory constants are not visible.  Reading the printed body of any
+** definition with its params gives the body's id back.  Returns the formula,
+** or LEM_NOTERM with an error in L (LEM_EINVAL for bad params). */
+lem_term lem_read_body(lem_ctx *L, const lem_theory *T, uint32_t nparams,
+                       const lem_term *params, const char *text, size_t len,
+                       const char *fname, uint32_t line, uint32_t col);
+
+/* Read a goals file: one formula per line (lem_read_formula's rules), lines
+** that are blank or whose first non-blank byte is '#' skipped, and a trailing
+** "# ..." comment allowed.  On success *goals is a new array of *n formulas,
+** in file order, owned by the caller: free it with lem_free(L, *goals,
+** *n * sizeof **goals) (NULL when *n is 0).  On failure *goals is NULL, *n
+** is 0 and L holds the first bad line's error ("file:line:col: ...").
+** lem_read_goals_text does the same for text in memory. */
+lem_err lem_read_goals(lem_ctx *L, const lem_theory *T, const char *path,
+                       lem_term **goals, uint32_t *n);
+lem_err lem_read_goals_text(lem_ctx *L, const lem_theory *T, const char *text,
+                            size_t len, const char *fname, lem_term **goals,
+                            uint32_t *n);
+
+/* Look-ups by name (linear in the theory's size); NULL if absent.  The
+** anchor is found by lem_theory_def. */
+const lem_reldecl *lem_theory_rel(const lem_theory *T, lem_sym name);
+const lem_def *lem_theory_def(const lem_theory *T, lem_sym name);
+const lem_notation *lem_theory_notation(const lem_theory *T, lem_sym rel);
+
+#endif

@@ -1,0 +1,1041 @@
+/*
+** store.c: the SQLite proof database (see store.h; schema in man/lemma-db.5).
+**
+** Layout of this file: the plain MPL expression reader (lem_read_expr), then
+** opening (with the checks that turn every kind of unusable file into a
+** LEM_EDB message), the writer (one transaction per theorem), and the
+** loader.  All SQL uses prepared statements with bound parameters.
+*/
+#include "store.h"
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- the plain expression reader ---- */
+
+typedef struct rd {
+  lem_ctx *L;
+  const char *s, *fname;
+  size_t len, pos;
+  lem_sym *bound;          /* names bound by enclosing quantifiers */
+  uint32_t nbound, cbound;
+  int depth;
+} rd;
+
+static int namechar(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || (c && strchr("_+*-/^<>=~'.|%$:?", c));
+}
+
+static void skipws(rd *r) {
+  while (r->pos < r->len && strchr(" \t\r\n", r->s[r->pos]) && r->s[r->pos])
+    r->pos++;
+}
+
+static int peek(rd *r) {
+  skipws(r);
+  return r->pos < r->len ? (unsigned char)r->s[r->pos] : -1;
+}
+
+static lem_term rerr(rd *r, const char *what) {
+  lem_error(r->L, LEM_ESYNTAX, "%s: offset %zu: expected %s", r->fname,
+            r->pos, what);
+  return 0;
+}
+
+static int eat(rd *r, int ch) {
+  if (peek(r) != ch) return 0;
+  r->pos++;
+  return 1;
+}
+
+static lem_sym name(rd *r) {
+  skipws(r);
+  size_t b = r->pos;
+  while (r->pos < r->len && namechar((unsigned char)r->s[r->pos])) r->pos++;
+  if (r->pos == b) return rerr(r, "a name"), LEM_NOSYM;
+  return lem_sym_intern(r->L, r->s + b, r->pos - b);
+}
+
+static lem_term expr(rd *r);
+
+/* A name used as an argument: a bound variable, a constant, or f(args). */
+static lem_term arg(rd *r) {
+  lem_sym y = name(r);
+  if (!y) return 0;
+  if (peek(r) == '(') {
+    r->pos++;
+    lem_term a[64];
+    uint32_t n = 0;
+    if (++r->depth > 1000) return rerr(r, "less nesting");
+    do {
+      if (n == 64) return rerr(r, "at most 64 function arguments");
+      if (!(a[n++] = arg(r))) return 0;
+    } while (eat(r, ','));
+    r->depth--;
+    return eat(r, ')') ? lem_mk_app(r->L, y, n, a) : rerr(r, "')'");
+  }
+  for (uint32_t i = r->nbound; i-- > 0;)
+    if (r->bound[i] == y) return lem_mk_var(r->L, y, 0);
+  return lem_mk_const(r->L, y);
+}
+
+/* "[a,b,...]" into *out (grown through L); names only when as_vars. */
+static int list(rd *r, lem_term **out, uint32_t *n, uint32_t *cap,
+                lem_sym *syms, int as_vars) {
+  if (!eat(r, '[')) return rerr(r, "'['"), 0;
+  *n = 0;
+  if (eat(r, ']')) return 1;
+  do {
+    if (LEM_GROW(r->L, *out, *cap, *n + 1)) return 0;
+    if (*n >= LEM_MAXARGS) return rerr(r, "fewer arguments"), 0;
+    if (as_vars) {
+      lem_sym y = name(r);
+      if (!y || !(syms[0] = y) ||
+          !((*out)[*n] = lem_mk_var(r->L, y, 0)))
+        return 0;
+      if (LEM_GROW(r->L, r->bound, r->cbound, r->nbound + 1)) return 0;
+      r->bound[r->nbound++] = y;
+    } else if (!((*out)[*n] = arg(r))) {
+      return 0;
+    }
+    (*n)++;
+  } while (eat(r, ','));
+  return eat(r, ']') ? 1 : (rerr(r, "',' or ']'"), 0);
+}
+
+/* After "(name": an atom "(name[args])" or, for ">", "(>[vars](A)(B))". */
+static lem_term atom_or_all(rd *r, lem_sym y) {
+  lem_ctx *L = r->L;
+  lem_term *a = NULL, out = 0;
+  uint32_t n = 0, cap = 0, mark = r->nbound;
+  lem_sym dummy;
+  int is_all = lem_sym_len(L, y) == 1 && lem_sym_name(L, y)[0] == '>';
+  if (is_all) { /* decide by what follows the list */
+    size_t save = r->pos;
+    if (list(r, &a, &n, &cap, &dummy, 0)) is_all = peek(r) != ')';
+    r->pos = save;
+    lem_clear_error(L);
+  }
+  if (list(r, &a, &n, &cap, &dummy, is_all)) {
+    if (!is_all) {
+      out = eat(r, ')') ? lem_mk_rel(L, y, n, a) : rerr(r, "')'");
+    } else {
+      lem_term p = expr(r), q = p ? expr(r) : 0;
+      if (q) out = eat(r, ')') ? lem_mk_all(L, n, a, p, q) : rerr(r, "')'");
+    }
+  }
+  r->nbound = mark;
+  lem_free(L, a, (size_t)cap * sizeof *a);
+  return out;
+}
+
+static lem_term expr(rd *r) {
+  lem_term out = 0;
+  if (++r->depth > 1000) return rerr(r, "less nesting (at most 1000)");
+  int c = peek(r);
+  if (c == '!') {
+    r->pos++;
+    lem_term a = expr(r);
+    out = a ? lem_mk_not(r->L, a) : 0;
+  } else if (c == '(') {
+    r->pos++;
+    c = peek(r);
+    if (c == '&') {
+      r->pos++;
+      lem_term a = expr(r), b = a ? expr(r) : 0;
+      if (b) out = eat(r, ')') ? lem_mk_and(r->L, a, b) : rerr(r, "')'");
+    } else if (c == '(' || c == '!') { /* redundant parentheses */
+      lem_term a = expr(r);
+      if (a) out = eat(r, ')') ? a : rerr(r, "')'");
+    } else {
+      lem_sym y = name(r);
+      if (y) out = atom_or_all(r, y);
+    }
+  } else {
+    rerr(r, "'(' or '!'");
+  }
+  r->depth--;
+  return out;
+}
+
+lem_term lem_read_expr(lem_ctx *L, const char *text, size_t len,
+                       const char *fname) {
+  rd r = {.L = L, .s = text, .len = len, .fname = fname ? fname : "(text)"};
+  int c = peek(&r);
+  lem_term t = c >= 0 && namechar((unsigned char)c) ? arg(&r) : expr(&r);
+  if (t && peek(&r) != -1) t = rerr(&r, "the end of the expression");
+  lem_free(L, r.bound, (size_t)r.cbound * sizeof *r.bound);
+  return t;
+}
+
+/* ---- the handle and opening ---- */
+
+struct lem_store {
+  lem_ctx *L;
+  sqlite3 *db;
+  char *path;
+  lem_store_mode mode;
+  sqlite3_int64 run;        /* the run begun through this handle, or 0 */
+  sqlite3_int64 *thmmap;    /* proof theorem id -> database id, 0 unwritten */
+  uint32_t cthmmap;
+};
+
+static const char schema_sql[] =
+    "CREATE TABLE run(id INTEGER PRIMARY KEY, tool_version TEXT NOT NULL,"
+    " options TEXT NOT NULL, theory_hash TEXT NOT NULL,"
+    " started TEXT NOT NULL, finished TEXT);\n"
+    "CREATE TABLE theory(id INTEGER PRIMARY KEY,"
+    " run INTEGER NOT NULL REFERENCES run(id), name TEXT NOT NULL,"
+    " manifest TEXT NOT NULL);\n"
+    "CREATE TABLE expressions(id INTEGER PRIMARY KEY,"
+    " text TEXT NOT NULL UNIQUE);\n"
+    "CREATE TABLE theorems(id INTEGER PRIMARY KEY,"
+    " run INTEGER NOT NULL REFERENCES run(id), name TEXT NOT NULL,"
+    " statement INTEGER NOT NULL REFERENCES expressions(id),"
+    " kind TEXT NOT NULL, status TEXT NOT NULL,"
+    " root_block INTEGER REFERENCES blocks(id),"
+    " final_step INTEGER REFERENCES steps(id));\n"
+    "CREATE TABLE blocks(id INTEGER PRIMARY KEY,"
+    " theorem INTEGER NOT NULL REFERENCES theorems(id),"
+    " parent INTEGER REFERENCES blocks(id), kind TEXT NOT NULL);\n"
+    "CREATE TABLE block_consts(block INTEGER NOT NULL REFERENCES blocks(id),"
+    " position INTEGER NOT NULL,"
+    " expr INTEGER NOT NULL REFERENCES expressions(id),"
+    " PRIMARY KEY(block, position));\n"
+    "CREATE TABLE block_hyps(block INTEGER NOT NULL REFERENCES blocks(id),"
+    " position INTEGER NOT NULL,"
+    " expr INTEGER NOT NULL REFERENCES expressions(id),"
+    " PRIMARY KEY(block, position));\n"
+    "CREATE TABLE steps(id INTEGER PRIMARY KEY,"
+    " theorem INTEGER NOT NULL REFERENCES theorems(id),"
+    " block INTEGER NOT NULL REFERENCES blocks(id), rule TEXT NOT NULL,"
+    " conclusion INTEGER NOT NULL REFERENCES expressions(id),"
+    " ref_theorem INTEGER REFERENCES theorems(id), definition TEXT);\n"
+    "CREATE TABLE step_premises(step INTEGER NOT NULL REFERENCES steps(id),"
+    " position INTEGER NOT NULL,"
+    " premise INTEGER NOT NULL REFERENCES steps(id),"
+    " PRIMARY KEY(step, position));\n"
+    "CREATE TABLE step_subst(step INTEGER NOT NULL REFERENCES steps(id),"
+    " position INTEGER NOT NULL, var TEXT NOT NULL,"
+    " value INTEGER NOT NULL REFERENCES expressions(id),"
+    " PRIMARY KEY(step, position));\n"
+    "CREATE TABLE step_witnesses(step INTEGER NOT NULL REFERENCES steps(id),"
+    " position INTEGER NOT NULL,"
+    " witness INTEGER NOT NULL REFERENCES expressions(id),"
+    " PRIMARY KEY(step, position));\n"
+    "CREATE TABLE step_children(step INTEGER NOT NULL REFERENCES steps(id),"
+    " position INTEGER NOT NULL,"
+    " block INTEGER NOT NULL REFERENCES blocks(id),"
+    " PRIMARY KEY(step, position));\n"
+    "CREATE TABLE smt(step INTEGER PRIMARY KEY REFERENCES steps(id),"
+    " query TEXT NOT NULL, answer TEXT NOT NULL);\n"
+    "CREATE INDEX step_premises_by_premise ON step_premises(premise);\n"
+    "CREATE INDEX steps_by_theorem ON steps(theorem);\n"
+    "CREATE INDEX steps_by_ref ON steps(ref_theorem);\n"
+    "CREATE INDEX blocks_by_theorem ON blocks(theorem);\n"
+    "CREATE VIEW theorem_uses(theorem, used_theorem) AS"
+    " SELECT DISTINCT theorem, ref_theorem FROM steps"
+    " WHERE rule = 'theorem';\n";
+
+static lem_err dberr(lem_store *S, const char *what) {
+  return lem_error(S->L, LEM_EDB, "%s: %s: %s", S->path, what,
+                   S->db ? sqlite3_errmsg(S->db) : "cannot open");
+}
+
+static lem_err exec(lem_store *S, const char *sql) {
+  return sqlite3_exec(S->db, sql, NULL, NULL, NULL) == SQLITE_OK
+             ? LEM_OK : dberr(S, "cannot execute statement");
+}
+
+/* One integer from a query with no parameters (e.g. a pragma). */
+static lem_err query_int(lem_store *S, const char *sql, sqlite3_int64 *v) {
+  sqlite3_stmt *st = NULL;
+  *v = 0;
+  if (sqlite3_prepare_v2(S->db, sql, -1, &st, NULL) != SQLITE_OK)
+    return dberr(S, "cannot read the database");
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) *v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? LEM_OK
+                                               : dberr(S, "cannot read");
+}
+
+static lem_err create_schema(lem_store *S) {
+  char pragmas[128];
+  snprintf(pragmas, sizeof pragmas,
+           "PRAGMA application_id = %d; PRAGMA user_version = %d;",
+           LEM_STORE_APP_ID, LEM_STORE_VERSION);
+  lem_err e = exec(S, "BEGIN IMMEDIATE");
+  if (!e) e = exec(S, schema_sql);
+  if (!e) e = exec(S, pragmas);
+  if (!e) return exec(S, "COMMIT");
+  sqlite3_exec(S->db, "ROLLBACK", NULL, NULL, NULL);
+  return e;
+}
+
+/* Checks made on the file before SQLite sees it. */
+static lem_err precheck(lem_ctx *L, const char *path, lem_store_mode mode,
+                        int *fresh) {
+  struct stat sb;
+  *fresh = 0;
+  if (stat(path, &sb) != 0) {
+    if (mode == LEM_STORE_WRITE) return *fresh = 1, LEM_OK;
+    return lem_error(L, LEM_EDB, "%s: no such file", path);
+  }
+  if (S_ISDIR(sb.st_mode))
+    return lem_error(L, LEM_EDB, "%s: is a directory, not a lemma database",
+                     path);
+  if (!S_ISREG(sb.st_mode))
+    return lem_error(L, LEM_EDB, "%s: not a regular file", path);
+  if (mode == LEM_STORE_WRITE &&
+      (access(path, W_OK) != 0 || !(sb.st_mode & 0222)))
+    return lem_error(L, LEM_EDB, "%s: is read-only; cannot write proofs",
+                     path);
+  if (sb.st_size == 0) {
+    if (mode == LEM_STORE_WRITE) return *fresh = 1, LEM_OK;
+    return lem_error(L, LEM_EDB, "%s: empty file, not a lemma database", path);
+  }
+  char head[16] = {0};
+  FILE *f = fopen(path, "rb");
+  size_t got = f ? fread(head, 1, sizeof head, f) : 0;
+  if (f) fclose(f);
+  if (!f) return lem_error(L, LEM_EDB, "%s: cannot read the file", path);
+  if (got < sizeof head || memcmp(head, "SQLite format 3", 16) != 0)
+    return lem_error(L, LEM_EDB, "%s: not an SQLite database", path);
+  if (sb.st_size < 512 || sb.st_size % 512)
+    return lem_error(L, LEM_EDB, "%s: truncated SQLite database (%lld bytes)",
+                     path, (long long)sb.st_size);
+  return LEM_OK;
+}
+
+static lem_err check_identity(lem_store *S, int fresh) {
+  sqlite3_int64 app, ver, ntab, ok;
+  lem_err e;
+  if ((e = query_int(S, "PRAGMA application_id", &app)) ||
+      (e = query_int(S, "PRAGMA user_version", &ver)) ||
+      (e = query_int(S, "SELECT count(*) FROM sqlite_master", &ntab)))
+    return e;
+  if (app == 0 && ver == 0 && ntab == 0 && (fresh || S->mode == LEM_STORE_WRITE))
+    return S->mode == LEM_STORE_WRITE ? create_schema(S)
+                                      : lem_error(S->L, LEM_EDB,
+                                                  "%s: empty database", S->path);
+  if (app != LEM_STORE_APP_ID)
+    return lem_error(S->L, LEM_EDB,
+                     "%s: not a lemma database (SQLite application_id %lld)",
+                     S->path, (long long)app);
+  if (ver > LEM_STORE_VERSION)
+    return lem_error(S->L, LEM_EDB,
+                     "%s: written by a newer lemma (schema version %lld; "
+                     "this lemma reads version %d)",
+                     S->path, (long long)ver, LEM_STORE_VERSION);
+  if (ver < 1)
+    return lem_error(S->L, LEM_EDB, "%s: unknown schema version %lld",
+                     S->path, (long long)ver);
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(S->db, "PRAGMA quick_check(1)", -1, &st, NULL))
+    return dberr(S, "database is corrupt");
+  const unsigned char *txt =
+      sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
+  ok = txt && !strcmp((const char *)txt, "ok");
+  if (!ok)
+    e = lem_error(S->L, LEM_EDB, "%s: database is corrupt: %s", S->path,
+                  txt ? (const char *)txt : sqlite3_errmsg(S->db));
+  sqlite3_finalize(st);
+  return e;
+}
+
+lem_err lem_store_open(lem_ctx *L, const char *path, lem_store_mode mode,
+                       lem_store **out) {
+  *out = NULL;
+  int fresh;
+  lem_err e = precheck(L, path, mode, &fresh);
+  if (e) return e;
+  lem_store *S = lem_calloc(L, sizeof *S);
+  if (!S) return LEM_ENOMEM;
+  S->L = L;
+  S->mode = mode;
+  if (!(S->path = lem_strndup(L, path, strlen(path)))) {
+    lem_free(L, S, sizeof *S);
+    return LEM_ENOMEM;
+  }
+  int flags = mode == LEM_STORE_WRITE
+                  ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                  : SQLITE_OPEN_READONLY;
+  if (sqlite3_open_v2(path, &S->db, flags, NULL) != SQLITE_OK) {
+    e = dberr(S, "cannot open");
+  } else {
+    sqlite3_extended_result_codes(S->db, 1);
+    sqlite3_busy_timeout(S->db, 5000);
+    if (mode == LEM_STORE_WRITE && sqlite3_db_readonly(S->db, "main") == 1)
+      e = lem_error(L, LEM_EDB, "%s: is read-only; cannot write proofs", path);
+    if (!e) e = check_identity(S, fresh);
+    if (!e && mode == LEM_STORE_WRITE)
+      e = exec(S, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;");
+  }
+  if (e) {
+    lem_err keep = L->err;
+    char msg[sizeof L->errmsg];
+    memcpy(msg, L->errmsg, sizeof msg);
+    S->run = 0;
+    lem_store_close(S);
+    L->err = keep;
+    memcpy(L->errmsg, msg, sizeof msg);
+    return e;
+  }
+  *out = S;
+  return LEM_OK;
+}
+
+static void now_text(char *buf, size_t n) {
+  time_t t = time(NULL);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void lem_store_close(lem_store *S) {
+  if (!S) return;
+  if (S->run && S->db) {
+    sqlite3_stmt *st = NULL;
+    char ts[32];
+    now_text(ts, sizeof ts);
+    if (sqlite3_prepare_v2(S->db, "UPDATE run SET finished = ? WHERE id = ?",
+                           -1, &st, NULL) == SQLITE_OK) {
+      sqlite3_bind_text(st, 1, ts, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64(st, 2, S->run);
+      sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(S->db);
+  lem_ctx *L = S->L;
+  lem_free(L, S->thmmap, (size_t)S->cthmmap * sizeof *S->thmmap);
+  lem_free(L, S->path, strlen(S->path) + 1);
+  lem_free(L, S, sizeof *S);
+}
+
+const char *lem_store_path(const lem_store *S) { return S->path; }
+
+/* ---- writing ---- */
+
+/* Prepare sql, bind the values described by fmt ('i' an int64, 't' a text
+** or NULL, 'n' an int64 ignored and bound as NULL), step it once.  *rowid
+** (if not NULL) gets the new rowid. */
+static lem_err run_sql(lem_store *S, sqlite3_int64 *rowid, const char *sql,
+                       const char *fmt, ...) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(S->db, sql, -1, &st, NULL) != SQLITE_OK)
+    return dberr(S, "cannot prepare statement");
+  va_list ap;
+  va_start(ap, fmt);
+  for (int i = 0; fmt[i]; i++) {
+    if (fmt[i] == 'i') {
+      sqlite3_bind_int64(st, i + 1, va_arg(ap, sqlite3_int64));
+    } else if (fmt[i] == 'n') {
+      (void)va_arg(ap, sqlite3_int64);
+    } else if (fmt[i] == 't') {
+      const char *s = va_arg(ap, const char *);
+      if (s) sqlite3_bind_text(st, i + 1, s, -1, SQLITE_TRANSIENT);
+    }
+  }
+  va_end(ap);
+  int rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) return dberr(S, "cannot write");
+  if (rowid) *rowid = sqlite3_last_insert_rowid(S->db);
+  return LEM_OK;
+}
+
+static lem_err need_run(lem_store *S) {
+  if (S->mode != LEM_STORE_WRITE)
+    return lem_error(S->L, LEM_EINVAL, "%s: opened for reading", S->path);
+  if (!S->run)
+    return lem_error(S->L, LEM_EINVAL, "%s: no run begun", S->path);
+  return LEM_OK;
+}
+
+lem_err lem_store_begin_run(lem_store *S, const char *version,
+                            const char *options, const char *theory_hash) {
+  if (S->mode != LEM_STORE_WRITE)
+    return lem_error(S->L, LEM_EINVAL, "%s: opened for reading", S->path);
+  sqlite3_stmt *st = NULL;
+  lem_err e = LEM_OK;
+  const char *h = theory_hash ? theory_hash : "";
+  if (sqlite3_prepare_v2(S->db,
+                         "SELECT count(*) FROM run WHERE theory_hash <> ?", -1,
+                         &st, NULL) != SQLITE_OK)
+    return dberr(S, "cannot read runs");
+  sqlite3_bind_text(st, 1, h, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step(st) != SQLITE_ROW) e = dberr(S, "cannot read runs");
+  else if (sqlite3_column_int64(st, 0) > 0)
+    e = lem_error(S->L, LEM_EDB,
+                  "%s: holds proofs of another theory (hash differs)", S->path);
+  sqlite3_finalize(st);
+  if (e) return e;
+  char ts[32];
+  now_text(ts, sizeof ts);
+  return run_sql(S, &S->run,
+                 "INSERT INTO run(tool_version, options, theory_hash, started)"
+                 " VALUES(?, ?, ?, ?)", "tttt", version ? version : "",
+                 options ? options : "", h, ts);
+}
+
+lem_err lem_store_write_theory(lem_store *S, const char *name,
+                               const char *manifest, size_t len) {
+  lem_err e = need_run(S);
+  if (e) return e;
+  char *m = lem_strndup(S->L, manifest, len);
+  if (!m) return LEM_ENOMEM;
+  e = run_sql(S, NULL, "INSERT INTO theory(run, name, manifest) VALUES(?,?,?)",
+              "itt", S->run, name ? name : "", m);
+  lem_free(S->L, m, len + 1);
+  return e;
+}
+
+/* The id of t's text in expressions, inserting it if new; 0 on error. */
+static sqlite3_int64 expr_id(lem_store *S, lem_term t) {
+  if (!t) return lem_error(S->L, LEM_EINVAL, "store: missing expression"), 0;
+  char *s = lem_term_str(S->L, t);
+  if (!s) return 0;
+  sqlite3_int64 id = 0;
+  if (!run_sql(S, NULL, "INSERT OR IGNORE INTO expressions(text) VALUES(?)",
+               "t", s)) {
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(S->db, "SELECT id FROM expressions WHERE text = ?",
+                           -1, &st, NULL) == SQLITE_OK) {
+      sqlite3_bind_text(st, 1, s, -1, SQLITE_TRANSIENT);
+      if (sqlite3_step(st) == SQLITE_ROW) id = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    if (!id) dberr(S, "cannot store an expression");
+  }
+  lem_free(S->L, s, strlen(s) + 1);
+  return id;
+}
+
+/* Insert rows (owner, position, expr) for a list of terms. */
+static lem_err write_terms(lem_store *S, const char *sql, sqlite3_int64 owner,
+                           uint32_t n, const lem_term *ts) {
+  for (uint32_t i = 0; i < n; i++) {
+    sqlite3_int64 x = expr_id(S, ts[i]);
+    lem_err e = x ? run_sql(S, NULL, sql, "iii", owner, (sqlite3_int64)i, x)
+                  : S->L->err;
+    if (e) return e;
+  }
+  return LEM_OK;
+}
+
+static lem_err write_links(lem_store *S, const lem_proof *P, const lem_step *s,
+                           sqlite3_int64 id, const sqlite3_int64 *bmap,
+                           const sqlite3_int64 *smap) {
+  lem_ctx *L = S->L;
+  lem_err e = LEM_OK;
+  for (uint32_t i = 0; i < s->nprem && !e; i++) {
+    if (!s->prem[i] || s->prem[i] > P->nsteps || !smap[s->prem[i]])
+      return lem_error(L, LEM_EINVAL, "store: step %u: premise %u is not a "
+                       "step of the same theorem", s->id, s->prem[i]);
+    e = run_sql(S, NULL, "INSERT INTO step_premises(step, position, premise)"
+                " VALUES(?,?,?)", "iii", id, (sqlite3_int64)i,
+                smap[s->prem[i]]);
+  }
+  for (uint32_t i = 0; i < s->nsubst && !e; i++) {
+    char *v = lem_term_str(L, s->svar[i]);
+    sqlite3_int64 x = v ? expr_id(S, s->sval[i]) : 0;
+    e = x ? run_sql(S, NULL, "INSERT INTO step_subst(step, position, var, "
+                    "value) VALUES(?,?,?,?)", "iiti", id, (sqlite3_int64)i, v,
+                    x)
+          : (L->err ? L->err : LEM_ENOMEM);
+    if (v) lem_free(L, v, strlen(v) + 1);
+  }
+  if (!e) e = write_terms(S, "INSERT INTO step_witnesses(step, position, "
+                          "witness) VALUES(?,?,?)", id, s->nwit, s->wit);
+  for (uint32_t i = 0; i < s->nkids && !e; i++) {
+    if (!s->kids[i] || s->kids[i] > P->nblocks || !bmap[s->kids[i]])
+      return lem_error(L, LEM_EINVAL, "store: step %u: child block %u is not "
+                       "a block of the same theorem", s->id, s->kids[i]);
+    e = run_sql(S, NULL, "INSERT INTO step_children(step, position, block)"
+                " VALUES(?,?,?)", "iii", id, (sqlite3_int64)i, bmap[s->kids[i]]);
+  }
+  if (!e && (s->query || s->answer))
+    e = run_sql(S, NULL, "INSERT INTO smt(step, query, answer) VALUES(?,?,?)",
+                "itt", id, s->query ? s->query : "",
+                s->answer ? s->answer : "");
+  return e;
+}
+
+static lem_err write_thm_body(lem_store *S, const lem_proof *P,
+                              const lem_pthm *t, sqlite3_int64 *bmap,
+                              sqlite3_int64 *smap) {
+  lem_ctx *L = S->L;
+  lem_err e;
+  sqlite3_int64 tid, x = expr_id(S, t->stmt);
+  if (!x) return L->err;
+  if ((e = run_sql(S, &tid, "INSERT INTO theorems(run, name, statement, kind,"
+                   " status) VALUES(?,?,?,?,?)", "ititt", S->run, t->name,
+                   x, lem_thm_kind_name(t->kind),
+                   lem_thm_status_name(t->status))))
+    return e;
+  for (uint32_t i = 0; i < P->nblocks; i++) {
+    const lem_block *b = &P->blocks[i];
+    if (b->thm != t->id) continue;
+    if (b->parent && !bmap[b->parent])
+      return lem_error(L, LEM_EINVAL, "store: block %u: bad parent", b->id);
+    if ((e = run_sql(S, &bmap[b->id], "INSERT INTO blocks(theorem, parent, "
+                     "kind) VALUES(?,?,?)", b->parent ? "iit" : "int", tid,
+                     b->parent ? bmap[b->parent] : (sqlite3_int64)0,
+                     lem_block_kind_name(b->kind))) ||
+        (e = write_terms(S, "INSERT INTO block_consts(block, position, expr)"
+                         " VALUES(?,?,?)", bmap[b->id], b->nconsts,
+                         b->consts)) ||
+        (e = write_terms(S, "INSERT INTO block_hyps(block, position, expr)"
+                         " VALUES(?,?,?)", bmap[b->id], b->nhyps, b->hyps)))
+      return e;
+  }
+  for (uint32_t i = 0; i < P->nsteps; i++) { /* rows first, links after */
+    const lem_step *s = &P->steps[i];
+    if (!s->block || s->block > P->nblocks || !bmap[s->block]) continue;
+    sqlite3_int64 ref = 0;
+    if (s->rule == LEM_R_THEOREM) {
+      ref = s->thmref < S->cthmmap ? S->thmmap[s->thmref] : 0;
+      if (!ref)
+        return lem_error(L, LEM_EINVAL, "store: step %u uses theorem %u, "
+                         "which is not written yet", s->id, s->thmref);
+    }
+    if (!(x = expr_id(S, s->concl))) return L->err;
+    const char *def = s->def ? lem_sym_name(L, s->def) : NULL;
+    if ((e = run_sql(S, &smap[s->id], "INSERT INTO steps(theorem, block, rule,"
+                     " conclusion, ref_theorem, definition) VALUES(?,?,?,?,?,?)",
+                     ref ? "iitiit" : "iitint", tid, bmap[s->block],
+                     lem_rule_name(s->rule), x, ref, def)))
+      return e;
+  }
+  for (uint32_t i = 0; i < P->nsteps; i++)
+    if (smap[i + 1] &&
+        (e = write_links(S, P, &P->steps[i], smap[i + 1], bmap, smap)))
+      return e;
+  if (t->final && (t->final > P->nsteps || !smap[t->final]))
+    return lem_error(L, LEM_EINVAL, "store: theorem %u: bad final step",
+                     t->id);
+  if (t->root && (t->root > P->nblocks || !bmap[t->root]))
+    return lem_error(L, LEM_EINVAL, "store: theorem %u: bad root", t->id);
+  char fmt[4] = {t->root ? 'i' : 'n', t->final ? 'i' : 'n', 'i', 0};
+  e = run_sql(S, NULL, "UPDATE theorems SET root_block = ?, final_step = ? "
+              "WHERE id = ?", fmt, t->root ? bmap[t->root] : 0,
+              t->final ? smap[t->final] : 0, tid);
+  if (!e) {
+    uint32_t old = S->cthmmap;
+    if (LEM_GROW(L, S->thmmap, S->cthmmap, t->id + 1)) return LEM_ENOMEM;
+    memset(S->thmmap + old, 0, (size_t)(S->cthmmap - old) * sizeof *S->thmmap);
+    S->thmmap[t->id] = tid;
+  }
+  return e;
+}
+
+lem_err lem_store_write_theorem(lem_store *S, const lem_proof *P,
+                                uint32_t thm) {
+  lem_ctx *L = S->L;
+  lem_err e = need_run(S);
+  const lem_pthm *t = lem_proof_thm(P, thm);
+  if (e) return e;
+  if (!t) return lem_error(L, LEM_EINVAL, "store: no theorem %u", thm);
+  size_t nb = (size_t)P->nblocks + 1, ns = (size_t)P->nsteps + 1;
+  sqlite3_int64 *bmap = lem_calloc(L, nb * sizeof *bmap);
+  sqlite3_int64 *smap = bmap ? lem_calloc(L, ns * sizeof *smap) : NULL;
+  if (!smap) e = LEM_ENOMEM;
+  sqlite3_int64 prev = thm < S->cthmmap ? S->thmmap[thm] : 0;
+  if (!e) e = exec(S, "BEGIN IMMEDIATE");
+  if (!e) {
+    e = write_thm_body(S, P, t, bmap, smap);
+    if (!e) e = exec(S, "COMMIT");
+    if (e) {
+      sqlite3_exec(S->db, "ROLLBACK", NULL, NULL, NULL);
+      if (thm < S->cthmmap) S->thmmap[thm] = prev; /* as before the call */
+    }
+  }
+  lem_free(L, bmap, nb * sizeof *bmap);
+  lem_free(L, smap, ns * sizeof *smap);
+  return e;
+}
+
+/* ---- reading ---- */
+
+lem_err lem_store_read_theory(lem_store *S, char **name, char **manifest,
+                              size_t *len) {
+  lem_ctx *L = S->L;
+  sqlite3_stmt *st = NULL;
+  lem_err e = LEM_OK;
+  *name = *manifest = NULL;
+  *len = 0;
+  if (sqlite3_prepare_v2(S->db, "SELECT name, manifest FROM theory ORDER BY id"
+                         " DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+    return dberr(S, "cannot read the theory");
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    const char *n = (const char *)sqlite3_column_text(st, 0);
+    const char *m = (const char *)sqlite3_column_text(st, 1);
+    size_t ml = (size_t)sqlite3_column_bytes(st, 1);
+    *name = lem_strndup(L, n ? n : "", n ? strlen(n) : 0);
+    *manifest = *name ? lem_strndup(L, m ? m : "", m ? ml : 0) : NULL;
+    if (!*manifest) {
+      if (*name) lem_free(L, *name, strlen(*name) + 1);
+      *name = NULL;
+      e = LEM_ENOMEM;
+    } else {
+      *len = m ? ml : 0;
+    }
+  } else if (rc == SQLITE_DONE) {
+    e = lem_error(L, LEM_EDB, "%s: the database holds no theory", S->path);
+  } else {
+    e = dberr(S, "cannot read the theory");
+  }
+  sqlite3_finalize(st);
+  return e;
+}
+
+/* A sorted map from database ids to proof ids / terms. */
+typedef struct idmap {
+  sqlite3_int64 *db;
+  uint32_t *val;
+  uint32_t n, cdb, cval;
+} idmap;
+
+static lem_err idmap_add(lem_ctx *L, idmap *m, sqlite3_int64 db, uint32_t v) {
+  if (LEM_GROW(L, m->db, m->cdb, m->n + 1) ||
+      LEM_GROW(L, m->val, m->cval, m->n + 1))
+    return LEM_ENOMEM;
+  m->db[m->n] = db; /* rows come ORDER BY id, so the map stays sorted */
+  m->val[m->n++] = v;
+  return LEM_OK;
+}
+
+static uint32_t idmap_get(const idmap *m, sqlite3_int64 db) {
+  uint32_t lo = 0, hi = m->n;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (m->db[mid] == db) return m->val[mid];
+    if (m->db[mid] < db) lo = mid + 1; else hi = mid;
+  }
+  return 0;
+}
+
+static void idmap_free(lem_ctx *L, idmap *m) {
+  lem_free(L, m->db, (size_t)m->cdb * sizeof *m->db);
+  lem_free(L, m->val, (size_t)m->cval * sizeof *m->val);
+}
+
+typedef struct loader {
+  lem_store *S;
+  lem_proof *P;
+  idmap ex, th, bl, sp;
+  sqlite3_stmt *st;
+  lem_term *ts;           /* scratch lists */
+  uint32_t *us;
+  uint32_t cts, cus;
+} loader;
+
+static lem_err bad(loader *ld, const char *fmt, long long a, long long b) {
+  char msg[200];
+  snprintf(msg, sizeof msg, fmt, a, b);
+  return lem_error(ld->S->L, LEM_EDB, "%s: damaged database: %s", ld->S->path,
+                   msg);
+}
+
+static lem_err prep(loader *ld, const char *sql) {
+  sqlite3_finalize(ld->st);
+  ld->st = NULL;
+  return sqlite3_prepare_v2(ld->S->db, sql, -1, &ld->st, NULL) == SQLITE_OK
+             ? LEM_OK : dberr(ld->S, "cannot read");
+}
+
+static lem_err load_exprs(loader *ld) {
+  lem_err e = prep(ld, "SELECT id, text FROM expressions ORDER BY id");
+  int rc;
+  while (!e && (rc = sqlite3_step(ld->st)) == SQLITE_ROW) {
+    const char *s = (const char *)sqlite3_column_text(ld->st, 1);
+    int n = sqlite3_column_bytes(ld->st, 1);
+    lem_term t = s ? lem_read_expr(ld->S->L, s, (size_t)n, "expression") : 0;
+    if (!t)
+      return bad(ld, "expression %lld cannot be read", sqlite3_column_int64(
+                 ld->st, 0), 0);
+    e = idmap_add(ld->S->L, &ld->ex, sqlite3_column_int64(ld->st, 0), t);
+  }
+  return e ? e : rc == SQLITE_DONE ? LEM_OK : dberr(ld->S, "cannot read");
+}
+
+/* Run "SELECT position, X FROM table WHERE owner = ? ORDER BY position",
+** mapping X through m (or as an expression when m == &ld->ex) into ld->us,
+** requiring positions 0, 1, ...  *n gets the count. */
+static lem_err load_list(loader *ld, const char *sql, sqlite3_int64 owner,
+                         idmap *m, uint32_t *n, const char *what) {
+  lem_err e = prep(ld, sql);
+  int rc = 0;
+  *n = 0;
+  if (!e) sqlite3_bind_int64(ld->st, 1, owner);
+  while (!e && (rc = sqlite3_step(ld->st)) == SQLITE_ROW) {
+    if (sqlite3_column_int64(ld->st, 0) != *n)
+      return lem_error(ld->S->L, LEM_EDB, "%s: damaged database: %s of "
+                       "%lld: position %u is missing", ld->S->path, what,
+                       (long long)owner, *n);
+    uint32_t v = idmap_get(m, sqlite3_column_int64(ld->st, 1));
+    if (!v)
+      return lem_error(ld->S->L, LEM_EDB, "%s: damaged database: %s of %lld "
+                       "refers to missing row %lld", ld->S->path, what,
+                       (long long)owner,
+                       (long long)sqlite3_column_int64(ld->st, 1));
+    if (LEM_GROW(ld->S->L, ld->us, ld->cus, *n + 1)) return LEM_ENOMEM;
+    ld->us[(*n)++] = v;
+  }
+  return e ? e : rc == SQLITE_DONE ? LEM_OK : dberr(ld->S, "cannot read");
+}
+
+/* Copy ld->us[0..n) into ld->ts as terms. */
+static lem_err us_to_ts(loader *ld, uint32_t n) {
+  if (LEM_GROW(ld->S->L, ld->ts, ld->cts, n + 1)) return LEM_ENOMEM;
+  for (uint32_t i = 0; i < n; i++) ld->ts[i] = ld->us[i];
+  return LEM_OK;
+}
+
+static lem_err load_thms(loader *ld) {
+  lem_ctx *L = ld->S->L;
+  lem_err e = prep(ld, "SELECT id, name, statement, kind, status FROM theorems"
+                   " ORDER BY id");
+  int rc = 0;
+  while (!e && (rc = sqlite3_step(ld->st)) == SQLITE_ROW) {
+    sqlite3_int64 id = sqlite3_column_int64(ld->st, 0);
+    lem_term stmt = idmap_get(&ld->ex, sqlite3_column_int64(ld->st, 2));
+    int k = lem_thm_kind_parse((const char *)sqlite3_column_text(ld->st, 3));
+    int s = lem_thm_status_parse((const char *)sqlite3_column_text(ld->st, 4));
+    if (!stmt || k < 0 || s < 0)
+      return bad(ld, "theorem %lld: bad statement, kind or status", id, 0);
+    const char *nm = (const char *)sqlite3_column_text(ld->st, 1);
+    uint32_t t = lem_proof_add_theorem(ld->P, nm ? nm : "", stmt,
+                                       (lem_thm_kind)k, (lem_thm_status)s);
+    if (!t) return L->err;
+    ld->P->thms[t - 1].dbid = (uint32_t)id;
+    e = idmap_add(L, &ld->th, id, t);
+  }
+  return e ? e : rc == SQLITE_DONE ? LEM_OK : dberr(ld->S, "cannot read");
+}
+
+/* Load the ids of a table in order (for blocks and steps), then the rows. */
+static lem_err load_ids(loader *ld, const char *sql, idmap *m) {
+  lem_err e = prep(ld, sql);
+  int rc = 0;
+  uint32_t n = 0;
+  while (!e && (rc = sqlite3_step(ld->st)) == SQLITE_ROW)
+    e = idmap_add(ld->S->L, m, sqlite3_column_int64(ld->st, 0), ++n);
+  return e ? e : rc == SQLITE_DONE ? LEM_OK : dberr(ld->S, "cannot read");
+}
+
+typedef struct brow { sqlite3_int64 id, thm, parent; int kind; } brow;
+
+static lem_err load_blocks(loader *ld) {
+  lem_ctx *L = ld->S->L;
+  lem_err e = load_ids(ld, "SELECT id FROM blocks ORDER BY id", &ld->bl);
+  for (uint32_t i = 0; !e && i < ld->bl.n; i++) {
+    brow b = {ld->bl.db[i], 0, 0, -1};
+    if ((e = prep(ld, "SELECT theorem, parent, kind FROM blocks WHERE id = ?")))
+      return e;
+    sqlite3_bind_int64(ld->st, 1, b.id);
+    if (sqlite3_step(ld->st) != SQLITE_ROW) return dberr(ld->S, "cannot read");
+    b.thm = idmap_get(&ld->th, sqlite3_column_int64(ld->st, 0));
+    b.parent = sqlite3_column_type(ld->st, 1) == SQLITE_NULL ? 0 :
+               idmap_get(&ld->bl, sqlite3_column_int64(ld->st, 1));
+    int hasparent = sqlite3_column_type(ld->st, 1) != SQLITE_NULL;
+    b.kind = lem_block_kind_parse((const char *)sqlite3_column_text(ld->st, 2));
+    if (!b.thm || b.kind < 0 || (hasparent && !b.parent))
+      return bad(ld, "block %lld: bad theorem, parent or kind", b.id, 0);
+    uint32_t nc, nh;
+    if ((e = load_list(ld, "SELECT position, expr FROM block_consts WHERE "
+                       "block = ? ORDER BY position", b.id, &ld->ex, &nc,
+                       "block constants")) || (e = us_to_ts(ld, nc)))
+      return e;
+    lem_term *consts = ld->ts; /* move aside before reading hyps */
+    ld->ts = NULL;
+    uint32_t cc = ld->cts;
+    ld->cts = 0;
+    e = load_list(ld, "SELECT position, expr FROM block_hyps WHERE block = ? "
+                  "ORDER BY position", b.id, &ld->ex, &nh, "block hypotheses");
+    if (!e) e = us_to_ts(ld, nh);
+    uint32_t id = e ? 0 : lem_proof_add_block(ld->P, (uint32_t)b.thm,
+                                              (uint32_t)b.parent,
+                                              (lem_block_kind)b.kind, nc,
+                                              consts, nh, ld->ts);
+    lem_free(L, consts, (size_t)cc * sizeof *consts);
+    if (e) return e;
+    if (!id)
+      return L->err == LEM_EINVAL
+                 ? bad(ld, "block %lld: parent is not an earlier block of "
+                       "its theorem", b.id, 0)
+                 : L->err;
+    ld->P->blocks[id - 1].dbid = (uint32_t)b.id;
+  }
+  return e;
+}
+
+static lem_err load_step(loader *ld, sqlite3_int64 id) {
+  lem_ctx *L = ld->S->L;
+  lem_step_spec sp = {0};
+  lem_err e = prep(ld, "SELECT theorem, block, rule, conclusion, ref_theorem,"
+                   " definition FROM steps WHERE id = ?");
+  if (e) return e;
+  sqlite3_bind_int64(ld->st, 1, id);
+  if (sqlite3_step(ld->st) != SQLITE_ROW) return dberr(ld->S, "cannot read");
+  uint32_t thm = idmap_get(&ld->th, sqlite3_column_int64(ld->st, 0));
+  sp.block = idmap_get(&ld->bl, sqlite3_column_int64(ld->st, 1));
+  sp.rule = lem_rule_parse((const char *)sqlite3_column_text(ld->st, 2));
+  sp.concl = idmap_get(&ld->ex, sqlite3_column_int64(ld->st, 3));
+  int hasref = sqlite3_column_type(ld->st, 4) != SQLITE_NULL;
+  sp.thmref = hasref ? idmap_get(&ld->th, sqlite3_column_int64(ld->st, 4)) : 0;
+  const char *def = (const char *)sqlite3_column_text(ld->st, 5);
+  if (def && !(sp.def = lem_sym_cstr(L, def))) return L->err;
+  if (!thm || !sp.block || !sp.rule || !sp.concl || (hasref && !sp.thmref) ||
+      ld->P->blocks[sp.block - 1].thm != thm)
+    return bad(ld, "step %lld: bad theorem, block, rule, conclusion or "
+               "theorem reference", id, 0);
+  uint32_t n;
+  /* premises, children: step/block ids; subst values, witnesses: terms */
+  if ((e = load_list(ld, "SELECT position, premise FROM step_premises WHERE "
+                     "step = ? ORDER BY position", id, &ld->sp, &n,
+                     "step premises")))
+    return e;
+  uint32_t *prem = ld->us;
+  uint32_t cprem = ld->cus;
+  ld->us = NULL;
+  ld->cus = 0;
+  sp.nprem = n;
+  sp.prem = prem;
+  lem_term *wit = NULL, *sval = NULL, *svar = NULL;
+  uint32_t cw = 0, cv = 0, cs = 0;
+  if (!(e = load_list(ld, "SELECT position, witness FROM step_witnesses WHERE"
+                      " step = ? ORDER BY position", id, &ld->ex, &sp.nwit,
+                      "step witnesses")) && !(e = us_to_ts(ld, sp.nwit))) {
+    wit = ld->ts, cw = ld->cts;
+    ld->ts = NULL, ld->cts = 0;
+    sp.wit = wit;
+  }
+  if (!e && !(e = load_list(ld, "SELECT position, block FROM step_children "
+                            "WHERE step = ? ORDER BY position", id, &ld->bl,
+                            &sp.nkids, "step children"))) {
+    if (sp.nkids > 2) e = bad(ld, "step %lld: more than two children", id, 0);
+    for (uint32_t i = 0; !e && i < sp.nkids; i++) sp.kids[i] = ld->us[i];
+  }
+  if (!e && !(e = load_list(ld, "SELECT position, value FROM step_subst WHERE"
+                            " step = ? ORDER BY position", id, &ld->ex,
+                            &sp.nsubst, "step substitution")) &&
+      !(e = us_to_ts(ld, sp.nsubst))) {
+    sval = ld->ts, cv = ld->cts;
+    ld->ts = NULL, ld->cts = 0;
+    sp.sval = sval;
+    if (LEM_GROW(L, svar, cs, sp.nsubst + 1)) e = LEM_ENOMEM;
+    if (!e) e = prep(ld, "SELECT var FROM step_subst WHERE step = ? ORDER BY "
+                     "position");
+    if (!e) sqlite3_bind_int64(ld->st, 1, id);
+    for (uint32_t i = 0; !e && i < sp.nsubst; i++) {
+      const char *v = sqlite3_step(ld->st) == SQLITE_ROW
+                          ? (const char *)sqlite3_column_text(ld->st, 0) : NULL;
+      lem_sym y = v ? lem_sym_cstr(L, v) : LEM_NOSYM;
+      if (!(svar[i] = y ? lem_mk_var(L, y, 0) : 0))
+        e = v ? L->err : bad(ld, "step %lld: bad substitution", id, 0);
+    }
+    sp.svar = svar;
+  }
+  char *q = NULL, *a = NULL;
+  if (!e && !(e = prep(ld, "SELECT query, answer FROM smt WHERE step = ?"))) {
+    sqlite3_bind_int64(ld->st, 1, id);
+    if (sqlite3_step(ld->st) == SQLITE_ROW) {
+      const char *qs = (const char *)sqlite3_column_text(ld->st, 0);
+      const char *as = (const char *)sqlite3_column_text(ld->st, 1);
+      q = lem_strndup(L, qs ? qs : "", qs ? strlen(qs) : 0);
+      a = lem_strndup(L, as ? as : "", as ? strlen(as) : 0);
+      if (!q || !a) e = LEM_ENOMEM;
+      sp.query = q;
+      sp.answer = a;
+    }
+  }
+  uint32_t sid = e ? 0 : lem_proof_add_step(ld->P, &sp);
+  if (!e && !sid) e = L->err;
+  if (sid) ld->P->steps[sid - 1].dbid = (uint32_t)id;
+  if (q) lem_free(L, q, strlen(q) + 1);
+  if (a) lem_free(L, a, strlen(a) + 1);
+  lem_free(L, prem, (size_t)cprem * sizeof *prem);
+  lem_free(L, wit, (size_t)cw * sizeof *wit);
+  lem_free(L, sval, (size_t)cv * sizeof *sval);
+  lem_free(L, svar, (size_t)cs * sizeof *svar);
+  return e;
+}
+
+static lem_err load_roots(loader *ld) {
+  lem_err e = prep(ld, "SELECT id, root_block, final_step FROM theorems "
+                   "ORDER BY id");
+  int rc = 0;
+  while (!e && (rc = sqlite3_step(ld->st)) == SQLITE_ROW) {
+    sqlite3_int64 id = sqlite3_column_int64(ld->st, 0);
+    uint32_t t = idmap_get(&ld->th, id), r = 0, f = 0;
+    if (sqlite3_column_type(ld->st, 1) != SQLITE_NULL &&
+        !(r = idmap_get(&ld->bl, sqlite3_column_int64(ld->st, 1))))
+      return bad(ld, "theorem %lld: root block %lld is missing", id,
+                 sqlite3_column_int64(ld->st, 1));
+    if (sqlite3_column_type(ld->st, 2) != SQLITE_NULL &&
+        !(f = idmap_get(&ld->sp, sqlite3_column_int64(ld->st, 2))))
+      return bad(ld, "theorem %lld: final step %lld is missing", id,
+                 sqlite3_column_int64(ld->st, 2));
+    if ((e = lem_proof_set_root(ld->P, t, r))) return e;
+    e = lem_proof_set_final(ld->P, t, f);
+  }
+  return e ? e : rc == SQLITE_DONE ? LEM_OK : dberr(ld->S, "cannot read");
+}
+
+/* Every reference between rows must resolve (a deleted row shows here). */
+static lem_err load_fkcheck(loader *ld) {
+  lem_err e = prep(ld, "PRAGMA foreign_key_check");
+  if (e) return e;
+  int rc = sqlite3_step(ld->st);
+  if (rc == SQLITE_ROW) {
+    const char *tab = (const char *)sqlite3_column_text(ld->st, 0);
+    const char *to = (const char *)sqlite3_column_text(ld->st, 2);
+    return lem_error(ld->S->L, LEM_EDB, "%s: damaged database: a row of %s "
+                     "(rowid %lld) refers to a missing row of %s", ld->S->path,
+                     tab ? tab : "?", (long long)sqlite3_column_int64(ld->st, 1),
+                     to ? to : "?");
+  }
+  return rc == SQLITE_DONE ? LEM_OK : dberr(ld->S, "cannot check references");
+}
+
+lem_err lem_store_load(lem_store *S, lem_proof **out) {
+  lem_ctx *L = S->L;
+  *out = NULL;
+  loader ld = {.S = S, .P = lem_proof_new(L)};
+  if (!ld.P) return LEM_ENOMEM;
+  lem_err e = exec(S, "BEGIN"); /* one consistent snapshot */
+  if (!e) {
+    if (!(e = load_fkcheck(&ld)) && !(e = load_exprs(&ld)) && !(e = load_thms(&ld)) &&
+        !(e = load_blocks(&ld)) &&
+        !(e = load_ids(&ld, "SELECT id FROM steps ORDER BY id", &ld.sp)))
+      for (uint32_t i = 0; !e && i < ld.sp.n; i++)
+        e = load_step(&ld, ld.sp.db[i]);
+    if (!e) e = load_roots(&ld);
+    sqlite3_finalize(ld.st);
+    ld.st = NULL;
+    sqlite3_exec(S->db, "COMMIT", NULL, NULL, NULL);
+  }
+  sqlite3_finalize(ld.st);
+  idmap_free(L, &ld.ex);
+  idmap_free(L, &ld.th);
+  idmap_free(L, &ld.bl);
+  idmap_free(L, &ld.sp);
+  lem_free(L, ld.ts, (size_t)ld.cts * sizeof *ld.ts);
+  lem_free(L, ld.us, (size_t)ld.cus * sizeof *ld.us);
+  if (e) {
+    lem_proof_free(ld.P);
+    return e;
+  }
+  *out = ld.P;
+  return LEM_OK;
+}

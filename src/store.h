@@ -1,0 +1,91 @@
+/*
+** store.h: the SQLite proof database.
+**
+** A lemma database holds the runs of the prover on one theory: each run's
+** tool version, options and theory hash, the theory's manifest text (so the
+** checker can reload it with lem_theory_load_text), every expression once
+** (canonical MPL text, i.e. lem_term_print's output), and each theorem's
+** whole proof graph (proof.h): blocks, steps, ordered premises,
+** substitutions, witnesses, child blocks and SMT queries.  The schema is
+** documented table by table in man/lemma-db.5.
+**
+** Each theorem is written in one transaction, so a run killed mid-write
+** leaves a database whose finished theorems all load and check.  Database
+** ids are assigned by SQLite; a loaded proof is renumbered densely and keeps
+** the database ids in its dbid fields.
+**
+** Every error is LEM_EDB (or LEM_ENOMEM / LEM_EINVAL) with a message in the
+** context that names the file.  Nothing here prints or exits.
+*/
+#ifndef LEM_STORE_H
+#define LEM_STORE_H
+
+#include "proof.h"
+
+#define LEM_STORE_APP_ID 0x4c656d61  /* PRAGMA application_id: "Lema" */
+#define LEM_STORE_VERSION 1          /* PRAGMA user_version */
+
+typedef struct lem_store lem_store;
+
+typedef enum lem_store_mode { LEM_STORE_READ = 0, LEM_STORE_WRITE } lem_store_mode;
+
+/* Open path.  READ needs an existing lemma database; WRITE also creates a
+** new one when the file is missing or empty (0 bytes).  Refused, with
+** LEM_EDB and a message naming the file: a directory, a missing file (READ),
+** a non-SQLite or truncated or corrupt file, an SQLite file of another
+** application, a newer schema version, a read-only file (WRITE).  On success
+** *out is a new handle that uses L for memory and errors (L must outlive
+** it); on failure *out is NULL. */
+lem_err lem_store_open(lem_ctx *L, const char *path, lem_store_mode mode,
+                       lem_store **out);
+
+/* Close the handle; in WRITE mode with a run begun, record its end time
+** first.  NULL is a no-op.  The handle is invalid afterwards. */
+void lem_store_close(lem_store *S);
+
+/* The path the store was opened with (owned by the store). */
+const char *lem_store_path(const lem_store *S);
+
+/* Begin a run (WRITE mode): records version, options and theory_hash (any
+** text; NULL is "").  LEM_EDB if the database already holds runs on another
+** theory hash, or on a write error. */
+lem_err lem_store_begin_run(lem_store *S, const char *version,
+                            const char *options, const char *theory_hash);
+
+/* Record the run's theory: its name and a self-contained manifest text (no
+** `from` files).  Needs a run. */
+lem_err lem_store_write_theory(lem_store *S, const char *name,
+                               const char *manifest, size_t len);
+
+/* Write theorem thm of P with all its blocks and steps, in one transaction
+** (all or nothing).  Needs a run.  A `theorem` step must refer to a theorem
+** already written through this handle, and premises must lie in the same
+** theorem (LEM_EINVAL otherwise).  P's terms must live in the store's
+** context. */
+lem_err lem_store_write_theorem(lem_store *S, const lem_proof *P, uint32_t thm);
+
+/* The latest run's theory.  *name and *manifest (NUL-terminated, *len bytes)
+** are allocated through the store's context; free them with lem_free(L, p,
+** strlen + 1).  LEM_EDB if the database holds no theory. */
+lem_err lem_store_read_theory(lem_store *S, char **name, char **manifest,
+                              size_t *len);
+
+/* Load every theorem with its proof graph into a new proof in the store's
+** context (*out; free with lem_proof_free).  Expressions are re-read with
+** lem_read_expr.  A database whose rows do not fit together (a missing
+** row, a dangling reference, an unreadable expression, a gap in an ordered
+** list) gives LEM_EDB naming the row.  On failure *out is NULL. */
+lem_err lem_store_load(lem_store *S, lem_proof **out);
+
+/* Read a plain MPL expression: `(&(A)(B))`, `(>[x,y](A)(B))`, `!(A)`,
+** `(r[a,b])`, or a lone term (`a`, `f(a,b)`, as substitution values are
+** stored).  Every name bound by `>` becomes a LEM_VAR (number 0) and every
+** other name a LEM_CONST; function terms f(a,b) are allowed as
+** arguments.  No theory is consulted.  Reading lem_term_print's output of a
+** term whose variables have number 0 gives the same id back.  fname names
+** the text in messages.  Returns LEM_NOTERM with LEM_ESYNTAX (or
+** LEM_ENOMEM) in L on failure; nesting deeper than 1000 is refused. */
+lem_term lem_read_expr(lem_ctx *L, const char *text, size_t len,
+                       const char *fname);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+** sym.h: interned symbols.
+**
+** A symbol is a uint32_t naming one string.  Equal strings intern to the same
+** symbol, so symbols compare with ==.  Symbol 0 is never handed out (it means
+** "none").  Names are byte strings and may hold any byte but NUL.
+*/
+#ifndef LEM_SYM_H
+#define LEM_SYM_H
+
+#include "ctx.h"
+
+typedef uint32_t lem_sym;
+#define LEM_NOSYM 0u
+
+/* Internal: create and free a context's table (done by lem_ctx_new/free). */
+lem_syms *lem_syms_new(lem_ctx *L);
+void lem_syms_free(lem_ctx *L, lem_syms *S);
+
+/* Intern len bytes at s.  Returns the symbol, or LEM_NOSYM on out of memory
+** (error in L).  The bytes are copied; s need not outlive the call. */
+lem_sym lem_sym_intern(lem_ctx *L, const char *s, size_t len);
+lem_sym lem_sym_cstr(lem_ctx *L, const char *s);
+
+/* The symbol's name, NUL-terminated, and its length.  Valid as long as L. */
+const char *lem_sym_name(const lem_ctx *L, lem_sym y);
+size_t lem_sym_len(const lem_ctx *L, lem_sym y);
+
+/* Look up without interning: LEM_NOSYM if the string was never interned. */
+lem_sym lem_sym_find(const lem_ctx *L, const char *s, size_t len);
+
+/* Number of symbols interned so far (the largest symbol is count). */
+uint32_t lem_sym_count(const lem_ctx *L);
+
+#endif

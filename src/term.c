@@ -1,0 +1,404 @@
+/*
+** term.c: the term bank.
+**
+** Nodes sit in one array indexed by id; their children sit in chunked arenas
+** that never move.  An open-addressing hash set of ids finds an existing node
+** by (kind, sym, num, children), which is what makes terms hash-consed.
+*/
+#include "term.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define KIDCHUNK 16384 /* lem_terms per child chunk */
+
+typedef struct node {
+  uint8_t kind;
+  uint8_t ground;
+  uint16_t pad;
+  uint32_t n;        /* number of children */
+  lem_sym sym;
+  uint32_t num;
+  uint32_t hash;
+  uint32_t size;     /* nodes in the tree, saturating */
+  const lem_term *kids;
+} node;
+
+typedef struct kchunk {
+  struct kchunk *next;
+  uint32_t size, used;
+  lem_term data[];
+} kchunk;
+
+struct lem_bank {
+  node *nodes;       /* nodes[1..count] */
+  uint32_t count, cap;
+  uint32_t *slots;   /* hash set of ids; 0 = empty */
+  uint32_t nslots;
+  kchunk *chunks;
+};
+
+lem_bank *lem_bank_new(lem_ctx *L) {
+  lem_bank *B = lem_calloc(L, sizeof *B);
+  if (!B) return NULL;
+  B->nslots = 4096;
+  B->slots = lem_calloc(L, B->nslots * sizeof *B->slots);
+  if (!B->slots || LEM_GROW(L, B->nodes, B->cap, 2048)) {
+    lem_bank_free(L, B);
+    return NULL;
+  }
+  return B;
+}
+
+void lem_bank_free(lem_ctx *L, lem_bank *B) {
+  if (!B) return;
+  for (kchunk *c = B->chunks, *nx; c; c = nx) {
+    nx = c->next;
+    lem_free(L, c, sizeof *c + c->size * sizeof(lem_term));
+  }
+  lem_free(L, B->slots, B->nslots * sizeof *B->slots);
+  lem_free(L, B->nodes, B->cap * sizeof *B->nodes);
+  lem_free(L, B, sizeof *B);
+}
+
+static uint32_t node_hash(lem_kind k, lem_sym sym, uint32_t num, uint32_t n,
+                          const lem_term *kids) {
+  uint32_t h = 0x811c9dc5u ^ (uint32_t)k;
+  h = lem_hash_mix(h, sym);
+  h = lem_hash_mix(h, num);
+  h = lem_hash_mix(h, n);
+  for (uint32_t i = 0; i < n; i++) h = lem_hash_mix(h, kids[i]);
+  /* finalise (murmur3's fmix32): the combine above leaves the low bits,
+     which pick the slot, poorly mixed, and linear probing then clusters */
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16;
+  return h ? h : 1;
+}
+
+static int node_eq(const node *x, lem_kind k, lem_sym sym, uint32_t num,
+                   uint32_t n, const lem_term *kids) {
+  return x->kind == k && x->sym == sym && x->num == num && x->n == n &&
+         (n == 0 || memcmp(x->kids, kids, n * sizeof *kids) == 0);
+}
+
+static uint32_t *find_slot(lem_bank *B, uint32_t h, lem_kind k, lem_sym sym,
+                           uint32_t num, uint32_t n, const lem_term *kids) {
+  uint32_t mask = B->nslots - 1;
+  for (uint32_t i = h & mask;; i = (i + 1) & mask) {
+    uint32_t id = B->slots[i];
+    if (!id) return &B->slots[i];
+    const node *x = &B->nodes[id];
+    if (x->hash == h && node_eq(x, k, sym, num, n, kids)) return &B->slots[i];
+  }
+}
+
+static lem_err rehash(lem_ctx *L, lem_bank *B) {
+  uint32_t n2 = B->nslots * 2;
+  if (n2 == 0) return lem_error(L, LEM_ELIMIT, "term bank full");
+  uint32_t *ns = lem_calloc(L, (size_t)n2 * sizeof *ns);
+  if (!ns) return LEM_ENOMEM;
+  for (uint32_t id = 1; id <= B->count; id++) {
+    uint32_t i = B->nodes[id].hash & (n2 - 1);
+    while (ns[i]) i = (i + 1) & (n2 - 1);
+    ns[i] = id;
+  }
+  lem_free(L, B->slots, B->nslots * sizeof *B->slots);
+  B->slots = ns;
+  B->nslots = n2;
+  return LEM_OK;
+}
+
+static const lem_term *store_kids(lem_ctx *L, lem_bank *B, uint32_t n,
+                                  const lem_term *kids) {
+  if (n == 0) return NULL;
+  kchunk *c = B->chunks;
+  if (!c || c->size - c->used < n) {
+    uint32_t sz = n > KIDCHUNK ? n : KIDCHUNK;
+    c = lem_malloc(L, sizeof *c + sz * sizeof(lem_term));
+    if (!c) return NULL;
+    c->size = sz;
+    c->used = 0;
+    c->next = B->chunks;
+    B->chunks = c;
+  }
+  lem_term *d = c->data + c->used;
+  memcpy(d, kids, n * sizeof *kids);
+  c->used += n;
+  return d;
+}
+
+lem_term lem_mk(lem_ctx *L, lem_kind k, lem_sym sym, uint32_t num, uint32_t n,
+                const lem_term *kids) {
+  lem_bank *B = L->bank;
+  if (n > LEM_MAXARGS) {
+    lem_error(L, LEM_ELIMIT, "too many arguments (%u)", n);
+    return LEM_NOTERM;
+  }
+  for (uint32_t i = 0; i < n; i++)
+    if (kids[i] == LEM_NOTERM || kids[i] > B->count) {
+      lem_error(L, LEM_EINVAL, "lem_mk: invalid child id %u", kids[i]);
+      return LEM_NOTERM;
+    }
+  uint32_t h = node_hash(k, sym, num, n, kids);
+  uint32_t *slot = find_slot(B, h, k, sym, num, n, kids);
+  if (*slot) return *slot;
+  if ((B->count + 1) * 4 >= B->nslots * 3) {
+    if (rehash(L, B)) return LEM_NOTERM;
+    slot = find_slot(B, h, k, sym, num, n, kids);
+  }
+  if (B->count == UINT32_MAX - 1) {
+    lem_error(L, LEM_ELIMIT, "term bank full");
+    return LEM_NOTERM;
+  }
+  if (LEM_GROW(L, B->nodes, B->cap, B->count + 2)) return LEM_NOTERM;
+  const lem_term *stored = store_kids(L, B, n, kids);
+  if (n && !stored) return LEM_NOTERM;
+  uint32_t id = ++B->count;
+  node *x = &B->nodes[id];
+  x->kind = (uint8_t)k;
+  x->ground = k != LEM_VAR;
+  x->pad = 0;
+  x->n = n;
+  x->sym = sym;
+  x->num = num;
+  x->hash = h;
+  x->kids = stored;
+  uint64_t size = 1;
+  for (uint32_t i = 0; i < n; i++) {
+    const node *c = &B->nodes[kids[i]];
+    x->ground &= c->ground;
+    size += c->size;
+  }
+  x->size = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;
+  *slot = id;
+  return id;
+}
+
+lem_term lem_mk_var(lem_ctx *L, lem_sym name, uint32_t num) {
+  return lem_mk(L, LEM_VAR, name, num, 0, NULL);
+}
+lem_term lem_mk_const(lem_ctx *L, lem_sym name) {
+  return lem_mk(L, LEM_CONST, name, 0, 0, NULL);
+}
+lem_term lem_mk_app(lem_ctx *L, lem_sym f, uint32_t n, const lem_term *args) {
+  return lem_mk(L, LEM_APP, f, 0, n, args);
+}
+lem_term lem_mk_rel(lem_ctx *L, lem_sym r, uint32_t n, const lem_term *args) {
+  return lem_mk(L, LEM_REL, r, 0, n, args);
+}
+lem_term lem_mk_and(lem_ctx *L, lem_term a, lem_term b) {
+  lem_term k[2] = {a, b};
+  return lem_mk(L, LEM_AND, 0, 0, 2, k);
+}
+lem_term lem_mk_not(lem_ctx *L, lem_term a) {
+  return lem_mk(L, LEM_NOT, 0, 0, 1, &a);
+}
+
+lem_term lem_mk_all(lem_ctx *L, uint32_t nvars, const lem_term *vars,
+                    lem_term prem, lem_term concl) {
+  lem_term small[16], *k = small;
+  if (nvars > LEM_MAXARGS - 2) {
+    lem_error(L, LEM_ELIMIT, "too many bound variables (%u)", nvars);
+    return LEM_NOTERM;
+  }
+  for (uint32_t i = 0; i < nvars; i++)
+    if (vars[i] == LEM_NOTERM || vars[i] > L->bank->count ||
+        lem_term_kind(L, vars[i]) != LEM_VAR) {
+      lem_error(L, LEM_EINVAL, "lem_mk_all: bound item %u is not a variable",
+                i);
+      return LEM_NOTERM;
+    }
+  if (nvars + 2 > 16 && !(k = lem_malloc(L, (nvars + 2) * sizeof *k)))
+    return LEM_NOTERM;
+  if (nvars) memcpy(k, vars, nvars * sizeof *k);
+  k[nvars] = prem;
+  k[nvars + 1] = concl;
+  lem_term t = lem_mk(L, LEM_ALL, 0, 0, nvars + 2, k);
+  if (k != small) lem_free(L, k, (nvars + 2) * sizeof *k);
+  return t;
+}
+
+lem_term lem_mk_andn(lem_ctx *L, uint32_t n, const lem_term *fs) {
+  if (n == 0) {
+    lem_error(L, LEM_EINVAL, "lem_mk_andn: empty conjunction");
+    return LEM_NOTERM;
+  }
+  lem_term t = fs[n - 1];
+  for (uint32_t i = n - 1; i-- > 0 && t;) t = lem_mk_and(L, fs[i], t);
+  return t;
+}
+
+lem_term lem_fresh_var(lem_ctx *L, lem_sym name) {
+  if (L->fresh == UINT32_MAX) {
+    lem_error(L, LEM_ELIMIT, "out of fresh variables");
+    return LEM_NOTERM;
+  }
+  return lem_mk_var(L, name, ++L->fresh);
+}
+
+#define N(t) (&L->bank->nodes[(t)])
+lem_kind lem_term_kind(const lem_ctx *L, lem_term t) { return N(t)->kind; }
+lem_sym lem_term_sym(const lem_ctx *L, lem_term t) { return N(t)->sym; }
+uint32_t lem_term_num(const lem_ctx *L, lem_term t) { return N(t)->num; }
+uint32_t lem_term_nargs(const lem_ctx *L, lem_term t) { return N(t)->n; }
+const lem_term *lem_term_args(const lem_ctx *L, lem_term t) {
+  return N(t)->kids;
+}
+lem_term lem_term_arg(const lem_ctx *L, lem_term t, uint32_t i) {
+  return i < N(t)->n ? N(t)->kids[i] : LEM_NOTERM;
+}
+uint32_t lem_term_hash(const lem_ctx *L, lem_term t) { return N(t)->hash; }
+uint32_t lem_term_size(const lem_ctx *L, lem_term t) { return N(t)->size; }
+int lem_term_ground(const lem_ctx *L, lem_term t) { return N(t)->ground; }
+int lem_term_is_formula(const lem_ctx *L, lem_term t) {
+  return N(t)->kind >= LEM_REL;
+}
+uint32_t lem_all_nvars(const lem_ctx *L, lem_term t) { return N(t)->n - 2; }
+lem_term lem_all_prem(const lem_ctx *L, lem_term t) {
+  return N(t)->kids[N(t)->n - 2];
+}
+lem_term lem_all_concl(const lem_ctx *L, lem_term t) {
+  return N(t)->kids[N(t)->n - 1];
+}
+uint32_t lem_bank_count(const lem_ctx *L) { return L->bank->count; }
+
+int lem_bank_check(const lem_ctx *L) {
+  lem_bank *B = L->bank;
+  for (uint32_t id = 1; id <= B->count; id++) {
+    const node *x = &B->nodes[id];
+    if (x->kind < LEM_VAR || x->kind > LEM_ALL) return 0;
+    for (uint32_t i = 0; i < x->n; i++)
+      if (x->kids[i] == 0 || x->kids[i] >= id) return 0;
+    if (x->hash != node_hash(x->kind, x->sym, x->num, x->n, x->kids)) return 0;
+    if (*find_slot(B, x->hash, x->kind, x->sym, x->num, x->n, x->kids) != id)
+      return 0;
+  }
+  return 1;
+}
+#undef N
+
+/* ---- byte buffers ---- */
+
+lem_err lem_buf_add(lem_ctx *L, lem_buf *b, const char *s, size_t n) {
+  if (b->len + n + 1 > b->cap) {
+    size_t nc = b->cap ? b->cap : 64;
+    while (nc < b->len + n + 1) nc *= 2;
+    char *p = lem_realloc(L, b->p, b->cap, nc);
+    if (!p) return LEM_ENOMEM;
+    b->p = p;
+    b->cap = nc;
+  }
+  memcpy(b->p + b->len, s, n);
+  b->len += n;
+  b->p[b->len] = 0;
+  return LEM_OK;
+}
+
+lem_err lem_buf_puts(lem_ctx *L, lem_buf *b, const char *s) {
+  return lem_buf_add(L, b, s, strlen(s));
+}
+
+lem_err lem_buf_printf(lem_ctx *L, lem_buf *b, const char *fmt, ...) {
+  char tmp[256];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+  va_end(ap);
+  if (n < 0) return lem_error(L, LEM_EINVAL, "bad format");
+  if ((size_t)n < sizeof tmp) return lem_buf_add(L, b, tmp, (size_t)n);
+  char *big = lem_malloc(L, (size_t)n + 1);
+  if (!big) return LEM_ENOMEM;
+  va_start(ap, fmt);
+  vsnprintf(big, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  lem_err e = lem_buf_add(L, b, big, (size_t)n);
+  lem_free(L, big, (size_t)n + 1);
+  return e;
+}
+
+void lem_buf_free(lem_ctx *L, lem_buf *b) {
+  lem_free(L, b->p, b->cap);
+  b->p = NULL;
+  b->len = b->cap = 0;
+}
+
+/* ---- printing ---- */
+
+static lem_err print_list(lem_ctx *L, const lem_term *a, uint32_t n,
+                          lem_buf *b);
+
+static lem_err print_rec(lem_ctx *L, lem_term t, lem_buf *b) {
+  lem_err e = LEM_OK;
+  const lem_term *k = lem_term_args(L, t);
+  uint32_t n = lem_term_nargs(L, t);
+  lem_sym y = lem_term_sym(L, t);
+  switch (lem_term_kind(L, t)) {
+    case LEM_VAR:
+      e = lem_buf_add(L, b, lem_sym_name(L, y), lem_sym_len(L, y));
+      if (!e && lem_term_num(L, t))
+        e = lem_buf_printf(L, b, "'%u", lem_term_num(L, t));
+      return e;
+    case LEM_CONST:
+      return lem_buf_add(L, b, lem_sym_name(L, y), lem_sym_len(L, y));
+    case LEM_APP:
+      if ((e = lem_buf_add(L, b, lem_sym_name(L, y), lem_sym_len(L, y))) ||
+          (e = lem_buf_add(L, b, "(", 1)))
+        return e;
+      for (uint32_t i = 0; i < n && !e; i++) {
+        if (i) e = lem_buf_add(L, b, ",", 1);
+        if (!e) e = print_rec(L, k[i], b);
+      }
+      return e ? e : lem_buf_add(L, b, ")", 1);
+    case LEM_REL:
+      if ((e = lem_buf_add(L, b, "(", 1)) ||
+          (e = lem_buf_add(L, b, lem_sym_name(L, y), lem_sym_len(L, y))) ||
+          (e = print_list(L, k, n, b)))
+        return e;
+      return lem_buf_add(L, b, ")", 1);
+    case LEM_AND:
+      if ((e = lem_buf_add(L, b, "(&", 2)) || (e = print_rec(L, k[0], b)) ||
+          (e = print_rec(L, k[1], b)))
+        return e;
+      return lem_buf_add(L, b, ")", 1);
+    case LEM_NOT:
+      if ((e = lem_buf_add(L, b, "!", 1))) return e;
+      return print_rec(L, k[0], b);
+    case LEM_ALL:
+      if ((e = lem_buf_add(L, b, "(>", 2)) || (e = print_list(L, k, n - 2, b)) ||
+          (e = print_rec(L, k[n - 2], b)) || (e = print_rec(L, k[n - 1], b)))
+        return e;
+      return lem_buf_add(L, b, ")", 1);
+  }
+  return lem_error(L, LEM_EINVAL, "lem_term_print: bad node %u", t);
+}
+
+static lem_err print_list(lem_ctx *L, const lem_term *a, uint32_t n,
+                          lem_buf *b) {
+  lem_err e = lem_buf_add(L, b, "[", 1);
+  for (uint32_t i = 0; i < n && !e; i++) {
+    if (i) e = lem_buf_add(L, b, ",", 1);
+    if (!e) e = print_rec(L, a[i], b);
+  }
+  return e ? e : lem_buf_add(L, b, "]", 1);
+}
+
+lem_err lem_term_print(lem_ctx *L, lem_term t, lem_buf *b) {
+  if (t == LEM_NOTERM || t > lem_bank_count(L))
+    return lem_error(L, LEM_EINVAL, "lem_term_print: invalid id %u", t);
+  return print_rec(L, t, b);
+}
+
+char *lem_term_str(lem_ctx *L, lem_term t) {
+  lem_buf b = {0};
+  if (lem_term_print(L, t, &b)) {
+    lem_buf_free(L, &b);
+    return NULL;
+  }
+  char *s = lem_strndup(L, b.p ? b.p : "", b.len);
+  lem_buf_free(L, &b);
+  return s;
+}

@@ -1,0 +1,119 @@
+/*
+** term.h: hash-consed terms and formulas.
+**
+** Every expression lemma handles, from a variable to a whole theorem, is a
+** node in the context's term bank, named by a lem_term id.  A node is built
+** once: making the same node again returns the same id, so equality of
+** expressions is equality of ids, and an id is a stable key for the store,
+** the logic blocks and the HTML.  Ids are dense, start at 1 (0 means "none"),
+** and a node's children always have smaller ids than the node itself.
+**
+** Kinds:
+**   LEM_VAR    a variable: a name (sym) and a number (num).  Variables read
+**              from text have num 0; fresh ones (renaming apart) have num > 0.
+**   LEM_CONST  a constant: a name.  Names free in a formula that are not
+**              bound by a quantifier (theory constants such as N, i0, s, +).
+**   LEM_APP    a function application sym(args...), for internal use (MPL
+**              itself is relational; the prover and Z3 bridge use terms).
+**   LEM_REL    an atomic formula sym[args...]; equality is the relation "=".
+**   LEM_AND    (&(A)(B)): two children.
+**   LEM_NOT    !(A): one child.
+**   LEM_ALL    (>[v1,...,vk](A)(B)): children v1..vk (LEM_VAR nodes, k may be
+**              0), then the premise A, then the conclusion B.
+**
+** Pointers returned by lem_term_args() stay valid for the life of the context.
+*/
+#ifndef LEM_TERM_H
+#define LEM_TERM_H
+
+#include "ctx.h"
+#include "sym.h"
+
+typedef uint32_t lem_term;
+#define LEM_NOTERM 0u
+
+typedef enum lem_kind {
+  LEM_VAR = 1,
+  LEM_CONST,
+  LEM_APP,
+  LEM_REL,
+  LEM_AND,
+  LEM_NOT,
+  LEM_ALL
+} lem_kind;
+
+#define LEM_MAXARGS 65535u
+
+/* Internal: created and freed with the context. */
+lem_bank *lem_bank_new(lem_ctx *L);
+void lem_bank_free(lem_ctx *L, lem_bank *B);
+
+/* Constructors.  Each returns the id of the (unique) node, or LEM_NOTERM
+** with LEM_ENOMEM / LEM_EINVAL in L.  lem_mk_all's vars must be LEM_VAR
+** nodes; nothing else is checked (well-formedness is the reader's job). */
+lem_term lem_mk(lem_ctx *L, lem_kind k, lem_sym sym, uint32_t num, uint32_t n,
+                const lem_term *kids);
+lem_term lem_mk_var(lem_ctx *L, lem_sym name, uint32_t num);
+lem_term lem_mk_const(lem_ctx *L, lem_sym name);
+lem_term lem_mk_app(lem_ctx *L, lem_sym f, uint32_t n, const lem_term *args);
+lem_term lem_mk_rel(lem_ctx *L, lem_sym r, uint32_t n, const lem_term *args);
+lem_term lem_mk_and(lem_ctx *L, lem_term a, lem_term b);
+lem_term lem_mk_not(lem_ctx *L, lem_term a);
+lem_term lem_mk_all(lem_ctx *L, uint32_t nvars, const lem_term *vars,
+                    lem_term prem, lem_term concl);
+/* Right-nested conjunction of n >= 1 formulas: (&(a0)(&(a1)(...))). */
+lem_term lem_mk_andn(lem_ctx *L, uint32_t n, const lem_term *fs);
+
+/* A fresh variable (never made before in this context) with this name. */
+lem_term lem_fresh_var(lem_ctx *L, lem_sym name);
+
+/* Accessors; t must be a valid id. */
+lem_kind lem_term_kind(const lem_ctx *L, lem_term t);
+lem_sym lem_term_sym(const lem_ctx *L, lem_term t);   /* VAR/CONST/APP/REL */
+uint32_t lem_term_num(const lem_ctx *L, lem_term t);  /* VAR */
+uint32_t lem_term_nargs(const lem_ctx *L, lem_term t);/* number of children */
+const lem_term *lem_term_args(const lem_ctx *L, lem_term t);
+lem_term lem_term_arg(const lem_ctx *L, lem_term t, uint32_t i);
+uint32_t lem_term_hash(const lem_ctx *L, lem_term t); /* structural hash */
+uint32_t lem_term_size(const lem_ctx *L, lem_term t); /* nodes in the tree */
+int lem_term_ground(const lem_ctx *L, lem_term t);    /* no LEM_VAR inside */
+int lem_term_is_formula(const lem_ctx *L, lem_term t);
+
+/* For LEM_ALL: the bound variables, the premise and the conclusion. */
+uint32_t lem_all_nvars(const lem_ctx *L, lem_term t);
+lem_term lem_all_prem(const lem_ctx *L, lem_term t);
+lem_term lem_all_concl(const lem_ctx *L, lem_term t);
+
+/* Number of nodes in the bank (the largest id). */
+uint32_t lem_bank_count(const lem_ctx *L);
+
+/* Check the bank's invariants (children older than parents, every node
+** findable by its hash, hashes right).  Returns 1 if consistent.  For
+** asserts and tests. */
+int lem_bank_check(const lem_ctx *L);
+
+/* A growable byte buffer, allocated through the context. */
+typedef struct lem_buf {
+  char *p;
+  size_t len, cap;
+} lem_buf;
+lem_err lem_buf_add(lem_ctx *L, lem_buf *b, const char *s, size_t n);
+lem_err lem_buf_puts(lem_ctx *L, lem_buf *b, const char *s);
+lem_err lem_buf_printf(lem_ctx *L, lem_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+void lem_buf_free(lem_ctx *L, lem_buf *b);
+
+/* Append t in MPL syntax to b (NUL-terminated).  Variables print as their
+** name, with "'num" appended when num > 0; LEM_APP prints as f(a,b).  For
+** everything the reader produces, reading the output back gives the same id.
+*/
+lem_err lem_term_print(lem_ctx *L, lem_term t, lem_buf *b);
+
+/* Print into a new malloc'd-through-L string; free with lem_free(L, s,
+** strlen(s) + 1).  NULL on out of memory. */
+char *lem_term_str(lem_ctx *L, lem_term t);
+
+#endif

@@ -1,0 +1,258 @@
+/*
+** test_term.c: the context, its allocator, symbols and the term bank.
+**
+** Checks hash-consing (same node, same id; different node, different id),
+** the bank's invariants, the printer, and that every out-of-memory path
+** under a limited allocator fails cleanly and leaks nothing.
+*/
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctx.h"
+#include "sym.h"
+#include "term.h"
+
+static lem_ctx *L;
+static void setup(void) { L = lem_ctx_new(NULL, NULL, 0); }
+static void teardown(void) { lem_ctx_free(L); }
+
+TestSuite(term, .init = setup, .fini = teardown);
+
+static lem_term C(const char *n) { return lem_mk_const(L, lem_sym_cstr(L, n)); }
+static lem_term V(const char *n) { return lem_mk_var(L, lem_sym_cstr(L, n), 0); }
+static lem_term R(const char *r, uint32_t n, const lem_term *a) {
+  return lem_mk_rel(L, lem_sym_cstr(L, r), n, a);
+}
+
+Test(term, symbols_intern_once) {
+  lem_sym a = lem_sym_cstr(L, "in3"), b = lem_sym_cstr(L, "in3");
+  lem_sym c = lem_sym_cstr(L, "in2");
+  cr_assert_eq(a, b);
+  cr_assert_neq(a, c);
+  cr_assert_neq(a, LEM_NOSYM);
+  cr_assert_str_eq(lem_sym_name(L, a), "in3");
+  cr_assert_eq(lem_sym_len(L, a), 3);
+  cr_assert_eq(lem_sym_find(L, "in2", 3), c);
+  cr_assert_eq(lem_sym_find(L, "never", 5), LEM_NOSYM);
+  /* embedded bytes and a prefix are different symbols */
+  cr_assert_neq(lem_sym_intern(L, "in", 2), a);
+}
+
+Test(term, many_symbols_survive_rehash) {
+  char buf[32];
+  lem_sym ys[20000];
+  for (int i = 0; i < 20000; i++) {
+    snprintf(buf, sizeof buf, "s%d", i);
+    ys[i] = lem_sym_cstr(L, buf);
+    cr_assert_neq(ys[i], LEM_NOSYM);
+  }
+  for (int i = 0; i < 20000; i++) {
+    snprintf(buf, sizeof buf, "s%d", i);
+    cr_assert_eq(lem_sym_cstr(L, buf), ys[i]);
+    cr_assert_str_eq(lem_sym_name(L, ys[i]), buf);
+  }
+}
+
+Test(term, hash_consing_gives_one_id) {
+  lem_term a1[] = {V("a"), V("b"), V("c"), C("+")};
+  lem_term a2[] = {V("a"), V("b"), V("c"), C("+")};
+  lem_term a3[] = {V("b"), V("a"), V("c"), C("+")};
+  lem_term r1 = R("in3", 4, a1), r2 = R("in3", 4, a2), r3 = R("in3", 4, a3);
+  cr_assert_eq(r1, r2);
+  cr_assert_neq(r1, r3);
+  /* kind, name and number all distinguish nodes */
+  cr_assert_neq(V("x"), C("x"));
+  cr_assert_neq(lem_mk_var(L, lem_sym_cstr(L, "x"), 1), V("x"));
+  cr_assert_neq(lem_mk_app(L, lem_sym_cstr(L, "f"), 1, a1),
+                lem_mk_rel(L, lem_sym_cstr(L, "f"), 1, a1));
+  lem_term n1 = lem_mk_not(L, r1), n2 = lem_mk_not(L, r2);
+  cr_assert_eq(n1, n2);
+  cr_assert_neq(lem_mk_and(L, r1, r3), lem_mk_and(L, r3, r1));
+  cr_assert(lem_bank_check(L));
+}
+
+Test(term, children_are_older_and_accessors_work) {
+  lem_term x = V("x"), y = V("y");
+  lem_term args[] = {x, y, C("s")};
+  lem_term r = R("in2", 3, args);
+  lem_term vars[] = {x, y};
+  lem_term all = lem_mk_all(L, 2, vars, r, lem_mk_not(L, r));
+  cr_assert_eq(lem_term_kind(L, all), LEM_ALL);
+  cr_assert_eq(lem_all_nvars(L, all), 2);
+  cr_assert_eq(lem_all_prem(L, all), r);
+  cr_assert_eq(lem_term_kind(L, lem_all_concl(L, all)), LEM_NOT);
+  cr_assert_eq(lem_term_arg(L, r, 2), args[2]);
+  cr_assert_eq(lem_term_arg(L, r, 3), LEM_NOTERM);
+  cr_assert(!lem_term_ground(L, r));
+  lem_term g[] = {C("i0"), C("i1"), C("s")};
+  cr_assert(lem_term_ground(L, R("in2", 3, g)));
+  cr_assert_eq(lem_term_size(L, r), 4);
+  for (lem_term t = 1; t <= lem_bank_count(L); t++)
+    for (uint32_t i = 0; i < lem_term_nargs(L, t); i++)
+      cr_assert_lt(lem_term_arg(L, t, i), t);
+}
+
+Test(term, mk_all_rejects_non_variables) {
+  lem_term c = C("N");
+  lem_term r = R("in", 1, &c);
+  cr_assert_eq(lem_mk_all(L, 1, &c, r, r), LEM_NOTERM);
+  cr_assert_eq(L->err, LEM_EINVAL);
+  lem_term bogus = 999999;
+  cr_assert_eq(lem_mk_not(L, bogus), LEM_NOTERM);
+}
+
+Test(term, printer_writes_mpl) {
+  lem_term x = V("x"), y = V("y");
+  lem_term a[] = {x, y, C("s")};
+  lem_term r = R("in2", 3, a);
+  lem_term vars[] = {x, y};
+  lem_term all = lem_mk_all(L, 2, vars, lem_mk_and(L, r, r), lem_mk_not(L, r));
+  char *s = lem_term_str(L, all);
+  cr_assert_str_eq(s, "(>[x,y](&(in2[x,y,s])(in2[x,y,s]))!(in2[x,y,s]))");
+  lem_free(L, s, strlen(s) + 1);
+  lem_term empty = lem_mk_all(L, 0, NULL, r, r);
+  s = lem_term_str(L, empty);
+  cr_assert_str_eq(s, "(>[](in2[x,y,s])(in2[x,y,s]))");
+  lem_free(L, s, strlen(s) + 1);
+  lem_term f = lem_fresh_var(L, lem_sym_cstr(L, "x"));
+  cr_assert_neq(f, x);
+  s = lem_term_str(L, f);
+  cr_assert_eq(strncmp(s, "x'", 2), 0);
+  lem_free(L, s, strlen(s) + 1);
+}
+
+Test(term, andn_nests_to_the_right) {
+  lem_term fs[3];
+  for (int i = 0; i < 3; i++) {
+    lem_term v = V(i == 0 ? "a" : i == 1 ? "b" : "c");
+    fs[i] = R("p", 1, &v);
+  }
+  lem_term t = lem_mk_andn(L, 3, fs);
+  cr_assert_eq(t, lem_mk_and(L, fs[0], lem_mk_and(L, fs[1], fs[2])));
+  cr_assert_eq(lem_mk_andn(L, 1, fs), fs[0]);
+  cr_assert_eq(lem_mk_andn(L, 0, fs), LEM_NOTERM);
+}
+
+Test(term, large_bank_stays_consistent) {
+  lem_term prev = C("z");
+  lem_sym f = lem_sym_cstr(L, "f"), g = lem_sym_cstr(L, "g");
+  for (int i = 0; i < 100000; i++) {
+    lem_term k[2] = {prev, (i & 1) ? V("x") : C("c")};
+    prev = lem_mk_app(L, (i % 3) ? f : g, 2, k);
+    cr_assert_neq(prev, LEM_NOTERM);
+  }
+  uint32_t n = lem_bank_count(L);
+  /* rebuilding the same chain makes nothing new */
+  prev = C("z");
+  for (int i = 0; i < 100000; i++) {
+    lem_term k[2] = {prev, (i & 1) ? V("x") : C("c")};
+    prev = lem_mk_app(L, (i % 3) ? f : g, 2, k);
+  }
+  cr_assert_eq(lem_bank_count(L), n);
+  cr_assert(lem_bank_check(L));
+}
+
+Test(term, buffer_printf_long) {
+  lem_buf b = {0};
+  char big[1000];
+  memset(big, 'q', sizeof big - 1);
+  big[sizeof big - 1] = 0;
+  cr_assert_eq(lem_buf_printf(L, &b, "<%s>", big), LEM_OK);
+  cr_assert_eq(b.len, 1001);
+  cr_assert_eq(b.p[0], '<');
+  cr_assert_eq(b.p[1000], '>');
+  lem_buf_free(L, &b);
+}
+
+Test(term, error_messages) {
+  cr_assert_eq(lem_error(L, LEM_ESYNTAX, "f:%d:%d: boom", 3, 4), LEM_ESYNTAX);
+  cr_assert_str_eq(lem_errmsg(L), "f:3:4: boom");
+  lem_clear_error(L);
+  cr_assert_str_eq(lem_errmsg(L), "");
+  cr_assert_str_eq(lem_strerror(LEM_ENOMEM), "out of memory");
+}
+
+/* ---- a limited allocator: every failure path is clean and leak-free ---- */
+
+typedef struct {
+  long live; /* blocks live */
+} counter;
+
+static void *count_alloc(void *ud, void *p, size_t oldsz, size_t newsz) {
+  counter *c = ud;
+  (void)oldsz;
+  if (newsz == 0) {
+    if (p) c->live--;
+    free(p);
+    return NULL;
+  }
+  void *q = realloc(p, newsz);
+  if (q && !p) c->live++;
+  return q;
+}
+
+/* Build a workload; return 0 on success, -1 on the first failure. */
+static int workload(lem_ctx *K) {
+  char name[16];
+  lem_term prev = lem_mk_const(K, lem_sym_cstr(K, "zero"));
+  if (!prev) return -1;
+  for (int i = 0; i < 3000; i++) {
+    snprintf(name, sizeof name, "v%d", i % 50);
+    lem_sym y = lem_sym_cstr(K, name);
+    if (!y) return -1;
+    lem_term v = lem_mk_var(K, y, 0);
+    if (!v) return -1;
+    lem_term k[2] = {prev, v};
+    lem_term r = lem_mk_rel(K, y, 2, k);
+    if (!r) return -1;
+    lem_term a = lem_mk_all(K, 1, &v, r, r);
+    if (!a) return -1;
+    char *s = lem_term_str(K, r);
+    if (!s) return -1;
+    lem_free(K, s, strlen(s) + 1);
+    prev = lem_mk_app(K, y, 2, k);
+    if (!prev) return -1;
+  }
+  return 0;
+}
+
+Test(alloc, limit_fails_cleanly_and_frees_everything) {
+  int failures = 0, successes = 0;
+  for (size_t limit = 2048; limit < 2u << 20; limit = limit * 5 / 4) {
+    counter c = {0};
+    lem_ctx *K = lem_ctx_new(count_alloc, &c, limit);
+    if (!K) {
+      cr_assert_eq(c.live, 0);
+      failures++;
+      continue;
+    }
+    int r = workload(K);
+    if (r) {
+      cr_assert_eq(K->err, LEM_ENOMEM, "limit %zu: err %d (%s)", limit, K->err,
+                   lem_errmsg(K));
+      failures++;
+    } else {
+      successes++;
+    }
+    cr_assert_leq(K->peak, limit);
+    cr_assert(lem_bank_check(K));
+    lem_ctx_free(K);
+    cr_assert_eq(c.live, 0, "limit %zu: %ld blocks leaked", limit, c.live);
+  }
+  cr_assert_gt(failures, 5);
+  cr_assert_gt(successes, 0);
+}
+
+Test(alloc, inuse_counts_back_to_baseline) {
+  lem_ctx *K = lem_ctx_new(NULL, NULL, 0);
+  size_t base = K->inuse;
+  void *p = lem_malloc(K, 100);
+  cr_assert_eq(K->inuse, base + 100);
+  p = lem_realloc(K, p, 100, 300);
+  cr_assert_eq(K->inuse, base + 300);
+  lem_free(K, p, 300);
+  cr_assert_eq(K->inuse, base);
+  lem_ctx_free(K);
+}

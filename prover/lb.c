@@ -322,6 +322,11 @@ static pv_fid new_fact(pv_eng *E, uint32_t b, lem_term f, pv_how how,
   return id;
 }
 
+pv_fid pv_add_new(pv_eng *E, uint32_t b, lem_term f, pv_how how,
+                  const pv_fid *prems, uint32_t nprem) {
+  return new_fact(E, b, f, how, prems, nprem, NULL, 0, 0, 0);
+}
+
 pv_fid pv_add_raw(pv_eng *E, uint32_t b, lem_term f, pv_how how,
                   const pv_fid *prems, uint32_t nprem, const lem_binding *sub,
                   uint32_t nsub, uint32_t aux, uint32_t aux2) {

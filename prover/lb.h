@@ -51,7 +51,8 @@ typedef enum pv_how {
   PV_EQ_SYM,    /* prems = =[a,b]: =[b,a] (two calculus steps) */
   PV_CONTRA,    /* prems = A, !(A) */
   PV_INTRO,     /* aux = the child block that proved it */
-  PV_INDUCT     /* aux = the base block; aux2 = the step block */
+  PV_INDUCT,    /* aux = the base block; aux2 = the step block */
+  PV_REIT       /* prems = a fact of an enclosing block, restated here */
 } pv_how;
 
 typedef struct pv_fact {
@@ -80,8 +81,12 @@ typedef struct pv_vec {
   uint32_t n, cap;
 } pv_vec;
 
+typedef enum pv_bkind { PV_BK_ROOT = 0, PV_BK_INTRO, PV_BK_BASE, PV_BK_STEP }
+pv_bkind;
+
 typedef struct pv_block {
   uint32_t parent;     /* 0 for a root */
+  uint8_t kind;        /* pv_bkind: what the block is for */
   uint32_t round;      /* rounds run so far */
   lem_map uf;          /* const -> its parent in the union-find */
   lem_map ufwhy;       /* const -> the fact =[..] that merged it */
@@ -157,6 +162,11 @@ pv_fid pv_add(pv_eng *E, uint32_t b, lem_term f, pv_how how,
 pv_fid pv_add_raw(pv_eng *E, uint32_t b, lem_term f, pv_how how,
                   const pv_fid *prems, uint32_t nprem, const lem_binding *sub,
                   uint32_t nsub, uint32_t aux, uint32_t aux2);
+
+/* Add a new fact to block b even if a visible block has the same formula
+** (for reit: restating an enclosing block's fact inside b).  0 on error. */
+pv_fid pv_add_new(pv_eng *E, uint32_t b, lem_term f, pv_how how,
+                  const pv_fid *prems, uint32_t nprem);
 
 /* The visible, usable fact in block b with formula f (after normalising f's
 ** constants in b), or 0. */

@@ -28,6 +28,7 @@ const char *pv_how_name(pv_how how) {
     case PV_CONTRA: return "contra";
     case PV_INTRO: return "intro";
     case PV_INDUCT: return "induct";
+    case PV_REIT: return "reit";
   }
   return "?";
 }
@@ -167,6 +168,7 @@ static uint32_t open_block(pv_prover *P, uint32_t b, lem_term f,
   pv_eng *E = &P->E;
   uint32_t c = pv_block_new(E, b);
   if (!c) return 0;
+  E->blocks[c].kind = PV_BK_INTRO;
   uint32_t nv = lem_all_nvars(L, f);
   lem_subst_undo(&E->s2, 0);
   for (uint32_t i = 0; i < nv; i++) {
@@ -198,6 +200,11 @@ static pv_fid prove_in(pv_prover *P, uint32_t b, lem_term f, int *err) {
     if (!c) goto fail;
     pv_fid got = prove_in(P, c, inner, err);
     if (!got) return 0;
+    if (E->facts[got].block != c) {
+      /* found in an enclosing block: the child's last step must state it */
+      got = pv_add_new(E, c, inner, PV_REIT, &got, 1);
+      if (!got) goto fail;
+    }
     pv_fid id = pv_add_raw(E, b, f, PV_INTRO, &got, 1, sub, nv, c, 0);
     if (!id) goto fail;
     return id;
@@ -259,11 +266,16 @@ static pv_fid induct(pv_prover *P, lem_term lemma, int *err) {
   uint32_t bb = pv_block_new(E, root);
   lem_term p0 = instance(P, lemma, P->ind.zero);
   if (!bb || !p0) goto fail;
+  E->blocks[bb].kind = PV_BK_BASE;
   pv_fid base = prove_in(P, bb, p0, err);
   if (!base) return 0;
+  if (E->facts[base].block != bb &&
+      !(base = pv_add_new(E, bb, p0, PV_REIT, &base, 1)))
+    goto fail;
   /* step: constants n, m; member(n), succ(n, m), P(n) |- P(m) */
   uint32_t sb = pv_block_new(E, root);
   if (!sb) goto fail;
+  E->blocks[sb].kind = PV_BK_STEP;
   lem_term n = pv_block_const(E, sb, lem_term_sym(L, P->ind.x));
   lem_term m = pv_block_const(E, sb, lem_term_sym(L, P->ind.y));
   if (!n || !m) goto fail;
@@ -280,6 +292,9 @@ static pv_fid induct(pv_prover *P, lem_term lemma, int *err) {
   if (!hyps || split_hyps(P, sb, hyps)) goto fail;
   pv_fid step = prove_in(P, sb, pm, err);
   if (!step) return 0;
+  if (E->facts[step].block != sb &&
+      !(step = pv_add_new(E, sb, pm, PV_REIT, &step, 1)))
+    goto fail;
   pv_fid pr[2] = {base, step};
   pv_fid id = pv_add_raw(E, root, lemma, PV_INDUCT, pr, 2, NULL, 0, bb, sb);
   if (!id) goto fail;
@@ -380,12 +395,6 @@ static int visit(pv_prover *P, walk *w, pv_fid id, uint32_t self) {
       if (visit(P, w, P->E.pool[F->prem + i], self)) return -1;
       F = &P->E.facts[id];
     }
-  if (!earlier && F->how == PV_INTRO) {
-    /* the child block's hypotheses are part of the proof */
-    const pv_block *B = &P->E.blocks[F->aux];
-    for (uint32_t i = 0; i < B->nhyps; i++)
-      if (visit(P, w, B->hyps[i], self)) return -1;
-  }
   if (LEM_GROW(P->L, w->out, w->cap, w->n + 1)) return -1;
   w->out[w->n++] = id;
   return 0;

@@ -1605,3 +1605,72 @@ const lem_notation *lem_theory_notation(const lem_theory *T, lem_sym rel) {
     if (T->notations[i].rel == rel) return &T->notations[i];
   return NULL;
 }
+
+/* ---- printing a theory back ---- */
+
+static lem_err print_names(lem_ctx *L, lem_buf *b, const lem_sym *ns,
+                           uint32_t n) {
+  lem_err e = lem_buf_puts(L, b, "[");
+  for (uint32_t i = 0; i < n && !e; i++) {
+    if (i) e = lem_buf_puts(L, b, ",");
+    if (!e) e = lem_buf_add(L, b, lem_sym_name(L, ns[i]), lem_sym_len(L, ns[i]));
+  }
+  return e ? e : lem_buf_puts(L, b, "]");
+}
+
+static lem_err print_def(lem_ctx *L, lem_buf *b, const char *kw,
+                         const lem_def *d) {
+  lem_err e = lem_buf_printf(L, b, "%s %s[", kw, lem_sym_name(L, d->name));
+  for (uint32_t i = 0; i < d->nparams && !e; i++) {
+    if (i) e = lem_buf_puts(L, b, ",");
+    if (!e) e = lem_term_print(L, d->params[i], b);
+  }
+  if (!e) e = lem_buf_puts(L, b, "] := ");
+  if (!e) e = lem_term_print(L, d->body, b);
+  return e ? e : lem_buf_puts(L, b, ";\n");
+}
+
+lem_err lem_theory_print(lem_ctx *L, const lem_theory *T, lem_buf *b) {
+  static const char *const role[] = {"elem", "in", "out", "op", "set"};
+  lem_err e = lem_buf_printf(L, b, "# theory %s, printed by lemma\n",
+                             lem_sym_name(L, T->name));
+  for (uint32_t i = 0; i < T->nrels && !e; i++) {
+    const lem_reldecl *r = &T->rels[i];
+    e = lem_buf_printf(L, b, "relation %s", lem_sym_name(L, r->name));
+    if (!e) e = print_names(L, b, r->params, r->arity);
+    if (!e) e = lem_buf_puts(L, b, " : (");
+    for (uint32_t k = 0; k < r->arity && !e; k++)
+      e = lem_buf_printf(L, b, k ? ", %s" : "%s",
+                         (unsigned)r->roles[k] <= LEM_ROLE_SET
+                             ? role[r->roles[k]]
+                             : "elem");
+    if (!e) e = lem_buf_puts(L, b, ");\n");
+  }
+  for (uint32_t i = 0; i < T->ndefs && !e; i++)
+    if (&T->defs[i] != T->anchor) e = print_def(L, b, "define", &T->defs[i]);
+  if (!e && T->anchor) e = print_def(L, b, "anchor", T->anchor);
+  for (uint32_t i = 0; i < T->nnotations && !e; i++) {
+    const lem_notation *n = &T->notations[i];
+    e = lem_buf_printf(L, b, "notation %s", lem_sym_name(L, n->rel));
+    if (!e) e = print_names(L, b, n->params, n->arity);
+    if (!e) e = lem_buf_puts(L, b, " \"");
+    for (const char *c = n->tmpl; *c && !e; c++)
+      e = (*c == '"' || *c == '\\') ? lem_buf_printf(L, b, "\\%c", *c)
+                                     : lem_buf_add(L, b, c, 1);
+    if (!e) e = lem_buf_puts(L, b, "\";\n");
+  }
+  if (!e && T->has_induction) {
+    e = lem_buf_puts(L, b, "induction [");
+    if (!e) e = lem_term_print(L, T->ind_x, b);
+    if (!e) e = lem_buf_puts(L, b, ",");
+    if (!e) e = lem_term_print(L, T->ind_y, b);
+    if (!e) e = lem_buf_puts(L, b, "] ");
+    if (!e) e = lem_term_print(L, T->ind_member, b);
+    if (!e) e = lem_buf_puts(L, b, " ");
+    if (!e) e = lem_term_print(L, T->ind_succ, b);
+    if (!e) e = lem_buf_puts(L, b, " ");
+    if (!e) e = lem_term_print(L, T->ind_zero, b);
+    if (!e) e = lem_buf_puts(L, b, ";\n");
+  }
+  return e;
+}

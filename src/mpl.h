@@ -150,6 +150,13 @@ lem_err lem_read_goals_text(lem_ctx *L, const lem_theory *T, const char *text,
                             size_t len, const char *fname, lem_term **goals,
                             uint32_t *n);
 
+/* Append to b a self-contained manifest for T: every relation, definition
+** (inline, even those read with `from`), the anchor, the notations and the
+** induction statement, in an order lem_theory_load_text reads back to an
+** equivalent theory with the same terms.  This is what the proof database
+** stores, so that the checker depends on no file but the database. */
+lem_err lem_theory_print(lem_ctx *L, const lem_theory *T, lem_buf *b);
+
 /* Look-ups by name (linear in the theory's size); NULL if absent.  The
 ** anchor is found by lem_theory_def. */
 const lem_reldecl *lem_theory_rel(const lem_theory *T, lem_sym name);

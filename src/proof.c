@@ -13,7 +13,7 @@
 static const char *const rule_names[LEM_R_COUNT] = {
     "none",   "axiom",   "theorem",  "hyp",      "expand", "fold",
     "and_l",  "and_r",   "and_i",    "mp",       "exists", "eq_refl",
-    "eq_subst", "contra", "intro",   "induct",   "smt"};
+    "eq_subst", "contra", "intro",   "induct",   "smt",     "reit"};
 static const char *const tk_names[LEM_TK_COUNT] = {"goal", "discovered",
                                                    "mirrored", "given"};
 static const char *const ts_names[LEM_TS_COUNT] = {"proved", "failed",

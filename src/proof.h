@@ -40,6 +40,7 @@ typedef enum lem_rule {
   LEM_R_INTRO,
   LEM_R_INDUCT,
   LEM_R_SMT,
+  LEM_R_REIT,   /* restate a fact of an enclosing block inside a block */
   LEM_R_COUNT
 } lem_rule;
 

@@ -141,7 +141,8 @@ static void t_p_t(pg_world *w) {
   lem_step_spec x;
   lem_term tv[2], tc[2];
   uint32_t hp = S0(cb, LEM_R_HYP, "(p[_c1])");
-  uint32_t ax = S0(cb, LEM_R_AXIOM, "(&" TOY NAT ")");
+  uint32_t ax0 = S0(b, LEM_R_AXIOM, "(&" TOY NAT ")");
+  uint32_t ax = SN(cb, LEM_R_REIT, "(&" TOY NAT ")", NULL, ax0);
   uint32_t toy = SN(cb, LEM_R_AND_L, TOY, NULL, ax);
   uint32_t r1 = SN(cb, LEM_R_AND_R, "(&(>[x](p[x])(q[x]))(&(>[x](p[x])!(>[y](r[x,y])!(p[y])))"
                    "(&(>[x,y](&(r[x,y])(p[y]))(t[x]))(=[a,b]))))", NULL, toy);

@@ -7,7 +7,10 @@
 ** not (stderr says which and why) or the input is bad, 2 for bad usage.
 */
 #include "cmd.h"
+#include "config.h"
+#include "export.h"
 #include "prove.h"
+#include "store.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -87,8 +90,45 @@ static int print_proof(pv_prover *P, uint32_t k, FILE *out) {
   return rc;
 }
 
+/* Write every goal (proved or not) with its proof to the database at path:
+** the run, the theory as a self-contained manifest, one transaction a
+** theorem.  Returns 0, or 1 after printing the store's message. */
+static int store_all(pv_prover *P, const char *path, const char *options) {
+  lem_ctx *L = P->L;
+  lem_proof *G = lem_proof_new(L);
+  lem_store *S = NULL;
+  lem_buf man = {0};
+  pv_export X;
+  int rc = 1;
+  if (!G || pv_export_init(&X, P, G)) goto out0;
+  for (uint32_t k = 0; k < P->nthms; k++) {
+    char name[32];
+    snprintf(name, sizeof name, "T%u", k + 1);
+    if (!pv_export_theorem(&X, k, name)) goto out;
+  }
+  if (lem_theory_print(L, P->T, &man)) goto out;
+  char hash[16];
+  snprintf(hash, sizeof hash, "%08x", lem_hash_bytes(man.p, man.len, 0));
+  if (lem_store_open(L, path, LEM_STORE_WRITE, &S) ||
+      lem_store_begin_run(S, PACKAGE_VERSION, options, hash) ||
+      lem_store_write_theory(S, lem_sym_name(L, P->T->name), man.p, man.len))
+    goto out;
+  for (uint32_t t = 1; t <= G->nthms; t++)
+    if (lem_store_write_theorem(S, G, t)) goto out;
+  rc = 0;
+out:
+  pv_export_free(&X);
+out0:
+  if (rc) fprintf(stderr, "lemma: %s\n", lem_errmsg(L));
+  lem_store_close(S);
+  lem_buf_free(L, &man);
+  lem_proof_free(G);
+  return rc;
+}
+
 static int run(lem_ctx *L, const char *theory, goalsrc *gs, int ngs,
-               const pv_opts *o, FILE *out) {
+               const pv_opts *o, FILE *out, const char *db,
+               const char *options) {
   lem_theory *T = NULL;
   if (lem_theory_load(L, theory, &T)) {
     fprintf(stderr, "lemma: %s\n", lem_errmsg(L));
@@ -127,18 +167,21 @@ static int run(lem_ctx *L, const char *theory, goalsrc *gs, int ngs,
     fprintf(stderr, "lemma: %s\n", lem_errmsg(L));
     status = 1;
   }
-  for (uint32_t i = 0; i < ngoals && !status; i++) {
+  /* a goal that is not proved does not stop the run: later goals may not
+     need it.  Only an error (out of memory...) stops it. */
+  int broken = status;
+  for (uint32_t i = 0; i < ngoals && !broken; i++) {
     int r = pv_prove(&P, goals[i]);
     if (r < 0) {
       fprintf(stderr, "lemma: goal %u: %s\n", i + 1, lem_errmsg(L));
-      status = 1;
+      status = broken = 1;
       break;
     }
     pv_thm *t = &P.thms[i];
     lem_buf b = {0};
     char *mpl = lem_term_str(L, goals[i]);
     if (pv_readable(L, T, goals[i], &b) || !mpl) {
-      status = 1;
+      status = broken = 1;
       break;
     }
     fprintf(out, "T%u: %s\n  %s\n", i + 1, b.p, mpl);
@@ -163,9 +206,11 @@ static int run(lem_ctx *L, const char *theory, goalsrc *gs, int ngs,
     } else {
       fprintf(out, "  proved %s\n", how);
     }
-    if (print_proof(&P, i, out)) status = 1;
+    if (print_proof(&P, i, out)) status = broken = 1;
     fputc('\n', out);
   }
+  if (db && P.L && P.nthms && store_all(&P, db, options))
+    status = 1;
   pv_prover_free(&P);
   lem_free(L, goals, cap * sizeof *goals);
   lem_theory_free(L, T);
@@ -173,7 +218,7 @@ static int run(lem_ctx *L, const char *theory, goalsrc *gs, int ngs,
 }
 
 int cmd_prove(int argc, char **argv) {
-  const char *theory = NULL, *outpath = NULL;
+  const char *theory = NULL, *outpath = NULL, *db = NULL;
   goalsrc *gs = calloc((size_t)argc + 1, sizeof *gs);
   int ngs = 0;
   pv_opts o;
@@ -194,6 +239,9 @@ int cmd_prove(int argc, char **argv) {
     } else if (!strcmp(a, "--out") || !strcmp(a, "-o")) {
       if (!has) rc = bad_usage("%s needs a file name", a);
       else outpath = argv[++i];
+    } else if (!strcmp(a, "--db")) {
+      if (!has) rc = bad_usage("%s needs a file name", a);
+      else db = argv[++i];
     } else if (!strcmp(a, "--rounds")) {
       if (!has || !num_arg(a, argv[++i], 1, 1e6, &v)) rc = 2;
       else o.lim.max_rounds = (uint32_t)v;
@@ -234,7 +282,21 @@ int cmd_prove(int argc, char **argv) {
     fprintf(stderr, "lemma: out of memory\n");
     rc = 1;
   } else {
-    rc = run(L, theory, gs, ngs, &o, out);
+    /* the options as given, for the run's record */
+    size_t ol = 1;
+    for (int i = 0; i < argc; i++) ol += strlen(argv[i]) + 1;
+    char *opts = malloc(ol);
+    if (!opts) {
+      rc = 1;
+    } else {
+      opts[0] = 0;
+      for (int i = 0; i < argc; i++) {
+        if (i) strcat(opts, " ");
+        strcat(opts, argv[i]);
+      }
+      rc = run(L, theory, gs, ngs, &o, out, db, opts);
+      free(opts);
+    }
     lem_ctx_free(L);
   }
   if (out != stdout && fclose(out)) {

@@ -378,7 +378,7 @@ static const int8_t nprem_of[LEM_R_COUNT] = { /* -1: any (checked by rule) */
     [LEM_R_AND_R] = 1, [LEM_R_AND_I] = 2, [LEM_R_MP] = -1,
     [LEM_R_EXISTS] = 1, [LEM_R_EQ_REFL] = 0, [LEM_R_EQ_SUBST] = 2,
     [LEM_R_CONTRA] = 2, [LEM_R_INTRO] = 1, [LEM_R_INDUCT] = 2,
-    [LEM_R_SMT] = -1};
+    [LEM_R_SMT] = -1, [LEM_R_REIT] = 1};
 
 static int check_rule(chk *c, const lem_step *s, uint32_t thm) {
   lem_term q = s->concl;
@@ -432,6 +432,12 @@ static int check_rule(chk *c, const lem_step *s, uint32_t thm) {
       return 1;
     case LEM_R_INTRO: return check_intro(c, s);
     case LEM_R_INDUCT: return check_induct(c, s);
+    case LEM_R_REIT: /* from a strictly enclosing block (every premise is
+                        checked to be in this block or an enclosing one) */
+      if (c->P->steps[s->prem[0] - 1].block == s->block)
+        FAIL("restates a step of its own block");
+      EXPECT(pc(c, s, 0), q, "not the premise restated");
+      return 1;
     case LEM_R_SMT:
       if (!is_literal(c, q)) FAIL("conclusion is not a ground literal");
       for (uint32_t i = 0; i < s->nprem; i++)

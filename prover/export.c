@@ -1,0 +1,271 @@
+/*
+** export.c: prover facts to calculus steps.  See export.h.
+**
+** Facts map one to one onto steps, except eq_sym, which the calculus does not
+** have: =[b,a] from =[a,b] is eq_refl =[a,a] then eq_subst on its left side.
+*/
+#include "export.h"
+
+#include <stdio.h>
+#include <string.h>
+
+lem_err pv_export_init(pv_export *X, pv_prover *P, lem_proof *out) {
+  memset(X, 0, sizeof *X);
+  X->P = P;
+  X->out = out;
+  return LEM_OK;
+}
+
+void pv_export_free(pv_export *X) {
+  lem_ctx *L = X->P->L;
+  lem_free(L, X->thm_id, X->nthm * sizeof *X->thm_id);
+  lem_map_free(L, &X->claimed);
+  memset(X, 0, sizeof *X);
+}
+
+typedef struct job {
+  pv_export *X;
+  uint32_t thm;        /* out's theorem id */
+  lem_map block;       /* prover block -> out block */
+  lem_map step;        /* prover fact -> out step */
+  lem_map rename;      /* constant -> its new name in this theorem */
+} job;
+
+static lem_term rn(job *J, lem_term t) {
+  lem_ctx *L = J->X->P->L;
+  if (!J->rename.n) return t;
+  uint32_t v;
+  if (lem_term_kind(L, t) == LEM_CONST)
+    return lem_map_get(&J->rename, t, &v) ? v : t;
+  uint32_t n = lem_term_nargs(L, t);
+  if (!n) return t;
+  lem_term small[16], *k = small;
+  if (n > 16 && !(k = lem_malloc(L, n * sizeof *k))) return LEM_NOTERM;
+  const lem_term *a = lem_term_args(L, t);
+  int changed = 0;
+  lem_term r = t;
+  for (uint32_t i = 0; i < n; i++) {
+    if (!(k[i] = rn(J, a[i]))) {
+      r = LEM_NOTERM;
+      goto out;
+    }
+    changed |= k[i] != a[i];
+  }
+  if (changed)
+    r = lem_mk(L, lem_term_kind(L, t), lem_term_sym(L, t), lem_term_num(L, t),
+               n, k);
+out:
+  if (k != small) lem_free(L, k, n * sizeof *k);
+  return r;
+}
+
+/* Claim constant c for this theorem, renaming it if an earlier theorem
+** already introduced it. */
+static lem_err claim(job *J, lem_term c) {
+  lem_ctx *L = J->X->P->L;
+  uint32_t v;
+  if (!lem_map_get(&J->X->claimed, c, &v))
+    return lem_map_put(L, &J->X->claimed, c, 1);
+  char buf[128];
+  const char *base = lem_sym_name(L, lem_term_sym(L, c));
+  for (uint32_t k = 2;; k++) {
+    snprintf(buf, sizeof buf, "%.100s_t%u", base, k);
+    if (lem_sym_find(L, buf, strlen(buf))) continue;
+    lem_sym y = lem_sym_cstr(L, buf);
+    lem_term nc = y ? lem_mk_const(L, y) : LEM_NOTERM;
+    if (!nc) return L->err;
+    if (lem_map_put(L, &J->rename, c, nc) ||
+        lem_map_put(L, &J->X->claimed, nc, 1))
+      return LEM_ENOMEM;
+    return LEM_OK;
+  }
+}
+
+static const lem_block_kind bkind[] = {LEM_BK_ROOT, LEM_BK_INTRO, LEM_BK_BASE,
+                                       LEM_BK_STEP};
+
+/* The out block for prover block b, made (with its ancestors) on first use.
+*/
+static uint32_t block_of(job *J, uint32_t b) {
+  pv_prover *P = J->X->P;
+  lem_ctx *L = P->L;
+  uint32_t id;
+  if (lem_map_get(&J->block, b, &id)) return id;
+  const pv_block *B = &P->E.blocks[b];
+  uint32_t parent = 0;
+  if (b != P->root && !(parent = block_of(J, B->parent))) return 0;
+  B = &P->E.blocks[b];
+  lem_term cs[64], hs[64];
+  if (B->nconsts > 64 || B->nhyps > 64) {
+    lem_error(L, LEM_ELIMIT, "export: block too large");
+    return 0;
+  }
+  for (uint32_t i = 0; i < B->nconsts; i++) {
+    if (claim(J, B->consts[i])) return 0;
+    if (!(cs[i] = rn(J, B->consts[i]))) return 0;
+  }
+  for (uint32_t i = 0; i < B->nhyps; i++)
+    if (!(hs[i] = rn(J, P->E.facts[B->hyps[i]].f))) return 0;
+  id = lem_proof_add_block(J->X->out, J->thm, parent,
+                           b == P->root ? LEM_BK_ROOT : bkind[B->kind],
+                           B->nconsts, cs, B->nhyps, hs);
+  if (!id || lem_map_put(L, &J->block, b, id)) return 0;
+  return id;
+}
+
+static const lem_rule rule_of[] = {
+    [PV_AXIOM] = LEM_R_AXIOM,     [PV_THEOREM] = LEM_R_THEOREM,
+    [PV_HYP] = LEM_R_HYP,         [PV_EXPAND] = LEM_R_EXPAND,
+    [PV_AND_L] = LEM_R_AND_L,     [PV_AND_R] = LEM_R_AND_R,
+    [PV_MP] = LEM_R_MP,           [PV_EXISTS] = LEM_R_EXISTS,
+    [PV_EQ_SUBST] = LEM_R_EQ_SUBST, [PV_CONTRA] = LEM_R_CONTRA,
+    [PV_INTRO] = LEM_R_INTRO,     [PV_INDUCT] = LEM_R_INDUCT,
+    [PV_REIT] = LEM_R_REIT,
+};
+
+/* Emit fact id (its premises are emitted already). */
+static uint32_t emit(job *J, pv_fid id, uint32_t self) {
+  pv_prover *P = J->X->P;
+  lem_ctx *L = P->L;
+  const pv_fact *F = &P->E.facts[id];
+  uint32_t blk = block_of(J, F->block);
+  if (!blk) return 0;
+  F = &P->E.facts[id];
+  lem_step_spec sp;
+  memset(&sp, 0, sizeof sp);
+  sp.block = blk;
+  uint32_t tk;
+  if (lem_map_get(&P->thm_of_fact, id, &tk) && tk - 1 != self) {
+    if (tk - 1 >= J->X->nthm || !J->X->thm_id[tk - 1]) {
+      lem_error(L, LEM_EINVAL, "export: theorem %u used before it is stored",
+                tk);
+      return 0;
+    }
+    sp.rule = LEM_R_THEOREM;
+    sp.thmref = J->X->thm_id[tk - 1];
+    sp.concl = F->f;
+    return lem_proof_add_step(J->X->out, &sp);
+  }
+  uint32_t prem[256];
+  if (F->nprem > 256) {
+    lem_error(L, LEM_ELIMIT, "export: too many premises");
+    return 0;
+  }
+  for (uint32_t i = 0; i < F->nprem; i++)
+    if (!lem_map_get(&J->step, P->E.pool[F->prem + i], &prem[i])) {
+      lem_error(L, LEM_EINVAL, "export: premise %u of fact %u not emitted",
+                P->E.pool[F->prem + i], id);
+      return 0;
+    }
+  if (F->how == PV_EXISTS)
+    for (uint32_t i = 0; i < F->nsub; i++)
+      if (claim(J, P->E.pairs[F->sub + i].val)) return 0;
+  lem_term concl = rn(J, F->f);
+  if (!concl) return 0;
+  if (F->how == PV_EQ_SYM) { /* =[a,b] |- =[b,a] */
+    lem_term a = lem_term_arg(L, concl, 1);
+    lem_term k[2] = {a, a};
+    sp.rule = LEM_R_EQ_REFL;
+    if (!(sp.concl = lem_mk_rel(L, lem_term_sym(L, concl), 2, k))) return 0;
+    uint32_t refl = lem_proof_add_step(J->X->out, &sp);
+    if (!refl) return 0;
+    uint32_t pr[2] = {prem[0], refl};
+    memset(&sp, 0, sizeof sp);
+    sp.block = blk;
+    sp.rule = LEM_R_EQ_SUBST;
+    sp.concl = concl;
+    sp.nprem = 2;
+    sp.prem = pr;
+    return lem_proof_add_step(J->X->out, &sp);
+  }
+  if (F->how >= sizeof rule_of / sizeof *rule_of || !rule_of[F->how]) {
+    lem_error(L, LEM_EINVAL, "export: fact %u has no rule", id);
+    return 0;
+  }
+  sp.rule = rule_of[F->how];
+  sp.concl = concl;
+  sp.nprem = F->nprem;
+  sp.prem = prem;
+  lem_term sv[64], sx[64];
+  if (F->nsub > 64) {
+    lem_error(L, LEM_ELIMIT, "export: substitution too large");
+    return 0;
+  }
+  for (uint32_t i = 0; i < F->nsub; i++) {
+    sv[i] = P->E.pairs[F->sub + i].var;
+    if (!(sx[i] = rn(J, P->E.pairs[F->sub + i].val))) return 0;
+  }
+  switch (F->how) {
+    case PV_MP:
+      sp.nsubst = F->nsub;
+      sp.svar = sv;
+      sp.sval = sx;
+      break;
+    case PV_EXPAND:
+      sp.nsubst = F->nsub;
+      sp.svar = sv;
+      sp.sval = sx;
+      sp.def = F->aux;
+      break;
+    case PV_EXISTS:
+      sp.nwit = F->nsub;
+      sp.wit = sx;
+      break;
+    case PV_INTRO:
+      sp.nkids = 1;
+      if (!(sp.kids[0] = block_of(J, F->aux))) return 0;
+      break;
+    case PV_INDUCT:
+      sp.nkids = 2;
+      if (!(sp.kids[0] = block_of(J, F->aux)) ||
+          !(sp.kids[1] = block_of(J, F->aux2)))
+        return 0;
+      break;
+    default:
+      break;
+  }
+  return lem_proof_add_step(J->X->out, &sp);
+}
+
+uint32_t pv_export_theorem(pv_export *X, uint32_t k, const char *name) {
+  pv_prover *P = X->P;
+  lem_ctx *L = P->L;
+  if (k >= P->nthms) {
+    lem_error(L, LEM_EINVAL, "export: no theorem %u", k);
+    return 0;
+  }
+  if (k >= X->nthm) {
+    uint32_t *t = lem_realloc(L, X->thm_id, X->nthm * sizeof *t,
+                              (k + 1) * sizeof *t);
+    if (!t) return 0;
+    memset(t + X->nthm, 0, (k + 1 - X->nthm) * sizeof *t);
+    X->thm_id = t;
+    X->nthm = k + 1;
+  }
+  const pv_thm *t = &P->thms[k];
+  uint32_t id = lem_proof_add_theorem(X->out, name, t->stmt, LEM_TK_GOAL,
+                                      t->proved ? LEM_TS_PROVED
+                                                : LEM_TS_FAILED);
+  if (!id) return 0;
+  if (!t->proved) return X->thm_id[k] = id;
+  job J;
+  memset(&J, 0, sizeof J);
+  J.X = X;
+  J.thm = id;
+  pv_fid *fs = NULL;
+  uint32_t n = pv_proof_facts(P, k, &fs);
+  uint32_t last = 0, ok = n != UINT32_MAX;
+  for (uint32_t i = 0; ok && i < n; i++) {
+    last = emit(&J, fs[i], k);
+    ok = last && !lem_map_put(L, &J.step, fs[i], last);
+  }
+  if (ok && (lem_proof_set_final(X->out, id, last) ||
+             lem_proof_set_root(X->out, id, block_of(&J, P->root))))
+    ok = 0;
+  if (n != UINT32_MAX) lem_free(L, fs, n * sizeof *fs);
+  lem_map_free(L, &J.block);
+  lem_map_free(L, &J.step);
+  lem_map_free(L, &J.rename);
+  if (!ok) return 0;
+  return X->thm_id[k] = id;
+}

@@ -1,12 +1,17 @@
 #!/bin/sh
 # run.sh: `make bench`.  Runs every benchmark program and prints its figures;
-# each reports a ratio against a baseline measured in the same run.  Copy the
+# each reports a ratio against a baseline measured in the same run.  Then
+# runs bench_prove.sh (lemma prove + replay on the Peano corpus).  Copy the
 # output, with the command, into bench/RESULTS.md.
 set -eu
 bld=${top_builddir:-.}
+src=${top_srcdir:-.}
 echo "== lemma benchmarks ($(date -u +%Y-%m-%d), $(uname -m), $(nproc) cores)"
 for b in "$bld"/bench/bench_*; do
+  case $b in *.c | *.o | *.sh) continue ;; esac
   [ -x "$b" ] || continue
-  echo "== $(basename "$b")"
+  echo "== $(basename "$b") (load: $(uptime | sed 's/.*load average: //'))"
   "$b"
 done
+echo "== bench_prove.sh"
+top_builddir=$bld top_srcdir=$src ${SHELL:-/bin/sh} "$src/bench/bench_prove.sh"

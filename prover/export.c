@@ -135,7 +135,7 @@ static uint32_t emit(job *J, pv_fid id, uint32_t self) {
   memset(&sp, 0, sizeof sp);
   sp.block = blk;
   uint32_t tk;
-  if (lem_map_get(&P->thm_of_fact, id, &tk) && tk - 1 != self) {
+  if (lem_map_get(&P->thm_of_fact, id, &tk) && tk - 1 < self) {
     if (tk - 1 >= J->X->nthm || !J->X->thm_id[tk - 1]) {
       lem_error(L, LEM_EINVAL, "export: theorem %u used before it is stored",
                 tk);

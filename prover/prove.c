@@ -389,7 +389,7 @@ static int visit(pv_prover *P, walk *w, pv_fid id, uint32_t self) {
   if (lem_map_put(P->L, &w->done, id, 1)) return -1;
   const pv_fact *F = &P->E.facts[id];
   uint32_t k;
-  int earlier = lem_map_get(&P->thm_of_fact, id, &k) && k - 1 != self;
+  int earlier = lem_map_get(&P->thm_of_fact, id, &k) && k - 1 < self;
   if (!earlier)
     for (uint32_t i = 0; i < F->nprem; i++) {
       if (visit(P, w, P->E.pool[F->prem + i], self)) return -1;

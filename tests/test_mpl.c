@@ -891,3 +891,66 @@ Test(mpl, oom_warm_context_returns_to_baseline) {
   lem_ctx_free(C);
   cr_assert_eq(b.live, 0);
 }
+
+/* ---- the induction statement ---- */
+
+static const char *IND_PRE =
+    "relation in[x,X] : (elem, set);\n"
+    "relation in2[x,y,f] : (in, out, op);\n"
+    "anchor A[N,z,s] := (in[z,N]);\n";
+
+static void ind_err(const char *stmt, lem_err code, const char *prefix,
+                    const char *kw) {
+  char buf[1024];
+  snprintf(buf, sizeof buf, "%s%s", IND_PRE, stmt);
+  expect_err(buf, code, prefix, kw, NULL);
+}
+
+Test(mpl, induction_statement) {
+  char buf[1024];
+  snprintf(buf, sizeof buf, "%s%s", IND_PRE,
+           "induction [n,m] (in[n,N]) (in2[n,m,s]) z;\n");
+  lem_theory *T = NULL;
+  cr_assert_eq(lem_theory_load_text(L, buf, strlen(buf), "t.mpl", &T), LEM_OK,
+               "%s", lem_errmsg(L));
+  cr_assert(T->has_induction);
+  cr_assert_str_eq(name_of(T->ind_zero), "z");
+  cr_assert_eq(lem_term_kind(L, T->ind_zero), LEM_CONST);
+  cr_assert_eq(lem_term_kind(L, T->ind_x), LEM_VAR);
+  cr_assert_eq(lem_term_arg(L, T->ind_member, 0), T->ind_x);
+  cr_assert_eq(lem_term_arg(L, T->ind_succ, 1), T->ind_y);
+  cr_assert_eq(lem_term_kind(L, lem_term_arg(L, T->ind_member, 1)), LEM_CONST);
+  cr_assert_eq(T->ind_loc.line, 4);
+  /* printed back and read again: the same induction terms */
+  lem_buf b = {0};
+  cr_assert_eq(lem_theory_print(L, T, &b), LEM_OK);
+  lem_theory *U = NULL;
+  cr_assert_eq(lem_theory_load_text(L, b.p, b.len, "printed", &U), LEM_OK,
+               "%s\n%s", lem_errmsg(L), b.p);
+  cr_assert_eq(U->ind_member, T->ind_member);
+  cr_assert_eq(U->ind_succ, T->ind_succ);
+  cr_assert_eq(U->ind_zero, T->ind_zero);
+  cr_assert_eq(U->axiom, T->axiom);
+  lem_buf_free(L, &b);
+  lem_theory_free(L, U);
+  lem_theory_free(L, T);
+  /* a theory without the statement has none */
+  lem_theory *P = load_peano();
+  cr_assert(P->has_induction); /* the corpus declares one */
+  lem_theory_free(L, P);
+}
+
+Test(mpl, induction_errors) {
+  ind_err("induction [n,m] (in[n,N]) (in2[n,m,s]) z;\n"
+          "induction [n,m] (in[n,N]) (in2[n,m,s]) z;\n",
+          LEM_ESEMANTIC, "t.mpl:5:1: ", "induction declared twice");
+  ind_err("induction [n,m] (in[n,N]) (in2[n,m,s]) q;\n", LEM_ESEMANTIC,
+          "t.mpl:4:1: ", "zero 'q' is not a constant");
+  ind_err("induction [n,m] (in[n,N]) (nope[n,m,s]) z;\n", LEM_ESEMANTIC,
+          "t.mpl:", "nope");
+  ind_err("induction [n] (in[n,N]) (in[n,N]) z;\n", LEM_ESEMANTIC,
+          "t.mpl:4:1: ", "two variables");
+  ind_err("induction [n,m] (in[n,N]) (in2[n,m,s]) z\n", LEM_ESYNTAX,
+          "t.mpl:", "';'");
+  ind_err("induction z;\n", LEM_ESYNTAX, "t.mpl:4:1: ", "expected [x,y]");
+}

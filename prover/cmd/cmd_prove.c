@@ -60,7 +60,7 @@ static int print_proof(pv_prover *P, uint32_t k, FILE *out) {
   for (uint32_t i = 0; i < n && !rc; i++) {
     const pv_fact *F = &P->E.facts[fs[i]];
     uint32_t tk;
-    int earlier = lem_map_get(&P->thm_of_fact, fs[i], &tk) && tk - 1 != k;
+    int earlier = lem_map_get(&P->thm_of_fact, fs[i], &tk) && tk - 1 < k;
     if (lem_map_put(L, &num, fs[i], i + 1)) {
       rc = -1;
       break;
@@ -224,7 +224,7 @@ int cmd_prove(int argc, char **argv) {
   pv_opts o;
   memset(&o, 0, sizeof o);
   o.lim.max_rounds = 30;
-  o.lim.max_facts = 200000;
+  o.lim.max_facts = 50000;
   o.lim.max_depth = 2;
   o.goal_seconds = 0;
   int rc = 0;

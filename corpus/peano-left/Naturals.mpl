@@ -1,0 +1,20 @@
+(&
+	(elt[zero,Nat])
+(&
+	(unary[succ,Nat,Nat])
+(&
+	(>[p,q,r](&(app1[p,r,succ])(app1[q,r,succ]))(=[p,q]))
+(&
+	(>[p](elt[p,Nat])!(app1[p,zero,succ]))
+(&
+	(binary[add,Nat,Nat,Nat])
+(&
+	(binary[mul,Nat,Nat,Nat])
+(&
+	(>[q](elt[q,Nat])(app2[zero,q,q,add]))
+(&
+	(>[p,q,r,t](&(app2[p,q,r,add])(app1[p,t,succ]))(>[u](app1[r,u,succ])(app2[t,q,u,add])))
+(&
+	(>[q](elt[q,Nat])(app2[zero,q,zero,mul]))
+	(>[p,q,r,t](&(app2[p,q,r,mul])(app1[p,t,succ]))(>[u](app2[r,q,u,add])(app2[t,q,u,mul])))
+)))))))))

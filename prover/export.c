@@ -31,32 +31,18 @@ typedef struct job {
   lem_map rename;      /* constant -> its new name in this theorem */
 } job;
 
-static lem_term rn(job *J, lem_term t) {
+/* t with this theorem's renamed constants. */
+static lem_term rn_child(void *ud, lem_term t) {
+  job *J = ud;
   lem_ctx *L = J->X->P->L;
-  if (!J->rename.n) return t;
   uint32_t v;
   if (lem_term_kind(L, t) == LEM_CONST)
     return lem_map_get(&J->rename, t, &v) ? v : t;
-  uint32_t n = lem_term_nargs(L, t);
-  if (!n) return t;
-  lem_term small[16], *k = small;
-  if (n > 16 && !(k = lem_malloc(L, n * sizeof *k))) return LEM_NOTERM;
-  const lem_term *a = lem_term_args(L, t);
-  int changed = 0;
-  lem_term r = t;
-  for (uint32_t i = 0; i < n; i++) {
-    if (!(k[i] = rn(J, a[i]))) {
-      r = LEM_NOTERM;
-      goto out;
-    }
-    changed |= k[i] != a[i];
-  }
-  if (changed)
-    r = lem_mk(L, lem_term_kind(L, t), lem_term_sym(L, t), lem_term_num(L, t),
-               n, k);
-out:
-  if (k != small) lem_free(L, k, n * sizeof *k);
-  return r;
+  return lem_term_map(L, t, rn_child, J);
+}
+
+static lem_term rn(job *J, lem_term t) {
+  return J->rename.n ? rn_child(J, t) : t;
 }
 
 /* Claim constant c for this theorem, renaming it if an earlier theorem

@@ -186,30 +186,23 @@ static int usable(pv_eng *E, uint32_t b, pv_fid id) {
   return 1;
 }
 
-/* t with constant from replaced by to (first one step of the union-find). */
+/* t with constant from replaced by to (one step of the union-find). */
+typedef struct swap {
+  pv_eng *E;
+  lem_term from, to;
+} swap;
+
+static lem_term swap_one(void *ud, lem_term t) {
+  const swap *w = ud;
+  if (t == w->from) return w->to;
+  if (lem_term_kind(w->E->L, t) == LEM_CONST) return t;
+  return lem_term_map(w->E->L, t, swap_one, ud);
+}
+
 static lem_term replace_const(pv_eng *E, lem_term t, lem_term from,
                               lem_term to) {
-  lem_ctx *L = E->L;
-  if (t == from) return to;
-  if (lem_term_ground(L, t) && lem_term_kind(L, t) == LEM_CONST) return t;
-  uint32_t n = lem_term_nargs(L, t);
-  if (n == 0) return t;
-  lem_term small[8], *k = small;
-  if (n > 8 && !(k = lem_malloc(L, n * sizeof *k))) return LEM_NOTERM;
-  const lem_term *a = lem_term_args(L, t);
-  int changed = 0;
-  lem_term r = t;
-  for (uint32_t i = 0; i < n; i++) {
-    k[i] = replace_const(E, a[i], from, to);
-    if (!k[i]) { r = LEM_NOTERM; goto out; }
-    changed |= k[i] != a[i];
-  }
-  if (changed)
-    r = lem_mk(L, lem_term_kind(L, t), lem_term_sym(L, t), lem_term_num(L, t),
-               n, k);
-out:
-  if (k != small) lem_free(L, k, n * sizeof *k);
-  return r;
+  swap w = {E, from, to};
+  return swap_one(&w, t);
 }
 
 /* Distinct constants of t, appended to v (no duplicates). */

@@ -866,18 +866,27 @@ static lem_err params_unique(parser *p) {
   return e ? e : e2;
 }
 
+/* A statement's head: a relation name, then its parameter list (left in
+** p's name list).  *y is the name's symbol, *nt its token. */
+static lem_err read_head(parser *p, lem_sym *y, tok *nt) {
+  lem_ctx *L = p->L;
+  lem_err e;
+  if (p->X->cur.k != T_NAME) return expected(L, p->X, "a relation name");
+  *nt = p->X->cur;
+  if (!(*y = lem_sym_intern(L, nt->s, nt->n))) return L->err;
+  if ((e = advance(p)) || (e = read_names(p, T_LB, T_RB, "[", "]")))
+    return e;
+  return params_unique(p);
+}
+
 static lem_err st_relation(mctx *m, tok kw) {
   parser *p = &m->p;
   lem_ctx *L = p->L;
   lem_theory *T = &m->P->T;
   lem_err e;
-  if (p->X->cur.k != T_NAME) return expected(L, p->X, "a relation name");
-  tok nt = p->X->cur;
-  lem_sym y = lem_sym_intern(L, nt.s, nt.n);
-  if (!y) return L->err;
-  if ((e = advance(p)) || (e = read_names(p, T_LB, T_RB, "[", "]")) ||
-      (e = params_unique(p)))
-    return e;
+  tok nt;
+  lem_sym y;
+  if ((e = read_head(p, &y, &nt))) return e;
   uint32_t arity = p->nnames;
   if (LEM_GROW(L, T->rels, m->P->relcap, T->nrels + 1)) return L->err;
   lem_reldecl *r = &T->rels[T->nrels];
@@ -1051,13 +1060,9 @@ static lem_err st_notation(mctx *m, tok kw) {
   theory_priv *P = m->P;
   lem_theory *T = &P->T;
   lem_err e;
-  if (p->X->cur.k != T_NAME) return expected(L, p->X, "a relation name");
-  tok nt = p->X->cur;
-  lem_sym y = lem_sym_intern(L, nt.s, nt.n);
-  if (!y) return L->err;
-  if ((e = advance(p)) || (e = read_names(p, T_LB, T_RB, "[", "]")) ||
-      (e = params_unique(p)))
-    return e;
+  tok nt;
+  lem_sym y;
+  if ((e = read_head(p, &y, &nt))) return e;
   if (p->X->cur.k != T_STR) return expected(L, p->X, "a template in quotes");
   tok st = p->X->cur;
   if (LEM_GROW(L, T->notations, P->notcap, T->nnotations + 1)) return L->err;

@@ -235,6 +235,30 @@ lem_term lem_mk_andn(lem_ctx *L, uint32_t n, const lem_term *fs) {
   return t;
 }
 
+lem_term lem_term_map(lem_ctx *L, lem_term t,
+                      lem_term (*f)(void *ud, lem_term child), void *ud) {
+  uint32_t n = lem_term_nargs(L, t);
+  if (n == 0) return t;
+  lem_term small[16], *k = small;
+  if (n > 16 && !(k = lem_malloc(L, n * sizeof *k))) return LEM_NOTERM;
+  const lem_term *a = lem_term_args(L, t);
+  int changed = 0;
+  lem_term r = t;
+  for (uint32_t i = 0; i < n; i++) {
+    if (!(k[i] = f(ud, a[i]))) {
+      r = LEM_NOTERM;
+      goto out;
+    }
+    changed |= k[i] != a[i];
+  }
+  if (changed)
+    r = lem_mk(L, lem_term_kind(L, t), lem_term_sym(L, t), lem_term_num(L, t),
+               n, k);
+out:
+  if (k != small) lem_free(L, k, n * sizeof *k);
+  return r;
+}
+
 lem_term lem_fresh_var(lem_ctx *L, lem_sym name) {
   if (L->fresh == UINT32_MAX) {
     lem_error(L, LEM_ELIMIT, "out of fresh variables");

@@ -67,6 +67,12 @@ lem_term lem_mk_andn(lem_ctx *L, uint32_t n, const lem_term *fs);
 /* A fresh variable (never made before in this context) with this name. */
 lem_term lem_fresh_var(lem_ctx *L, lem_sym name);
 
+/* Rebuild t with each child c replaced by f(ud, c): t itself when no child
+** changes (leaves are returned as they are), LEM_NOTERM when f or the bank
+** fails (f reports its own failure by returning LEM_NOTERM). */
+lem_term lem_term_map(lem_ctx *L, lem_term t,
+                      lem_term (*f)(void *ud, lem_term child), void *ud);
+
 /* Accessors; t must be a valid id. */
 lem_kind lem_term_kind(const lem_ctx *L, lem_term t);
 lem_sym lem_term_sym(const lem_ctx *L, lem_term t);   /* VAR/CONST/APP/REL */

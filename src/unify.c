@@ -172,6 +172,19 @@ static lem_err stk_room(lem_ctx *L, stk *st, uint32_t extra) {
   return LEM_OK;
 }
 
+/* Push the children of x and y (same head) as pairs, first pair on top. */
+static lem_err push_pairs(lem_ctx *L, stk *st, lem_term x, lem_term y) {
+  uint32_t n = lem_term_nargs(L, x);
+  lem_err e = stk_room(L, st, 2 * n);
+  if (e) return e;
+  const lem_term *xk = lem_term_args(L, x), *yk = lem_term_args(L, y);
+  for (uint32_t i = n; i-- > 0;) {
+    st->p[st->n++] = xk[i];
+    st->p[st->n++] = yk[i];
+  }
+  return LEM_OK;
+}
+
 typedef struct kmap {  /* open addressing; key 0 means empty */
   uint64_t *k;
   uint32_t *v;
@@ -434,16 +447,7 @@ int lem_unify(lem_ctx *L, lem_subst *s, lem_term a, lem_term b) {
         continue;
       }
     }
-    uint32_t n = lem_term_nargs(L, x);
-    if (stk_room(L, &st, 2 * n)) {
-      r = -1;
-      continue;
-    }
-    const lem_term *xk = lem_term_args(L, x), *yk = lem_term_args(L, y);
-    for (uint32_t i = n; i-- > 0;) {
-      st.p[st.n++] = xk[i];
-      st.p[st.n++] = yk[i];
-    }
+    if (push_pairs(L, &st, x, y)) r = -1;
   }
   stk_free(L, &st);
   kmap_free(L, &done);
@@ -473,16 +477,7 @@ static int eq_resolved(lem_ctx *L, const lem_subst *s, lem_term u,
       r = 0;
       continue;
     }
-    uint32_t n = lem_term_nargs(L, x);
-    if (stk_room(L, &st, 2 * n)) {
-      r = -1;
-      continue;
-    }
-    const lem_term *xk = lem_term_args(L, x), *yk = lem_term_args(L, y);
-    for (uint32_t i = n; i-- > 0;) {
-      st.p[st.n++] = xk[i];
-      st.p[st.n++] = yk[i];
-    }
+    if (push_pairs(L, &st, x, y)) r = -1;
   }
   stk_free(L, &st);
   return r;

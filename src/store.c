@@ -376,7 +376,8 @@ lem_err lem_store_open(lem_ctx *L, const char *path, lem_store_mode mode,
       e = lem_error(L, LEM_EDB, "%s: is read-only; cannot write proofs", path);
     if (!e) e = check_identity(S, fresh);
     if (!e && mode == LEM_STORE_WRITE)
-      e = exec(S, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;");
+      e = exec(S, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+                   "PRAGMA foreign_keys = ON;");
   }
   if (e) {
     lem_err keep = L->err;

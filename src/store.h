@@ -10,7 +10,10 @@
 ** documented table by table in man/lemma-db.5.
 **
 ** Each theorem is written in one transaction, so a run killed mid-write
-** leaves a database whose finished theorems all load and check.  Database
+** leaves a database whose finished theorems all load and check.  The journal
+** is WAL with synchronous = NORMAL: a killed process loses nothing it
+** committed; a power failure may lose the last few commits, never
+** consistency.  Database
 ** ids are assigned by SQLite; a loaded proof is renumbered densely and keeps
 ** the database ids in its dbid fields.
 **

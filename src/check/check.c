@@ -36,6 +36,9 @@ typedef struct chk {
   uint32_t *last;      /* block id -> its last step */
   uint8_t *used;       /* step id -> a proved theorem's final step needs it */
   uint8_t *bad_thm;    /* theorem id -> a step or check of it failed */
+  uint32_t *rstart;    /* theorem id -> its first entry in refs */
+  uint32_t *refs;      /* the theorems each theorem's `theorem` steps use */
+  uint32_t nrefs;
   uint32_t *flat;      /* scratch for flatten() */
   uint32_t nflat, cflat;
   int oom;
@@ -511,14 +514,36 @@ static int check_thm(chk *c, const lem_pthm *t) {
     FAIL("theorem has no proper root block");
   if (!f || f->block != root->id) FAIL("final step is not in the root block");
   EXPECT(t->stmt, f->concl, "final step does not conclude the statement");
-  for (uint32_t i = 0; i < P->nsteps; i++) {
-    const lem_step *s = &P->steps[i];
-    if (s->rule == LEM_R_THEOREM &&
-        lem_proof_block(P, s->block)->thm == t->id && s->thmref < t->id &&
-        c->bad_thm[s->thmref])
+  for (uint32_t i = c->rstart[t->id]; i < c->rstart[t->id + 1]; i++)
+    if (c->refs[i] < t->id && c->bad_thm[c->refs[i]])
       FAIL("uses a theorem whose proof does not check");
-  }
   return !c->bad_thm[t->id]; /* why stays NULL: its steps were counted */
+}
+
+/* Index, for each theorem, the theorems its `theorem` steps use (one pass
+** over the steps, so that checking every theorem stays linear). */
+static int index_refs(chk *c) {
+  const lem_proof *P = c->P;
+  uint32_t nt = P->nthms;
+  for (uint32_t i = 0; i < P->nsteps; i++) {
+    const lem_block *b = lem_proof_block(P, P->steps[i].block);
+    if (P->steps[i].rule == LEM_R_THEOREM && b && b->thm && b->thm <= nt) {
+      c->rstart[b->thm + 1]++;
+      c->nrefs++;
+    }
+  }
+  for (uint32_t t = 1; t <= nt + 1; t++) c->rstart[t] += c->rstart[t - 1];
+  if (!(c->refs = lem_malloc(c->L, ((size_t)c->nrefs + 1) * sizeof *c->refs)))
+    return 0;
+  uint32_t *at = c->rstart; /* filled in place, then shifted back */
+  for (uint32_t i = 0; i < P->nsteps; i++) {
+    const lem_block *b = lem_proof_block(P, P->steps[i].block);
+    if (P->steps[i].rule == LEM_R_THEOREM && b && b->thm && b->thm <= nt)
+      c->refs[at[b->thm]++] = P->steps[i].thmref;
+  }
+  for (uint32_t t = nt + 1; t > 0; t--) at[t] = at[t - 1];
+  at[0] = 0;
+  return 1;
 }
 
 lem_err lem_check_proof(lem_ctx *L, const lem_proof *P, const lem_theory *T,
@@ -562,6 +587,9 @@ lem_err lem_check_proof(lem_ctx *L, const lem_proof *P, const lem_theory *T,
       r->passed++;
     }
   }
+  c.rstart = c.oom ? NULL
+                   : lem_calloc(L, ((size_t)P->nthms + 2) * sizeof *c.rstart);
+  if (!c.oom && (!c.rstart || !index_refs(&c))) c.oom = 1;
   for (uint32_t i = 0; i < P->nthms && !c.oom; i++) {
     const lem_pthm *t = &P->thms[i];
     if (only_thm && t->id != only_thm) continue;
@@ -586,6 +614,8 @@ done:
   lem_free(L, c.last, ((size_t)P->nblocks + 1) * sizeof *c.last);
   lem_free(L, c.used, (size_t)P->nsteps + 1);
   lem_free(L, c.bad_thm, (size_t)P->nthms + 1);
+  lem_free(L, c.rstart, ((size_t)P->nthms + 2) * sizeof *c.rstart);
+  lem_free(L, c.refs, ((size_t)c.nrefs + 1) * sizeof *c.refs);
   lem_free(L, c.flat, (size_t)c.cflat * sizeof *c.flat);
   if (e) return e;
   if (r->failed)

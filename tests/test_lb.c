@@ -30,6 +30,7 @@
 #include "export.h"
 #include "prove.h"
 #include "store.h" /* lem_read_expr */
+#include "testalloc.h"
 
 /* ---- a world: one context, one theory, one prover ---- */
 
@@ -888,23 +889,6 @@ Test(lb, budget_goal_not_proved_cleanly) {
 
 /* ---- out of memory ---- */
 
-typedef struct counter {
-  long live;   /* blocks live */
-  long fails;  /* refusals */
-} counter;
-
-static void *count_alloc(void *ud, void *p, size_t oldsz, size_t newsz) {
-  counter *c = ud;
-  (void)oldsz;
-  if (newsz == 0) {
-    if (p) c->live--;
-    free(p);
-    return NULL;
-  }
-  void *q = realloc(p, newsz);
-  if (q && !p) c->live++;
-  return q;
-}
 
 static const char oom_theory[] = RELS IND_THEORY;
 

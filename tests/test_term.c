@@ -13,6 +13,7 @@
 #include "ctx.h"
 #include "sym.h"
 #include "term.h"
+#include "testalloc.h"
 
 static lem_ctx *L;
 static void setup(void) { L = lem_ctx_new(NULL, NULL, 0); }
@@ -176,22 +177,6 @@ Test(term, error_messages) {
 
 /* ---- a limited allocator: every failure path is clean and leak-free ---- */
 
-typedef struct {
-  long live; /* blocks live */
-} counter;
-
-static void *count_alloc(void *ud, void *p, size_t oldsz, size_t newsz) {
-  counter *c = ud;
-  (void)oldsz;
-  if (newsz == 0) {
-    if (p) c->live--;
-    free(p);
-    return NULL;
-  }
-  void *q = realloc(p, newsz);
-  if (q && !p) c->live++;
-  return q;
-}
 
 /* Build a workload; return 0 on success, -1 on the first failure. */
 static int workload(lem_ctx *K) {

@@ -7,6 +7,7 @@
 ** loader.  All SQL uses prepared statements with bound parameters.
 */
 #include "store.h"
+#include "map.h"
 
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -184,7 +185,39 @@ struct lem_store {
   sqlite3_int64 run;        /* the run begun through this handle, or 0 */
   sqlite3_int64 *thmmap;    /* proof theorem id -> database id, 0 unwritten */
   uint32_t cthmmap;
+  /* Prepared statements, kept for reuse (keyed by their SQL text) instead
+  ** of being prepared once per row; finalized by lem_store_close. */
+  struct { const char *sql; sqlite3_stmt *st; } sc[32];
+  uint32_t nsc;
+  lem_map exprs;            /* term -> expressions.id written or seen; cleared
+                               when a transaction rolls back */
 };
+
+/* The prepared statement for sql, reset with its bindings cleared; NULL
+** (error left to the caller) if it cannot be prepared. */
+static sqlite3_stmt *stmt(lem_store *S, const char *sql) {
+  for (uint32_t i = 0; i < S->nsc; i++)
+    if (S->sc[i].sql == sql || !strcmp(S->sc[i].sql, sql)) {
+      sqlite3_reset(S->sc[i].st);
+      sqlite3_clear_bindings(S->sc[i].st);
+      return S->sc[i].st;
+    }
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(S->db, sql, -1, &st, NULL) != SQLITE_OK) {
+    sqlite3_finalize(st);
+    return NULL;
+  }
+  uint32_t i = S->nsc < 32 ? S->nsc++ : 31; /* full: replace the last */
+  if (i == 31 && S->sc[i].st) sqlite3_finalize(S->sc[i].st);
+  S->sc[i].sql = sql;
+  S->sc[i].st = st;
+  return st;
+}
+
+static void stmts_free(lem_store *S) {
+  for (uint32_t i = 0; i < S->nsc; i++) sqlite3_finalize(S->sc[i].st);
+  S->nsc = 0;
+}
 
 static const char schema_sql[] =
     "CREATE TABLE run(id INTEGER PRIMARY KEY, tool_version TEXT NOT NULL,"
@@ -414,8 +447,10 @@ void lem_store_close(lem_store *S) {
     }
     sqlite3_finalize(st);
   }
+  stmts_free(S);
   sqlite3_close(S->db);
   lem_ctx *L = S->L;
+  lem_map_free(L, &S->exprs);
   lem_free(L, S->thmmap, (size_t)S->cthmmap * sizeof *S->thmmap);
   lem_free(L, S->path, strlen(S->path) + 1);
   lem_free(L, S, sizeof *S);
@@ -430,9 +465,8 @@ const char *lem_store_path(const lem_store *S) { return S->path; }
 ** (if not NULL) gets the new rowid. */
 static lem_err run_sql(lem_store *S, sqlite3_int64 *rowid, const char *sql,
                        const char *fmt, ...) {
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(S->db, sql, -1, &st, NULL) != SQLITE_OK)
-    return dberr(S, "cannot prepare statement");
+  sqlite3_stmt *st = stmt(S, sql);
+  if (!st) return dberr(S, "cannot prepare statement");
   va_list ap;
   va_start(ap, fmt);
   for (int i = 0; fmt[i]; i++) {
@@ -447,8 +481,12 @@ static lem_err run_sql(lem_store *S, sqlite3_int64 *rowid, const char *sql,
   }
   va_end(ap);
   int rc = sqlite3_step(st);
-  sqlite3_finalize(st);
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW) return dberr(S, "cannot write");
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+    lem_err e = dberr(S, "cannot write");
+    sqlite3_reset(st);
+    return e;
+  }
+  sqlite3_reset(st);
   if (rowid) *rowid = sqlite3_last_insert_rowid(S->db);
   return LEM_OK;
 }
@@ -502,21 +540,24 @@ lem_err lem_store_write_theory(lem_store *S, const char *name,
 /* The id of t's text in expressions, inserting it if new; 0 on error. */
 static sqlite3_int64 expr_id(lem_store *S, lem_term t) {
   if (!t) return lem_error(S->L, LEM_EINVAL, "store: missing expression"), 0;
+  uint32_t cached;
+  if (lem_map_get(&S->exprs, t, &cached)) return cached;
   char *s = lem_term_str(S->L, t);
   if (!s) return 0;
   sqlite3_int64 id = 0;
   if (!run_sql(S, NULL, "INSERT OR IGNORE INTO expressions(text) VALUES(?)",
                "t", s)) {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(S->db, "SELECT id FROM expressions WHERE text = ?",
-                           -1, &st, NULL) == SQLITE_OK) {
+    sqlite3_stmt *st = stmt(S, "SELECT id FROM expressions WHERE text = ?");
+    if (st) {
       sqlite3_bind_text(st, 1, s, -1, SQLITE_TRANSIENT);
       if (sqlite3_step(st) == SQLITE_ROW) id = sqlite3_column_int64(st, 0);
+      sqlite3_reset(st);
     }
-    sqlite3_finalize(st);
     if (!id) dberr(S, "cannot store an expression");
   }
   lem_free(S->L, s, strlen(s) + 1);
+  if (id > 0 && id <= UINT32_MAX && lem_map_put(S->L, &S->exprs, t, (uint32_t)id))
+    return 0;
   return id;
 }
 
@@ -657,6 +698,7 @@ lem_err lem_store_write_theorem(lem_store *S, const lem_proof *P,
     if (e) {
       sqlite3_exec(S->db, "ROLLBACK", NULL, NULL, NULL);
       if (thm < S->cthmmap) S->thmmap[thm] = prev; /* as before the call */
+      lem_map_free(L, &S->exprs); /* its new ids were rolled back too */
     }
   }
   lem_free(L, bmap, nb * sizeof *bmap);
@@ -747,11 +789,11 @@ static lem_err bad(loader *ld, const char *fmt, long long a, long long b) {
                    msg);
 }
 
+/* Make sql the loader's current statement (the store keeps it prepared). */
 static lem_err prep(loader *ld, const char *sql) {
-  sqlite3_finalize(ld->st);
-  ld->st = NULL;
-  return sqlite3_prepare_v2(ld->S->db, sql, -1, &ld->st, NULL) == SQLITE_OK
-             ? LEM_OK : dberr(ld->S, "cannot read");
+  if (ld->st) sqlite3_reset(ld->st);
+  ld->st = stmt(ld->S, sql);
+  return ld->st ? LEM_OK : dberr(ld->S, "cannot read");
 }
 
 static lem_err load_exprs(loader *ld) {
@@ -1022,11 +1064,10 @@ lem_err lem_store_load(lem_store *S, lem_proof **out) {
       for (uint32_t i = 0; !e && i < ld.sp.n; i++)
         e = load_step(&ld, ld.sp.db[i]);
     if (!e) e = load_roots(&ld);
-    sqlite3_finalize(ld.st);
+    if (ld.st) sqlite3_reset(ld.st); /* the store owns it */
     ld.st = NULL;
     sqlite3_exec(S->db, "COMMIT", NULL, NULL, NULL);
   }
-  sqlite3_finalize(ld.st);
   idmap_free(L, &ld.ex);
   idmap_free(L, &ld.th);
   idmap_free(L, &ld.bl);

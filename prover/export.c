@@ -80,7 +80,6 @@ static uint32_t block_of(job *J, uint32_t b) {
   const pv_block *B = &P->E.blocks[b];
   uint32_t parent = 0;
   if (b != P->root && !(parent = block_of(J, B->parent))) return 0;
-  B = &P->E.blocks[b];
   lem_term cs[64], hs[64];
   if (B->nconsts > 64 || B->nhyps > 64) {
     lem_error(L, LEM_ELIMIT, "export: block too large");
@@ -116,7 +115,6 @@ static uint32_t emit(job *J, pv_fid id, uint32_t self) {
   const pv_fact *F = &P->E.facts[id];
   uint32_t blk = block_of(J, F->block);
   if (!blk) return 0;
-  F = &P->E.facts[id];
   lem_step_spec sp;
   memset(&sp, 0, sizeof sp);
   sp.block = blk;

@@ -186,8 +186,23 @@ static uint32_t open_block(pv_prover *P, uint32_t b, lem_term f,
   return c;
 }
 
-/* Prove f in block b: a fact id whose formula is exactly f, or 0. */
+/* Prove f in block b: a fact id whose formula is exactly f, visible in b
+** (it may belong to an enclosing block), or 0. */
+static pv_fid prove_visible(pv_prover *P, uint32_t b, lem_term f, int *err);
+
+/* Prove f in block b: a fact of b itself whose formula is exactly f, or 0.
+** A fact found in an enclosing block is restated in b (reit), so that b's
+** last step states f, as intro and induct demand of their child blocks. */
 static pv_fid prove_in(pv_prover *P, uint32_t b, lem_term f, int *err) {
+  pv_eng *E = &P->E;
+  pv_fid id = prove_visible(P, b, f, err);
+  if (!id || E->facts[id].block == b) return id;
+  if (!(id = pv_add_new(E, b, f, PV_REIT, &id, 1)) && !E->out_of_budget)
+    *err = 1;
+  return id;
+}
+
+static pv_fid prove_visible(pv_prover *P, uint32_t b, lem_term f, int *err) {
   lem_ctx *L = P->L;
   pv_eng *E = &P->E;
   if (lem_term_kind(L, f) == LEM_ALL) {
@@ -200,11 +215,6 @@ static pv_fid prove_in(pv_prover *P, uint32_t b, lem_term f, int *err) {
     if (!c) goto fail;
     pv_fid got = prove_in(P, c, inner, err);
     if (!got) return 0;
-    if (E->facts[got].block != c) {
-      /* found in an enclosing block: the child's last step must state it */
-      got = pv_add_new(E, c, inner, PV_REIT, &got, 1);
-      if (!got) goto fail;
-    }
     pv_fid id = pv_add_raw(E, b, f, PV_INTRO, &got, 1, sub, nv, c, 0);
     if (!id) goto fail;
     return id;
@@ -269,9 +279,6 @@ static pv_fid induct(pv_prover *P, lem_term lemma, int *err) {
   E->blocks[bb].kind = PV_BK_BASE;
   pv_fid base = prove_in(P, bb, p0, err);
   if (!base) return 0;
-  if (E->facts[base].block != bb &&
-      !(base = pv_add_new(E, bb, p0, PV_REIT, &base, 1)))
-    goto fail;
   /* step: constants n, m; member(n), succ(n, m), P(n) |- P(m) */
   uint32_t sb = pv_block_new(E, root);
   if (!sb) goto fail;
@@ -292,9 +299,6 @@ static pv_fid induct(pv_prover *P, lem_term lemma, int *err) {
   if (!hyps || split_hyps(P, sb, hyps)) goto fail;
   pv_fid step = prove_in(P, sb, pm, err);
   if (!step) return 0;
-  if (E->facts[step].block != sb &&
-      !(step = pv_add_new(E, sb, pm, PV_REIT, &step, 1)))
-    goto fail;
   pv_fid pr[2] = {base, step};
   pv_fid id = pv_add_raw(E, root, lemma, PV_INDUCT, pr, 2, NULL, 0, bb, sb);
   if (!id) goto fail;

@@ -1623,15 +1623,20 @@ static lem_err print_names(lem_ctx *L, lem_buf *b, const lem_sym *ns,
   return e ? e : lem_buf_puts(L, b, "]");
 }
 
-static lem_err print_def(lem_ctx *L, lem_buf *b, const char *kw,
-                         const lem_def *d) {
+lem_err lem_def_print(lem_ctx *L, lem_buf *b, const char *kw,
+                      const lem_def *d, lem_term body) {
   lem_err e = lem_buf_printf(L, b, "%s %s[", kw, lem_sym_name(L, d->name));
   for (uint32_t i = 0; i < d->nparams && !e; i++) {
     if (i) e = lem_buf_puts(L, b, ",");
     if (!e) e = lem_term_print(L, d->params[i], b);
   }
   if (!e) e = lem_buf_puts(L, b, "] := ");
-  if (!e) e = lem_term_print(L, d->body, b);
+  return e ? e : lem_term_print(L, body, b);
+}
+
+static lem_err print_def(lem_ctx *L, lem_buf *b, const char *kw,
+                         const lem_def *d) {
+  lem_err e = lem_def_print(L, b, kw, d, d->body);
   return e ? e : lem_buf_puts(L, b, ";\n");
 }
 

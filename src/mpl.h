@@ -150,6 +150,11 @@ lem_err lem_read_goals_text(lem_ctx *L, const lem_theory *T, const char *text,
                             size_t len, const char *fname, lem_term **goals,
                             uint32_t *n);
 
+/* Append "kw NAME[p1,...,pk] := BODY" for definition d to b, with body
+** (usually d->body, or a canonical form of it) as BODY.  No terminator. */
+lem_err lem_def_print(lem_ctx *L, lem_buf *b, const char *kw,
+                      const lem_def *d, lem_term body);
+
 /* Append to b a self-contained manifest for T: every relation, definition
 ** (inline, even those read with `from`), the anchor, the notations and the
 ** induction statement, in an order lem_theory_load_text reads back to an

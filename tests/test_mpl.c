@@ -935,6 +935,12 @@ Test(mpl, induction_statement) {
   lem_theory_free(L, U);
   lem_theory_free(L, T);
   /* a theory without the statement has none */
+  lem_theory *N = NULL;
+  cr_assert_eq(lem_theory_load_text(L, IND_PRE, strlen(IND_PRE), "t.mpl", &N),
+               LEM_OK, "%s", lem_errmsg(L));
+  cr_assert(!N->has_induction);
+  cr_assert_eq(N->ind_member, LEM_NOTERM);
+  lem_theory_free(L, N);
   lem_theory *P = load_peano();
   cr_assert(P->has_induction); /* the corpus declares one */
   lem_theory_free(L, P);

@@ -52,13 +52,7 @@ static int print_def(lem_ctx *L, const char *kw, const lem_def *d) {
   lem_term body = lem_canon_keep(L, d->body, d->nparams, d->params);
   if (!body) return -1;
   lem_buf b = {0};
-  lem_err e = lem_buf_printf(L, &b, "%s %s[", kw, lem_sym_name(L, d->name));
-  for (uint32_t i = 0; i < d->nparams && !e; i++) {
-    if (i) e = lem_buf_add(L, &b, ",", 1);
-    if (!e) e = lem_term_print(L, d->params[i], &b);
-  }
-  if (!e) e = lem_buf_puts(L, &b, "] := ");
-  if (!e) e = lem_term_print(L, body, &b);
+  lem_err e = lem_def_print(L, &b, kw, d, body);
   if (!e) printf("%s\n", b.p);
   lem_buf_free(L, &b);
   return e ? -1 : 0;

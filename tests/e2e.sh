@@ -75,5 +75,11 @@ grep -q "^T3: " "$tmp/out" && pass=$((pass+1)) || { echo "FAIL: peano-left: no T
 expect 0 " 0 failed" -- replay "$tmp/left.db"
 grep -q "^induct " "$tmp/out" && pass=$((pass+1)) || { echo "FAIL: peano-left: replay checked no induct step"; fail=$((fail+1)); }
 
+grep -v '^#' "$top/corpus/peano/goals" | head -n 1 > "$tmp/left3.zero"
+# lemma explore, smallest batch (the larger runs are in tests/explore.sh):
+# x0 + 0 = x0 and 0 + x0 = x0 are found, stored, and replay.
+expect 0 "found as T" -- explore "$top/corpus/peano" --batch "$top/tests/data/explore-tiny.batch" --no-progress --db "$tmp/tiny.db" --goals "$tmp/left3.zero"
+expect 0 " 0 failed" -- replay "$tmp/tiny.db"
+
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -47,6 +47,7 @@ typedef struct tm {       /* an enumerated term */
 typedef struct cand {     /* an equation a = b */
   uint8_t a[CJ_MAXLEN], b[CJ_MAXLEN];
   uint8_t la, lb;
+  uint8_t first_var;      /* the first variable code (for ordering) */
 } cand;
 
 typedef struct cj {
@@ -471,15 +472,32 @@ static uint32_t cand_nvars(const cand *c) {
   return n;
 }
 
+/* 1 if the variables first occur in the order x0, x1, ... (reading the
+** left side, then the right). */
+static int vars_in_order(const cand *c, uint8_t first_var) {
+  uint8_t next = first_var, seen[256] = {0};
+  for (uint32_t i = 0; i < (uint32_t)c->la + c->lb; i++) {
+    uint8_t k = i < c->la ? c->a[i] : c->b[i - c->la];
+    if (k < first_var || seen[k]) continue;
+    if (k != next) return 0;
+    seen[k] = 1;
+    next++;
+  }
+  return 1;
+}
+
 /* Smaller first; at equal size the more general first (more distinct
 ** symbols: (x0 + x1) + x2 before its instance (x0 + x1) + x0), so that an
-** instance of a law proved already is pruned instead of tried. */
+** instance of a law proved already is pruned instead of tried.  (Preferring
+** variables in order, the textbook forms, sends today's prover into long
+** failures on the permuted associativity laws, so it is not done.) */
 static int cand_cmp(const void *x, const void *y) {
   const cand *a = x, *b = y;
   uint32_t sa = a->la + a->lb, sb = b->la + b->lb;
   if (sa != sb) return sa < sb ? -1 : 1;
   uint32_t va = cand_nvars(a), vb = cand_nvars(b);
   if (va != vb) return va > vb ? -1 : 1;
+  (void)vars_in_order;
   int c = code_cmp(a->a, a->la, b->a, b->la);
   return c ? c : code_cmp(a->b, a->lb, b->b, b->lb);
 }
@@ -539,6 +557,7 @@ static lem_err candidates(cj *C, cand **out, uint32_t *n) {
     memcpy(c->b, r->code, r->len);
     c->la = t->len;
     c->lb = r->len;
+    c->first_var = (uint8_t)(C->nops + C->ncst);
   }
   /* same-class pairs over all pairs of the same sort */
   uint64_t same = 0;

@@ -47,6 +47,16 @@ typedef struct pv_thm {
   uint64_t facts_made; /* facts the engine made for this goal */
 } pv_thm;
 
+/* An argument position the theory's axioms recurse on: an atom of relation
+** rel (with operation op, or LEM_NOTERM) in a rule's conclusion whose
+** argument pos is the successor of a premise variable.  Induction on a goal
+** variable found there is tried first. */
+typedef struct pv_recpos {
+  lem_sym rel;
+  lem_term op;
+  uint32_t pos;
+} pv_recpos;
+
 typedef struct pv_prover {
   lem_ctx *L;
   const lem_theory *T;
@@ -59,6 +69,8 @@ typedef struct pv_prover {
   pv_thm *thms;
   uint32_t nthms, capthms;
   lem_map thm_of_fact; /* fact id -> theorem index + 1 */
+  pv_recpos *recs;     /* from the axiom's rules, at init */
+  uint32_t nrecs;
 } pv_prover;
 
 /* Set up a prover for theory T (borrowed).  ind may be NULL: the theory's

@@ -629,6 +629,57 @@ Test(lb, induct_base_and_step_blocks) {
   cr_assert_eq(F(inner)->f, X("(ev[z])"));
 }
 
+/* The axiom's recursion positions: r[x,y] with y = s(b) in the conclusion
+** and in2[b,y,s] among the premises makes (r, position 1) one; position 0
+** is not (x is no successor).  A goal variable found there is inducted on
+** first, whatever its place in the goal's variable list. */
+Test(lb, induct_tries_recursion_positions_first) {
+  load("anchor Toy[N,z,s] := (&(in[z,N])(&(r[z,z])"
+       "(>[x,b,y](&(r[x,b])(in2[b,y,s]))(r[x,y]))));\n"
+       "induction [n,m] (in[n,N]) (in2[n,m,s]) z;\n");
+  cr_assert_eq(W.P.nrecs, 1);
+  cr_assert_eq(W.P.recs[0].rel, lem_sym_cstr(W.L, "r"));
+  cr_assert_eq(W.P.recs[0].pos, 1);
+  cr_assert_eq(W.P.recs[0].op, LEM_NOTERM);
+  /* not provable (nothing says q): every choice fails, in the order tried */
+  lem_term g = lem_read_formula(W.L, W.T, "(>[u,v](r[v,u])(q[v]))", 22, "g",
+                                1, 1);
+  cr_assert_neq(g, LEM_NOTERM, "%s", lem_errmsg(W.L));
+  cr_assert_eq(pv_prove(&W.P, g), 0);
+  const pv_thm *th = &W.P.thms[0];
+  cr_assert_geq(th->nchoices, 2);
+  cr_assert_eq(th->choices[0].var, 0, "u (at r's position 1) first");
+  cr_assert_eq(th->choices[1].var, 1);
+  /* with the variables swapped, v is at position 1 and goes first */
+  g = lem_read_formula(W.L, W.T, "(>[u,v](r[u,v])(q[u]))", 22, "g", 1, 1);
+  cr_assert_eq(pv_prove(&W.P, g), 0);
+  th = &W.P.thms[1];
+  cr_assert_eq(th->choices[0].var, 1);
+  cr_assert_eq(th->choices[1].var, 0);
+}
+
+/* A nested goal does not saturate its enclosing block without a target:
+** the inner block restates the outer hypotheses (reit) and does the work. */
+Test(lb, nested_goal_restates_outer_hypotheses) {
+  load("anchor Toy[a] := (>[x,y](&(p[x])(q[y]))(r[x,y]));\n");
+  pv_fid id = prove_ok("(>[x](p[x])(>[y](q[y])(r[x,y])))");
+  const pv_fact *outer = F(id);
+  cr_assert_eq(outer->how, PV_INTRO);
+  const pv_block *Ob = &E()->blocks[outer->aux];
+  cr_assert_eq(Ob->round, 0, "the outer block ran no round of its own");
+  pv_fid inner = prem(id, 0);
+  cr_assert_eq(F(inner)->how, PV_INTRO);
+  uint32_t ib = F(inner)->aux;
+  pv_fid rx = 0;
+  for (pv_fid i = 1; i <= E()->nfacts; i++)
+    if (E()->facts[i].block == ib && E()->facts[i].how == PV_REIT)
+      rx = i;
+  cr_assert_neq(rx, 0);
+  cr_assert_eq(F(rx)->f, X("(p[_x])"));
+  cr_assert_eq(F(prem(rx, 0))->block, outer->aux);
+  cr_assert_eq(F(prem(rx, 0))->how, PV_HYP);
+}
+
 Test(lb, induct_not_without_statement) {
   load("anchor Toy[N,z,s] := (&(in[z,N])(&(ev[z])"
        "(>[x,y](&(in2[x,y,s])(ev[x]))(ev[y]))));\n");

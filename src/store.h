@@ -26,7 +26,7 @@
 #include "proof.h"
 
 #define LEM_STORE_APP_ID 0x4c656d61  /* PRAGMA application_id: "Lema" */
-#define LEM_STORE_VERSION 1          /* PRAGMA user_version */
+#define LEM_STORE_VERSION 2          /* PRAGMA user_version */
 
 typedef struct lem_store lem_store;
 

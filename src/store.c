@@ -7,6 +7,7 @@
 ** loader.  All SQL uses prepared statements with bound parameters.
 */
 #include "store.h"
+#include "canon.h"
 #include "map.h"
 
 #include <sqlite3.h>
@@ -779,6 +780,55 @@ static lem_err write_step_rows(lem_store *S, const lem_proof *P,
   return e;
 }
 
+/* Record that proof theorem thm is database theorem dbid. */
+static lem_err set_thmmap(lem_store *S, uint32_t thm, sqlite3_int64 dbid) {
+  uint32_t old = S->cthmmap;
+  if (LEM_GROW(S->L, S->thmmap, S->cthmmap, thm + 1)) return LEM_ENOMEM;
+  memset(S->thmmap + old, 0, (size_t)(S->cthmmap - old) * sizeof *S->thmmap);
+  S->thmmap[thm] = dbid;
+  return LEM_OK;
+}
+
+static const char *const decision_kinds[] = {"induction-var", "theorem-rule",
+                                             "smt", "conjecture"};
+
+static int decision_kind_ok(const char *k) {
+  for (size_t i = 0; k && i < sizeof decision_kinds / sizeof *decision_kinds;
+       i++)
+    if (!strcmp(k, decision_kinds[i])) return 1;
+  return 0;
+}
+
+/* One decision point of the theorem being written (row tid). */
+static lem_err write_decision(lem_store *S, sqlite3_int64 tid,
+                              const lem_map *bmap, const lem_decision *d) {
+  lem_ctx *L = S->L;
+  sqlite3_int64 blk = d->block ? idof(bmap, d->block) : 0, goal, id;
+  if (!decision_kind_ok(d->kind))
+    return lem_error(L, LEM_EINVAL, "store: unknown decision kind '%s'",
+                     d->kind ? d->kind : "(null)");
+  if (d->block && !blk)
+    return lem_error(L, LEM_EINVAL, "store: decision in block %u, which is "
+                     "not a block of its theorem", d->block);
+  if (!d->goal || (d->ncand && !d->cand))
+    return lem_error(L, LEM_EINVAL, "store: decision without a goal");
+  if (!(goal = expr_id(S, d->goal))) return L->err;
+  lem_err e = run_sql(S, &id, "INSERT INTO decisions(theorem, block, kind, "
+                      "goal) VALUES(?,?,?,?)", blk ? "iiti" : "inti", tid,
+                      blk, d->kind, goal);
+  for (uint32_t i = 0; i < d->ncand && !e; i++) {
+    const lem_candidate *c = &d->cand[i];
+    sqlite3_int64 x = c->expr ? expr_id(S, c->expr) : 0;
+    if (c->expr && !x) return L->err;
+    e = run_sql(S, NULL, "INSERT INTO decision_candidates(decision, position,"
+                " expr, label, tried, chosen, on_proof) VALUES(?,?,?,?,?,?,?)",
+                x ? "iiitiii" : "iintiii", id, (sqlite3_int64)i, x,
+                c->label ? c->label : "", (sqlite3_int64)!!c->tried,
+                (sqlite3_int64)!!c->chosen, (sqlite3_int64)!!c->on_proof);
+  }
+  return e;
+}
+
 static lem_err write_thm_body(lem_store *S, const lem_proof *P,
                               const lem_pthm *t, lem_map *bmap,
                               lem_map *smap) {
@@ -806,28 +856,33 @@ static lem_err write_thm_body(lem_store *S, const lem_proof *P,
   char fmt[4] = {root ? 'i' : 'n', fin ? 'i' : 'n', 'i', 0};
   e = run_sql(S, NULL, "UPDATE theorems SET root_block = ?, final_step = ? "
               "WHERE id = ?", fmt, root, fin, tid);
-  if (!e) {
-    uint32_t old = S->cthmmap;
-    if (LEM_GROW(L, S->thmmap, S->cthmmap, t->id + 1)) return LEM_ENOMEM;
-    memset(S->thmmap + old, 0, (size_t)(S->cthmmap - old) * sizeof *S->thmmap);
-    S->thmmap[t->id] = tid;
-  }
-  return e;
+  return e ? e : set_thmmap(S, t->id, tid);
 }
 
 lem_err lem_store_write_theorem(lem_store *S, const lem_proof *P,
                                 uint32_t thm) {
+  return lem_store_write_theorem_decisions(S, P, thm, NULL, 0);
+}
+
+lem_err lem_store_write_theorem_decisions(lem_store *S, const lem_proof *P,
+                                          uint32_t thm, const lem_decision *d,
+                                          uint32_t nd) {
   lem_ctx *L = S->L;
   lem_err e = need_run(S);
   const lem_pthm *t = lem_proof_thm(P, thm);
   if (e) return e;
   if (!t) return lem_error(L, LEM_EINVAL, "store: no theorem %u", thm);
+  if (nd && S->version < 2)
+    return lem_error(L, LEM_EINVAL, "%s: schema version %d has no decisions",
+                     S->path, S->version);
   /* proof id -> row id, for this theorem's blocks and steps only */
   lem_map bmap = {0}, smap = {0};
   sqlite3_int64 prev = thm < S->cthmmap ? S->thmmap[thm] : 0;
   e = exec(S, "BEGIN IMMEDIATE");
   if (!e) {
     e = write_thm_body(S, P, t, &bmap, &smap);
+    for (uint32_t i = 0; i < nd && !e; i++)
+      e = write_decision(S, S->thmmap[thm], &bmap, &d[i]);
     if (!e) e = exec(S, "COMMIT");
     if (e) {
       sqlite3_exec(S->db, "ROLLBACK", NULL, NULL, NULL);
@@ -1216,5 +1271,335 @@ lem_err lem_store_load(lem_store *S, lem_proof **out) {
     return e;
   }
   *out = ld.P;
+  return LEM_OK;
+}
+
+/* ---- resuming, theorem metadata and decision points ---- */
+
+uint32_t lem_store_theorem_dbid(const lem_store *S, uint32_t thm) {
+  return thm < S->cthmmap ? (uint32_t)S->thmmap[thm] : 0;
+}
+
+/* One integer from sql with one integer parameter a; *found says whether
+** there was a row. */
+static lem_err query_int1(lem_store *S, const char *sql, sqlite3_int64 a,
+                          sqlite3_int64 *v, int *found) {
+  sqlite3_stmt *st = stmt(S, sql);
+  if (!st) return dberr(S, "cannot read");
+  sqlite3_bind_int64(st, 1, a);
+  int rc = sqlite3_step(st);
+  *found = rc == SQLITE_ROW;
+  *v = *found ? sqlite3_column_int64(st, 0) : 0;
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? LEM_OK
+                                               : dberr(S, "cannot read");
+}
+
+lem_err lem_store_find_proved(lem_store *S, lem_term statement,
+                              uint32_t *dbid, lem_term *stored) {
+  lem_ctx *L = S->L;
+  *dbid = 0;
+  *stored = 0;
+  lem_term want = lem_canon(L, statement);
+  if (!want) return L->err;
+  sqlite3_stmt *st = stmt(S, "SELECT t.id, e.text FROM theorems t JOIN "
+                          "expressions e ON e.id = t.statement WHERE "
+                          "t.status = 'proved' ORDER BY t.id");
+  if (!st) return dberr(S, "cannot read theorems");
+  int rc;
+  lem_err e = LEM_OK;
+  while (!e && !*dbid && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *s = (const char *)sqlite3_column_text(st, 1);
+    lem_term t = s ? lem_read_expr(L, s, (size_t)sqlite3_column_bytes(st, 1),
+                                   "statement")
+                   : 0;
+    lem_term c = t ? lem_canon(L, t) : 0;
+    if (!c)
+      e = lem_error(L, LEM_EDB, "%s: theorem %lld: unreadable statement",
+                    S->path, (long long)sqlite3_column_int64(st, 0));
+    else if (c == want)
+      *dbid = (uint32_t)sqlite3_column_int64(st, 0), *stored = t;
+  }
+  if (!e && !*dbid && rc != SQLITE_DONE) e = dberr(S, "cannot read theorems");
+  sqlite3_reset(st);
+  return e;
+}
+
+lem_err lem_store_reuse_theorem(lem_store *S, uint32_t thm, uint32_t dbid) {
+  sqlite3_int64 ok;
+  int found;
+  if (S->mode != LEM_STORE_WRITE)
+    return lem_error(S->L, LEM_EINVAL, "%s: opened for reading", S->path);
+  lem_err e = query_int1(S, "SELECT status IN ('proved', 'given') FROM "
+                         "theorems WHERE id = ?", dbid, &ok, &found);
+  if (e) return e;
+  if (!thm || !found || !ok)
+    return lem_error(S->L, LEM_EINVAL, "%s: no proved theorem %u to reuse",
+                     S->path, dbid);
+  return set_thmmap(S, thm, dbid);
+}
+
+/* WRITE mode, schema version 2, and theorem dbid exists. */
+static lem_err need_v2_thm(lem_store *S, uint32_t dbid) {
+  sqlite3_int64 v;
+  int found;
+  if (S->mode != LEM_STORE_WRITE)
+    return lem_error(S->L, LEM_EINVAL, "%s: opened for reading", S->path);
+  lem_err e = query_int1(S, "SELECT id FROM theorems WHERE id = ?", dbid, &v,
+                         &found);
+  if (!e && !found)
+    e = lem_error(S->L, LEM_EINVAL, "%s: no theorem %u", S->path, dbid);
+  return e;
+}
+
+lem_err lem_store_set_batch(lem_store *S, uint32_t dbid, int64_t batch) {
+  lem_err e = need_v2_thm(S, dbid);
+  return e ? e : run_sql(S, NULL, "UPDATE theorems SET batch = ? WHERE id = ?",
+                         "ii", (sqlite3_int64)batch, (sqlite3_int64)dbid);
+}
+
+lem_err lem_store_set_essential(lem_store *S, uint32_t dbid, int essential) {
+  lem_err e = need_v2_thm(S, dbid);
+  return e ? e : run_sql(S, NULL, "UPDATE theorems SET essential = ? WHERE "
+                         "id = ?", "ii", (sqlite3_int64)!!essential,
+                         (sqlite3_int64)dbid);
+}
+
+static lem_err support_body(lem_store *S, uint32_t dbid, uint32_t n,
+                            const uint32_t *sup) {
+  sqlite3_int64 v;
+  int found;
+  lem_err e = query_int1(S, "SELECT essential IS 1 FROM theorems WHERE id = ?",
+                         dbid, &v, &found);
+  if (!e && v)
+    return lem_error(S->L, LEM_EINVAL, "%s: theorem %u is essential; only a "
+                     "non-essential theorem has supporters", S->path, dbid);
+  for (uint32_t i = 0; i < n && !e; i++) {
+    e = query_int1(S, "SELECT essential IS 1 FROM theorems WHERE id = ?",
+                   sup[i], &v, &found);
+    if (!e && (!found || !v))
+      return lem_error(S->L, LEM_EINVAL, "%s: supporter %u of theorem %u is "
+                       "not an essential theorem", S->path, sup[i], dbid);
+  }
+  if (!e) e = run_sql(S, NULL, "DELETE FROM theorem_support WHERE theorem = ?",
+                      "i", (sqlite3_int64)dbid);
+  for (uint32_t i = 0; i < n && !e; i++)
+    e = run_sql(S, NULL, "INSERT INTO theorem_support(theorem, position, "
+                "supporter) VALUES(?,?,?)", "iii", (sqlite3_int64)dbid,
+                (sqlite3_int64)i, (sqlite3_int64)sup[i]);
+  return e;
+}
+
+lem_err lem_store_write_support(lem_store *S, uint32_t dbid, uint32_t n,
+                                const uint32_t *sup) {
+  lem_err e = need_v2_thm(S, dbid);
+  if (e) return e;
+  if ((e = exec(S, "BEGIN IMMEDIATE"))) return e;
+  e = support_body(S, dbid, n, sup);
+  if (!e) e = exec(S, "COMMIT");
+  if (e) sqlite3_exec(S->db, "ROLLBACK", NULL, NULL, NULL);
+  return e;
+}
+
+lem_err lem_store_read_meta(lem_store *S, uint32_t dbid, lem_thm_meta *m) {
+  memset(m, 0, sizeof *m);
+  m->essential = -1;
+  sqlite3_int64 v;
+  int found;
+  lem_err e = query_int1(S, "SELECT id FROM theorems WHERE id = ?", dbid, &v,
+                         &found);
+  if (!e && !found)
+    e = lem_error(S->L, LEM_EINVAL, "%s: no theorem %u", S->path, dbid);
+  if (e || S->version < 2) return e;
+  sqlite3_stmt *st = stmt(S, "SELECT batch, essential FROM theorems WHERE "
+                          "id = ?");
+  if (!st) return dberr(S, "cannot read");
+  sqlite3_bind_int64(st, 1, dbid);
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    m->has_batch = sqlite3_column_type(st, 0) != SQLITE_NULL;
+    m->batch = sqlite3_column_int64(st, 0);
+    if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+      m->essential = sqlite3_column_int64(st, 1) != 0;
+  }
+  sqlite3_reset(st);
+  if (!(st = stmt(S, "SELECT supporter FROM theorem_support WHERE theorem = ?"
+                  " ORDER BY position")))
+    return dberr(S, "cannot read");
+  sqlite3_bind_int64(st, 1, dbid);
+  uint32_t cap = 0;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (LEM_GROW(S->L, m->sup, cap, m->nsup + 1)) {
+      e = LEM_ENOMEM;
+      break;
+    }
+    m->sup[m->nsup++] = (uint32_t)sqlite3_column_int64(st, 0);
+  }
+  sqlite3_reset(st);
+  /* shrink so that lem_store_meta_free knows the size */
+  if (!e && cap > m->nsup) {
+    uint32_t *r = m->nsup ? lem_realloc(S->L, m->sup, cap * sizeof *r,
+                                        m->nsup * sizeof *r) : NULL;
+    if (!m->nsup) lem_free(S->L, m->sup, cap * sizeof *r);
+    else if (!r) e = LEM_ENOMEM;
+    if (!e) m->sup = r;
+  }
+  if (!e && rc != SQLITE_DONE && rc != SQLITE_ROW) e = dberr(S, "cannot read");
+  if (e) {
+    lem_free(S->L, m->sup, cap * sizeof *m->sup);
+    m->sup = NULL;
+    m->nsup = 0;
+  }
+  return e;
+}
+
+void lem_store_meta_free(lem_ctx *L, lem_thm_meta *m) {
+  lem_free(L, m->sup, (size_t)m->nsup * sizeof *m->sup);
+  m->sup = NULL;
+  m->nsup = 0;
+}
+
+static void free_cstr(lem_ctx *L, const char *s) {
+  if (s) lem_free(L, (char *)s, strlen(s) + 1);
+}
+
+void lem_store_decisions_free(lem_ctx *L, lem_decision *d, uint32_t n) {
+  for (uint32_t i = 0; d && i < n; i++) {
+    free_cstr(L, d[i].kind);
+    for (uint32_t j = 0; j < d[i].ncand; j++) free_cstr(L, d[i].cand[j].label);
+    lem_free(L, d[i].cand, (size_t)d[i].ncand * sizeof *d[i].cand);
+  }
+  lem_free(L, d, (size_t)n * sizeof *d);
+}
+
+/* The expression of column col (NULL: 0), read back as a term. */
+static lem_err column_expr(lem_store *S, sqlite3_stmt *st, int col,
+                           lem_term *out) {
+  *out = 0;
+  if (sqlite3_column_type(st, col) == SQLITE_NULL) return LEM_OK;
+  sqlite3_int64 id = sqlite3_column_int64(st, col);
+  sqlite3_stmt *q = NULL;
+  lem_err e = LEM_OK;
+  /* its own statement: st stays on its row */
+  if (sqlite3_prepare_v2(S->db, "SELECT text FROM expressions WHERE id = ?",
+                         -1, &q, NULL) != SQLITE_OK)
+    return dberr(S, "cannot read");
+  sqlite3_bind_int64(q, 1, id);
+  const char *s = sqlite3_step(q) == SQLITE_ROW
+                      ? (const char *)sqlite3_column_text(q, 0) : NULL;
+  if (!s || !(*out = lem_read_expr(S->L, s, strlen(s), "expression")))
+    e = lem_error(S->L, LEM_EDB, "%s: damaged database: expression %lld "
+                  "missing or unreadable", S->path, (long long)id);
+  sqlite3_finalize(q);
+  return e;
+}
+
+/* The candidates of decision d (database id d->id). */
+static lem_err read_candidates(lem_store *S, lem_decision *d) {
+  lem_ctx *L = S->L;
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(S->db, "SELECT expr, label, tried, chosen, on_proof"
+                         " FROM decision_candidates WHERE decision = ? ORDER"
+                         " BY position", -1, &st, NULL) != SQLITE_OK)
+    return dberr(S, "cannot read decisions");
+  sqlite3_bind_int64(st, 1, d->id);
+  lem_err e = LEM_OK;
+  uint32_t cap = 0;
+  int rc;
+  while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (LEM_GROW(L, d->cand, cap, d->ncand + 1)) {
+      e = LEM_ENOMEM;
+      break;
+    }
+    lem_candidate *c = &d->cand[d->ncand];
+    memset(c, 0, sizeof *c);
+    const char *lb = (const char *)sqlite3_column_text(st, 1);
+    if ((e = column_expr(S, st, 0, &c->expr))) break;
+    if (!(c->label = lem_strndup(L, lb ? lb : "", lb ? strlen(lb) : 0))) {
+      e = LEM_ENOMEM;
+      break;
+    }
+    c->tried = sqlite3_column_int(st, 2) != 0;
+    c->chosen = sqlite3_column_int(st, 3) != 0;
+    c->on_proof = sqlite3_column_int(st, 4) != 0;
+    d->ncand++;
+  }
+  if (!e && rc != SQLITE_DONE) e = dberr(S, "cannot read decisions");
+  sqlite3_finalize(st);
+  /* size the array to ncand, as lem_store_decisions_free expects */
+  if (cap > d->ncand) {
+    lem_candidate *r = d->ncand ? lem_realloc(L, d->cand, cap * sizeof *r,
+                                              d->ncand * sizeof *r) : NULL;
+    if (!d->ncand) lem_free(L, d->cand, cap * sizeof *r);
+    if (d->ncand && !r) {
+      for (uint32_t j = 0; j < d->ncand; j++) free_cstr(L, d->cand[j].label);
+      lem_free(L, d->cand, cap * sizeof *r);
+      d->ncand = 0;
+      e = LEM_ENOMEM;
+    }
+    d->cand = r;
+  }
+  return e;
+}
+
+lem_err lem_store_read_decisions(lem_store *S, uint32_t dbid,
+                                 lem_decision **out, uint32_t *n) {
+  lem_ctx *L = S->L;
+  *out = NULL;
+  *n = 0;
+  if (S->version < 2) return LEM_OK;
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(S->db, "SELECT id, theorem, block, kind, goal FROM "
+                         "decisions WHERE ?1 = 0 OR theorem = ?1 ORDER BY id",
+                         -1, &st, NULL) != SQLITE_OK)
+    return dberr(S, "cannot read decisions");
+  sqlite3_bind_int64(st, 1, dbid);
+  lem_decision *d = NULL;
+  uint32_t nd = 0, cap = 0;
+  lem_err e = LEM_OK;
+  int rc;
+  while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (LEM_GROW(L, d, cap, nd + 1)) {
+      e = LEM_ENOMEM;
+      break;
+    }
+    lem_decision *x = &d[nd];
+    memset(x, 0, sizeof *x);
+    const char *k = (const char *)sqlite3_column_text(st, 3);
+    x->id = (uint32_t)sqlite3_column_int64(st, 0);
+    x->thm = (uint32_t)sqlite3_column_int64(st, 1);
+    x->block = (uint32_t)sqlite3_column_int64(st, 2);
+    if (!(x->kind = lem_strndup(L, k ? k : "", k ? strlen(k) : 0))) {
+      e = LEM_ENOMEM;
+      break;
+    }
+    nd++;
+    if (!(e = column_expr(S, st, 4, &x->goal)) && !x->goal)
+      e = lem_error(L, LEM_EDB, "%s: damaged database: decision %u has no "
+                    "goal", S->path, x->id);
+    if (!e) e = read_candidates(S, x);
+  }
+  if (!e && rc != SQLITE_DONE) e = dberr(S, "cannot read decisions");
+  sqlite3_finalize(st);
+  if (!e && cap > nd) { /* size it to nd for lem_store_decisions_free */
+    lem_decision *r = nd ? lem_realloc(L, d, cap * sizeof *r, nd * sizeof *r)
+                         : NULL;
+    if (!nd) lem_free(L, d, cap * sizeof *d);
+    if (nd && !r) e = LEM_ENOMEM;
+    else d = r, cap = nd;
+  }
+  if (e) {
+    /* free what was read: nd entries, in an array of cap */
+    for (uint32_t i = 0; i < nd; i++) {
+      free_cstr(L, d[i].kind);
+      for (uint32_t j = 0; j < d[i].ncand; j++)
+        free_cstr(L, d[i].cand[j].label);
+      lem_free(L, d[i].cand, (size_t)d[i].ncand * sizeof *d[i].cand);
+    }
+    lem_free(L, d, (size_t)cap * sizeof *d);
+    return e;
+  }
+  *out = d;
+  *n = nd;
   return LEM_OK;
 }

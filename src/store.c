@@ -1325,6 +1325,44 @@ lem_err lem_store_find_proved(lem_store *S, lem_term statement,
   return e;
 }
 
+lem_err lem_store_read_introduced(lem_store *S, lem_term **out, uint32_t *n) {
+  lem_ctx *L = S->L;
+  *out = NULL;
+  *n = 0;
+  sqlite3_stmt *st = stmt(S, "SELECT text FROM expressions WHERE id IN "
+                          "(SELECT expr FROM block_consts UNION SELECT "
+                          "witness FROM step_witnesses) ORDER BY id");
+  if (!st) return dberr(S, "cannot read constants");
+  lem_term *v = NULL;
+  uint32_t nv = 0, cap = 0;
+  lem_err e = LEM_OK;
+  int rc;
+  while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *s = (const char *)sqlite3_column_text(st, 0);
+    lem_term t = s ? lem_read_expr(L, s, strlen(s), "constant") : 0;
+    if (!t) e = lem_error(L, LEM_EDB, "%s: damaged database: unreadable "
+                          "constant", S->path);
+    else if (LEM_GROW(L, v, cap, nv + 1)) e = LEM_ENOMEM;
+    else v[nv++] = t;
+  }
+  if (!e && rc != SQLITE_DONE) e = dberr(S, "cannot read constants");
+  sqlite3_reset(st);
+  if (!e && cap > nv) { /* size it to nv for the caller's free */
+    lem_term *r = nv ? lem_realloc(L, v, cap * sizeof *v, nv * sizeof *v)
+                     : NULL;
+    if (!nv) lem_free(L, v, cap * sizeof *v);
+    if (nv && !r) e = LEM_ENOMEM;
+    else v = r, cap = nv;
+  }
+  if (e) {
+    lem_free(L, v, cap * sizeof *v);
+    return e;
+  }
+  *out = v;
+  *n = nv;
+  return LEM_OK;
+}
+
 lem_err lem_store_reuse_theorem(lem_store *S, uint32_t thm, uint32_t dbid) {
   sqlite3_int64 ok;
   int found;

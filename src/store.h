@@ -98,6 +98,13 @@ uint32_t lem_store_theorem_dbid(const lem_store *S, uint32_t thm);
 lem_err lem_store_find_proved(lem_store *S, lem_term statement,
                               uint32_t *dbid, lem_term *stored);
 
+/* Every constant that a stored block or exists step introduces (read with
+** lem_read_expr), so that a resumed run can avoid introducing them again:
+** the checker wants each constant introduced once in the whole database.
+** *out is allocated through the store's context (free with lem_free(L, *out,
+** *n * sizeof **out)); NULL when there are none. */
+lem_err lem_store_read_introduced(lem_store *S, lem_term **out, uint32_t *n);
+
 /* From now on, proof theorem thm is the stored theorem dbid: `theorem`
 ** steps that use thm are written as references to dbid, and
 ** lem_store_theorem_dbid(S, thm) is dbid.  Do not write thm itself (that

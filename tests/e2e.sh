@@ -86,7 +86,7 @@ grep -v '^#' "$top/corpus/peano/goals" | head -n 4 > "$tmp/goals4"
 $LEMMA prove "$top/corpus/peano" --goals "$tmp/goals4" --db "$tmp/kill.db" >/dev/null 2>&1 &
 pid=$!
 i=0
-while [ "$i" -lt 1200 ] && [ "$(nthm "$tmp/kill.db")" -lt 1 ]; do
+while [ "$i" -lt 6000 ] && [ "$(nthm "$tmp/kill.db")" -lt 1 ]; do
   sleep 0.1; i=$((i+1))
 done
 if kill -9 "$pid" 2>/dev/null; then ok; else ko "resume: the run ended before it could be killed"; fi

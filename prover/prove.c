@@ -519,6 +519,23 @@ int pv_prove(pv_prover *P, lem_term goal) {
   return publish(P, k) < 0 ? -1 : 1;
 }
 
+int pv_assume(pv_prover *P, lem_term stmt) {
+  if (LEM_GROW(P->L, P->thms, P->capthms, P->nthms + 1)) return -1;
+  uint32_t k = P->nthms;
+  pv_fid id = pv_add_raw(&P->E, P->root, stmt, PV_THEOREM, NULL, 0, NULL, 0,
+                         k, 0);
+  if (!id) {
+    if (!P->L->err) lem_error(P->L, LEM_ELIMIT, "fact budget exhausted");
+    return -1;
+  }
+  pv_thm *t = &P->thms[P->nthms++];
+  memset(t, 0, sizeof *t);
+  t->stmt = stmt;
+  t->fact = id;
+  t->proved = 1;
+  return publish(P, k);
+}
+
 /* ---- extraction ---- */
 
 typedef struct walk {

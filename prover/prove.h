@@ -85,6 +85,13 @@ void pv_prover_free(pv_prover *P);
 ** goals.  Returns 1 proved, 0 not proved (thm->why says why), -1 error. */
 int pv_prove(pv_prover *P, lem_term goal);
 
+/* Take stmt (a closed formula) as proved elsewhere, e.g. a theorem stored
+** by an earlier run: it is recorded as theorem P->nthms - 1, proved, with a
+** PV_THEOREM fact in the root block and no proof of its own, and later
+** goals use it as a rule like any proved goal.  Returns 0, or -1 with an
+** error in the context. */
+int pv_assume(pv_prover *P, lem_term stmt);
+
 /* The facts of theorem k's proof, in dependency order (premises first),
 ** stopping at earlier theorems.  *out is allocated through L (free with
 ** lem_free(L, *out, n * sizeof **out)).  Returns n, or UINT32_MAX on error.

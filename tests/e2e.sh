@@ -4,7 +4,7 @@
 # set to a valgrind binary and LEM_E2E_VALGRIND=1.
 set -u
 top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-bld=${top_builddir:-.}
+bld=$(cd "${top_builddir:-.}" && pwd)
 LEMMA="$bld/lemma"
 if [ "${LEM_E2E_VALGRIND:-0}" = 1 ] && [ -n "${VALGRIND:-}" ]; then
   LEMMA="$VALGRIND -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite $LEMMA"
@@ -74,6 +74,46 @@ expect 0 "proved by induction on" -- prove "$top/corpus/peano-left" --goals "$tm
 grep -q "^T3: " "$tmp/out" && pass=$((pass+1)) || { echo "FAIL: peano-left: no T3 in output"; fail=$((fail+1)); }
 expect 0 " 0 failed" -- replay "$tmp/left.db"
 grep -q "^induct " "$tmp/out" && pass=$((pass+1)) || { echo "FAIL: peano-left: replay checked no induct step"; fail=$((fail+1)); }
+
+# prove --db: a run killed with kill -9 in the middle leaves a database
+# whose finished theorems replay; `prove --db` on it resumes (a new run; the
+# goals it holds are not proved again but used by the later ones) and the
+# whole database still replays with 0 failures.
+ok() { pass=$((pass+1)); }
+ko() { echo "FAIL: $*"; fail=$((fail+1)); }
+nthm() { sqlite3 "$1" 'SELECT count(*) FROM theorems' 2>/dev/null || echo 0; }
+grep -v '^#' "$top/corpus/peano/goals" | head -n 4 > "$tmp/goals4"
+$LEMMA prove "$top/corpus/peano" --goals "$tmp/goals4" --db "$tmp/kill.db" >/dev/null 2>&1 &
+pid=$!
+i=0
+while [ "$i" -lt 6000 ] && [ "$(nthm "$tmp/kill.db")" -lt 1 ]; do
+  sleep 0.1; i=$((i+1))
+done
+if kill -9 "$pid" 2>/dev/null; then ok; else ko "resume: the run ended before it could be killed"; fi
+wait "$pid" 2>/dev/null
+killed=$(nthm "$tmp/kill.db")
+[ "$killed" -ge 1 ] && [ "$killed" -lt 4 ] && ok || ko "resume: $killed theorems stored when killed (want 1 to 3)"
+expect 0 " 0 failed" -- replay "$tmp/kill.db"
+expect 0 "already proved: theorem 1 of" -- prove "$top/corpus/peano" --goals "$tmp/goals4" --db "$tmp/kill.db"
+grep -q "^T4: " "$tmp/out" && grep -q "proved by induction" "$tmp/out" && ok || ko "resume: T4 not proved after resuming"
+expect 0 " 0 failed" -- replay "$tmp/kill.db"
+[ "$(sqlite3 "$tmp/kill.db" 'SELECT count(*) FROM run')" = 2 ] && ok || ko "resume: not two runs"
+[ "$(sqlite3 "$tmp/kill.db" "SELECT count(*) FROM theorems WHERE status = 'proved'")" = 4 ] && ok || ko "resume: a goal stored twice or missing"
+# a theorem of the second run uses one of the first by a theorem step
+[ "$(sqlite3 "$tmp/kill.db" "SELECT count(*) FROM steps s JOIN theorems u ON u.id = s.theorem JOIN theorems d ON d.id = s.ref_theorem WHERE u.run = 2 AND d.run = 1")" -ge 1 ] && ok || ko "resume: no theorem of the new run uses a stored one"
+# decision points: every proved goal's chosen induction variable is on its proof
+[ "$(sqlite3 "$tmp/kill.db" "SELECT count(DISTINCT d.theorem) FROM decisions d JOIN decision_candidates c ON c.decision = d.id WHERE d.kind = 'induction-var' AND c.chosen AND c.on_proof AND c.expr IS NOT NULL")" = 4 ] && ok || ko "decisions: not one chosen induction a goal"
+# a third run has nothing left to prove, and replays
+expect 0 "already proved: theorem 4 of" -- prove "$top/corpus/peano" --goals "$tmp/goals4" --db "$tmp/kill.db"
+expect 0 " 0 failed" -- replay "$tmp/kill.db"
+
+# --db without a value: the theory directory's name, in the current directory
+grep -v '^#' "$top/corpus/peano-left/goals" | head -n 1 > "$tmp/left1"
+mkdir "$tmp/cwd"
+if (cd "$tmp/cwd" && $LEMMA prove "$top/corpus/peano-left/" --goals "$tmp/left1" --db >/dev/null 2>&1) &&
+   [ -f "$tmp/cwd/peano-left.db" ]; then ok; else ko "--db without a value did not write peano-left.db"; fi
+expect 0 " 0 failed" -- replay "$tmp/cwd/peano-left.db"
+expect 2 "needs a file name" -- prove "$top/corpus/peano" --goal '(in[i0,N])' --db=
 
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -75,5 +75,10 @@ grep -q "^T3: " "$tmp/out" && pass=$((pass+1)) || { echo "FAIL: peano-left: no T
 expect 0 " 0 failed" -- replay "$tmp/left.db"
 grep -q "^induct " "$tmp/out" && pass=$((pass+1)) || { echo "FAIL: peano-left: replay checked no induct step"; fail=$((fail+1)); }
 
+# html: the stored proofs as a site (tests/html.sh checks it in depth; here
+# it runs under valgrind too)
+expect 0 "4 theorems\|3 theorems" -- html "$tmp/left.db" -o "$tmp/site" --assets "$top/html"
+[ -s "$tmp/site/t1.html" ] && [ -s "$tmp/site/lemma.js" ] && pass=$((pass+1)) || { echo "FAIL: html: no t1.html"; fail=$((fail+1)); }
+
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

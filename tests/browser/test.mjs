@@ -106,7 +106,7 @@ try {
   }
 
   // rule tag goes to the rule reference
-  await page.locator(".step a.rule").first().click();
+  await page.locator('.step a[href^="rules.html"]').first().click();
   await page.waitForURL(/rules\.html#rule-/);
   check(await page.locator("section.rule:target").isVisible(), "rule tag lands on the rule");
 

@@ -590,19 +590,58 @@ static lem_err name_of(lem_ctx *L, lem_term t, lem_buf *b) {
   return lem_term_print(L, t, b);
 }
 
+/* Marking: when m is not NULL and old is a term, the parts of f that differ
+** from old (position by position) are recorded as byte ranges of b. */
+static lem_err mark(lem_ctx *L, pv_marks *m, size_t start, size_t end) {
+  if (end <= start) return LEM_OK;
+  if (m->n && m->v[m->n - 1].end == start) { /* join neighbours */
+    m->v[m->n - 1].end = end;
+    return LEM_OK;
+  }
+  if (LEM_GROW(L, m->v, m->cap, m->n + 1)) return LEM_ENOMEM;
+  m->v[m->n++] = (pv_span){start, end};
+  return LEM_OK;
+}
+
+/* Can f and old be compared child by child? */
+static int same_shape(lem_ctx *L, lem_term f, lem_term old) {
+  lem_kind k = lem_term_kind(L, f);
+  if (k != lem_term_kind(L, old) ||
+      lem_term_nargs(L, f) != lem_term_nargs(L, old))
+    return 0;
+  if (k == LEM_REL) return lem_term_sym(L, f) == lem_term_sym(L, old);
+  if (k == LEM_ALL) return lem_all_nvars(L, f) == lem_all_nvars(L, old);
+  return k == LEM_AND || k == LEM_NOT;
+}
+
+/* An argument, marked when it differs from old's argument. */
+static lem_err arg_of(lem_ctx *L, lem_term f, lem_term old, uint32_t i,
+                      lem_buf *b, pv_marks *m) {
+  size_t start = b->len;
+  lem_term a = lem_term_arg(L, f, i);
+  lem_err e = name_of(L, a, b);
+  if (!e && m && old && lem_term_arg(L, old, i) != a)
+    e = mark(L, m, start, b->len);
+  return e;
+}
+
 static lem_err readable_rel(lem_ctx *L, const lem_theory *T, lem_term f,
-                            lem_buf *b) {
+                            lem_buf *b, lem_term old, pv_marks *m) {
   lem_sym r = lem_term_sym(L, f);
   uint32_t n = lem_term_nargs(L, f);
   const lem_notation *nt = lem_theory_notation(T, r);
   lem_err e = LEM_OK;
   if (!strcmp(lem_sym_name(L, r), "=") && n == 2) {
-    if ((e = name_of(L, lem_term_arg(L, f, 0), b)) ||
+    if ((e = arg_of(L, f, old, 0, b, m)) ||
         (e = lem_buf_puts(L, b, " = ")))
       return e;
-    return name_of(L, lem_term_arg(L, f, 1), b);
+    return arg_of(L, f, old, 1, b, m);
   }
-  if (!nt || nt->arity != n) return lem_term_print(L, f, b);
+  if (!nt || nt->arity != n) {
+    size_t start = b->len;
+    e = lem_term_print(L, f, b);
+    return !e && m && old ? mark(L, m, start, b->len) : e;
+  }
   for (const char *p = nt->tmpl; *p && !e;) {
     const char *close = *p == '{' ? strchr(p, '}') : NULL;
     if (close) {
@@ -614,7 +653,7 @@ static lem_err readable_rel(lem_ctx *L, const lem_theory *T, lem_term f,
           break;
       }
       if (i < n) {
-        e = name_of(L, lem_term_arg(L, f, i), b);
+        e = arg_of(L, f, old, i, b, m);
         p = close + 1;
         continue;
       }
@@ -634,35 +673,61 @@ static lem_err vars_list(lem_ctx *L, lem_term all, lem_buf *b) {
   return e;
 }
 
+/* old's child matching f's child c, or LEM_NOTERM (nothing to compare). */
+#define OLD(get) (old ? get : LEM_NOTERM)
+
 static lem_err readable(lem_ctx *L, const lem_theory *T, lem_term f,
-                        lem_buf *b, int paren) {
+                        lem_buf *b, int paren, lem_term old, pv_marks *m);
+
+/* f differs from old in shape: print it whole and mark all of it. */
+static lem_err readable_changed(lem_ctx *L, const lem_theory *T, lem_term f,
+                                lem_buf *b, int paren, pv_marks *m) {
+  size_t start = b->len;
+  lem_err e = readable(L, T, f, b, paren, LEM_NOTERM, NULL);
+  return e ? e : mark(L, m, start, b->len);
+}
+
+static lem_err readable(lem_ctx *L, const lem_theory *T, lem_term f,
+                        lem_buf *b, int paren, lem_term old, pv_marks *m) {
   lem_err e = LEM_OK;
+  if (!m || old == f) old = LEM_NOTERM;
+  if (old && !same_shape(L, f, old))
+    return readable_changed(L, T, f, b, paren, m);
   switch (lem_term_kind(L, f)) {
     case LEM_REL:
-      return readable_rel(L, T, f, b);
+      return readable_rel(L, T, f, b, old, m);
     case LEM_AND:
       if (paren && (e = lem_buf_puts(L, b, "("))) return e;
-      if ((e = readable(L, T, lem_term_arg(L, f, 0), b, 1)) ||
+      if ((e = readable(L, T, lem_term_arg(L, f, 0), b, 1,
+                        OLD(lem_term_arg(L, old, 0)), m)) ||
           (e = lem_buf_puts(L, b, " ∧ ")) ||
-          (e = readable(L, T, lem_term_arg(L, f, 1), b, 1)))
+          (e = readable(L, T, lem_term_arg(L, f, 1), b, 1,
+                        OLD(lem_term_arg(L, old, 1)), m)))
         return e;
       return paren ? lem_buf_puts(L, b, ")") : LEM_OK;
     case LEM_NOT: {
       lem_term a = lem_term_arg(L, f, 0);
+      lem_term oa = OLD(lem_term_arg(L, old, 0));
       if (lem_term_kind(L, a) == LEM_ALL &&
           lem_term_kind(L, lem_all_concl(L, a)) == LEM_NOT) {
+        if (oa && !same_shape(L, a, oa))
+          return readable_changed(L, T, f, b, paren, m);
+        lem_term oc = OLD(lem_all_concl(L, oa));
+        if (oc && !same_shape(L, lem_all_concl(L, a), oc))
+          return readable_changed(L, T, f, b, paren, m);
         if ((paren && (e = lem_buf_puts(L, b, "("))) ||
             (e = lem_buf_puts(L, b, "∃")) || (e = vars_list(L, a, b)) ||
             (e = lem_buf_puts(L, b, ". ")) ||
-            (e = readable(L, T, lem_all_prem(L, a), b, 1)) ||
+            (e = readable(L, T, lem_all_prem(L, a), b, 1,
+                          OLD(lem_all_prem(L, oa)), m)) ||
             (e = lem_buf_puts(L, b, " ∧ ")) ||
             (e = readable(L, T, lem_term_arg(L, lem_all_concl(L, a), 0), b,
-                          1)))
+                          1, OLD(lem_term_arg(L, oc, 0)), m)))
           return e;
         return paren ? lem_buf_puts(L, b, ")") : LEM_OK;
       }
       if ((e = lem_buf_puts(L, b, "¬"))) return e;
-      return readable(L, T, a, b, 1);
+      return readable(L, T, a, b, 1, oa, m);
     }
     case LEM_ALL:
       if (paren && (e = lem_buf_puts(L, b, "("))) return e;
@@ -670,16 +735,30 @@ static lem_err readable(lem_ctx *L, const lem_theory *T, lem_term f,
           ((e = lem_buf_puts(L, b, "∀")) || (e = vars_list(L, f, b)) ||
            (e = lem_buf_puts(L, b, ". "))))
         return e;
-      if ((e = readable(L, T, lem_all_prem(L, f), b, 1)) ||
+      if ((e = readable(L, T, lem_all_prem(L, f), b, 1,
+                        OLD(lem_all_prem(L, old)), m)) ||
           (e = lem_buf_puts(L, b, " ⇒ ")) ||
-          (e = readable(L, T, lem_all_concl(L, f), b, 1)))
+          (e = readable(L, T, lem_all_concl(L, f), b, 1,
+                        OLD(lem_all_concl(L, old)), m)))
         return e;
       return paren ? lem_buf_puts(L, b, ")") : LEM_OK;
     default:
+      if (old) return readable_changed(L, T, f, b, paren, m);
       return lem_term_print(L, f, b);
   }
 }
+#undef OLD
 
 lem_err pv_readable(lem_ctx *L, const lem_theory *T, lem_term f, lem_buf *b) {
-  return readable(L, T, f, b, 0);
+  return readable(L, T, f, b, 0, LEM_NOTERM, NULL);
+}
+
+lem_err pv_readable_marked(lem_ctx *L, const lem_theory *T, lem_term f,
+                           lem_term old, lem_buf *b, pv_marks *m) {
+  return readable(L, T, f, b, 0, old, m);
+}
+
+void pv_marks_free(lem_ctx *L, pv_marks *m) {
+  lem_free(L, m->v, m->cap * sizeof *m->v);
+  *m = (pv_marks){0};
 }

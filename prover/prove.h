@@ -105,4 +105,22 @@ const char *pv_how_name(pv_how how);
 ** relations, a = b, ¬, ∧, ∀x. A ⇒ B, ∃y. A ∧ B. */
 lem_err pv_readable(lem_ctx *L, const lem_theory *T, lem_term f, lem_buf *b);
 
+/* Byte ranges [start, end) of a readable text, in increasing order. */
+typedef struct pv_span {
+  size_t start, end;
+} pv_span;
+typedef struct pv_marks {
+  pv_span *v;
+  uint32_t n, cap;
+} pv_marks;
+
+/* pv_readable, and also record in m the byte ranges (offsets into b) of the
+** parts of f that differ from old, compared position by position: an
+** argument that changed, or a whole sub-formula whose shape changed.  old
+** LEM_NOTERM (or equal to f) marks nothing.  Used to show what an eq_subst
+** step rewrote.  m grows through L; free it with pv_marks_free. */
+lem_err pv_readable_marked(lem_ctx *L, const lem_theory *T, lem_term f,
+                           lem_term old, lem_buf *b, pv_marks *m);
+void pv_marks_free(lem_ctx *L, pv_marks *m);
+
 #endif

@@ -115,5 +115,10 @@ if (cd "$tmp/cwd" && $LEMMA prove "$top/corpus/peano-left/" --goals "$tmp/left1"
 expect 0 " 0 failed" -- replay "$tmp/cwd/peano-left.db"
 expect 2 "needs a file name" -- prove "$top/corpus/peano" --goal '(in[i0,N])' --db=
 
+# html: the stored proofs as a site (tests/html.sh checks it in depth; here
+# it runs under valgrind too)
+expect 0 "4 theorems\|3 theorems" -- html "$tmp/left.db" -o "$tmp/site" --assets "$top/html"
+[ -s "$tmp/site/t1.html" ] && [ -s "$tmp/site/lemma.js" ] && pass=$((pass+1)) || { echo "FAIL: html: no t1.html"; fail=$((fail+1)); }
+
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -36,6 +36,8 @@ static const char usage_text[] =
     "  replay FILE.db [--theorem ID]\n"
     "                    re-check every stored proof with the independent "
     "checker\n"
+    "  html FILE.db -o DIR [--theorem ID] [--assets DIR]\n"
+    "                    write the proofs as a navigable web site\n"
     "\n"
     "THEORY is a theory directory (holding theory.mpl) or a manifest file.\n"
     "See lemma(1) and lemma-mpl(5).\n";
@@ -106,6 +108,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "parse")) return cmd_parse(argc - 2, argv + 2);
   if (!strcmp(cmd, "replay")) return cmd_replay(argc - 2, argv + 2);
   if (!strcmp(cmd, "prove")) return cmd_prove(argc - 2, argv + 2);
+  if (!strcmp(cmd, "html")) return cmd_html(argc - 2, argv + 2);
   if (cmd[0] == '-') return usage_error("unknown option '%s'", cmd);
   return usage_error("unknown command '%s'", cmd);
 }

@@ -47,8 +47,12 @@ typedef struct pv_thm {
   uint64_t facts_made; /* facts the engine made for this goal */
 } pv_thm;
 
+struct pv_side;
+
 typedef struct pv_prover {
   lem_ctx *L;
+  struct pv_side *side; /* side goals through Z3 (side.h); NULL: none.
+                           Set and freed by the caller. */
   const lem_theory *T;
   pv_eng E;
   uint32_t root;

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "export.h"
 #include "prove.h"
+#include "side.h"
 #include "store.h"
 
 #include <errno.h>
@@ -127,7 +128,7 @@ out0:
 }
 
 static int run(lem_ctx *L, const char *theory, goalsrc *gs, int ngs,
-               const pv_opts *o, FILE *out, const char *db,
+               const pv_opts *o, int no_smt, FILE *out, const char *db,
                const char *options) {
   lem_theory *T = NULL;
   if (lem_theory_load(L, theory, &T)) {
@@ -167,11 +168,24 @@ static int run(lem_ctx *L, const char *theory, goalsrc *gs, int ngs,
     fprintf(stderr, "lemma: %s\n", lem_errmsg(L));
     status = 1;
   }
+  /* side goals through Z3, when the theory has an arithmetic model */
+  pv_side side;
+  memset(&side, 0, sizeof side);
+  if (!status && !no_smt && T->nmodels) {
+    if (pv_side_init(&side, L, T)) {
+      fprintf(stderr, "lemma: %s\n", lem_errmsg(L));
+      status = 1;
+    } else {
+      P.side = &side;
+    }
+  }
   /* a goal that is not proved does not stop the run: later goals may not
      need it.  Only an error (out of memory...) stops it. */
   int broken = status;
   for (uint32_t i = 0; i < ngoals && !broken; i++) {
+    uint32_t by_smt = side.proved;
     int r = pv_prove(&P, goals[i]);
+    by_smt = side.proved - by_smt;
     if (r < 0) {
       fprintf(stderr, "lemma: goal %u: %s\n", i + 1, lem_errmsg(L));
       status = broken = 1;
@@ -193,7 +207,7 @@ static int run(lem_ctx *L, const char *theory, goalsrc *gs, int ngs,
       status = 1;
       continue;
     }
-    const char *how = "directly";
+    const char *how = by_smt ? "by Z3 (a ground side goal)" : "directly";
     uint32_t var = 0;
     for (uint32_t c = 0; c < t->nchoices; c++)
       if (t->choices[c].proved) {
@@ -211,6 +225,11 @@ static int run(lem_ctx *L, const char *theory, goalsrc *gs, int ngs,
   }
   if (db && P.L && P.nthms && store_all(&P, db, options))
     status = 1;
+  if (P.side && side.asked)
+    fprintf(out, "smt: %u side goal%s asked, %u proved, %u unknown, "
+            "%u failed\n", side.asked, side.asked == 1 ? "" : "s",
+            side.proved, side.undecided, side.failed);
+  pv_side_free(&side);
   pv_prover_free(&P);
   lem_free(L, goals, cap * sizeof *goals);
   lem_theory_free(L, T);
@@ -227,7 +246,7 @@ int cmd_prove(int argc, char **argv) {
   o.lim.max_facts = 50000;
   o.lim.max_depth = 2;
   o.goal_seconds = 0;
-  int rc = 0;
+  int rc = 0, no_smt = 0;
   if (!gs) return 1;
   for (int i = 0; i < argc && !rc; i++) {
     const char *a = argv[i];
@@ -256,6 +275,8 @@ int cmd_prove(int argc, char **argv) {
       else o.goal_seconds = v;
     } else if (!strcmp(a, "--no-induction")) {
       o.no_induction = 1;
+    } else if (!strcmp(a, "--no-smt")) {
+      no_smt = 1;
     } else if (a[0] == '-' && a[1]) {
       rc = bad_usage("unknown option '%s'", a);
     } else if (!theory) {
@@ -294,7 +315,7 @@ int cmd_prove(int argc, char **argv) {
         if (i) strcat(opts, " ");
         strcat(opts, argv[i]);
       }
-      rc = run(L, theory, gs, ngs, &o, out, db, opts);
+      rc = run(L, theory, gs, ngs, &o, no_smt, out, db, opts);
       free(opts);
     }
     lem_ctx_free(L);

@@ -420,6 +420,45 @@ static lem_err assert_f(tr *X, lem_term f, int negate) {
   return e;
 }
 
+/* Finite domains: one Boolean |t.R i j ..| per relation and tuple, equal
+** to R's value there, so that a model lists each relation as a table of
+** plain values (Z3 otherwise prints compacted lambda terms).  Only when the
+** tables are small (at most SMT_TABLE_MAX entries in all). */
+#define SMT_TABLE_MAX 4096u
+static lem_err probes(tr *X, lem_buf *q) {
+  lem_ctx *L = X->L;
+  uint64_t total = 0, k = X->M->size;
+  for (uint32_t i = 0; i < X->nrels; i++) {
+    uint64_t c = 1;
+    for (uint32_t j = 0; j < X->relarity[i] && c <= SMT_TABLE_MAX; j++) c *= k;
+    total += c;
+  }
+  if (total > SMT_TABLE_MAX) return LEM_OK;
+  lem_err e = LEM_OK;
+  for (uint32_t i = 0; i < X->nrels && !e; i++) {
+    uint32_t n = X->relarity[i];
+    uint64_t idx[64] = {0};
+    const char *r = lem_sym_name(L, X->rels[i]);
+    for (;;) {
+      lem_buf t = {0};
+      e = lem_buf_printf(L, &t, "%s", r);
+      for (uint32_t j = 0; j < n && !e; j++)
+        e = lem_buf_printf(L, &t, " %llu", (unsigned long long)idx[j]);
+      if (!e) e = lem_buf_printf(L, q, "(declare-const |t.%s| Bool)\n"
+                                 "(assert (= |t.%s| ", t.p, t.p);
+      if (!e) e = lem_buf_printf(L, q, n ? "(|r.%s|" : "|r.%s|", r);
+      for (uint32_t j = 0; j < n && !e; j++)
+        e = lem_buf_printf(L, q, " %llu", (unsigned long long)idx[j]);
+      if (!e) e = lem_buf_puts(L, q, n ? ")))\n" : "))\n");
+      lem_buf_free(L, &t);
+      uint32_t j = 0;
+      while (j < n && ++idx[j] == k) idx[j++] = 0;
+      if (e || j == n) break;
+    }
+  }
+  return e;
+}
+
 /* The declarations for what the body used, then the body. */
 static lem_err assemble(tr *X, const lem_buf *body, lem_buf *q) {
   lem_ctx *L = X->L;
@@ -447,6 +486,7 @@ static lem_err assemble(tr *X, const lem_buf *body, lem_buf *q) {
       e = lem_buf_printf(L, q, "(assert (and (<= 0 k%u) (< k%u %u)))\n", i, i,
                          X->M->size);
   }
+  if (!e && X->M->dom == SMT_DOM_FINITE) e = probes(X, q);
   if (!e) e = lem_buf_add(L, q, body->p ? body->p : "", body->len);
   if (!e) e = lem_buf_puts(L, q, "(check-sat)\n");
   return e;
@@ -557,14 +597,44 @@ static lem_err render_cex(tr *X, uint32_t nopen, const char *text,
       e = lem_buf_puts(L, b, k++ ? ", " : "\nwhere ");
       if (!e) e = render_value(L, b, text, i, X->decl[i]);
     }
-  for (const char *p = text; p && *p && !e;) { /* the relations' tables */
-    const char *nl = strchr(p, '\n');
-    size_t n = nl ? (size_t)(nl - p) : strlen(p);
-    if (!strncmp(p, "r.", 2)) {
-      e = lem_buf_puts(L, b, "\n");
-      if (!e) e = lem_buf_add(L, b, p + 2, n - 2);
+  /* each relation: its true tuples from the probes, else Z3's term */
+  for (uint32_t i = 0; i < X->nrels && !e; i++) {
+    const char *r = lem_sym_name(L, X->rels[i]);
+    size_t rl = strlen(r);
+    int first = 1, probed = 0;
+    e = lem_buf_printf(L, b, "\n%s = {", r);
+    for (const char *p = text; p && *p && !e;) {
+      const char *nl = strchr(p, '\n');
+      size_t n = nl ? (size_t)(nl - p) : strlen(p);
+      if (n > rl + 2 && !strncmp(p, "t.", 2) && !strncmp(p + 2, r, rl) &&
+          p[2 + rl] == ' ') {
+        const char *eq = strstr(p, " = ");
+        probed = 1;
+        if (eq && eq < p + n && !strncmp(eq, " = true", 7)) {
+          e = lem_buf_puts(L, b, first ? "(" : ", (");
+          for (const char *c = p + 3 + rl; !e && c < eq; c++)
+            e = lem_buf_add(L, b, *c == ' ' ? "," : c, 1);
+          if (!e) e = lem_buf_puts(L, b, ")");
+          first = 0;
+        }
+      }
+      p = nl ? nl + 1 : NULL;
     }
-    p = nl ? nl + 1 : NULL;
+    if (!e) e = lem_buf_puts(L, b, "}");
+    if (!e && !probed) { /* no probes: Z3's own term */
+      size_t n = 0;
+      char key[300];
+      snprintf(key, sizeof key, "r.%s = ", r);
+      const char *p = strstr(text, key);
+      b->len -= 3 + rl + 2 + 1; /* drop "\nR = {}" */
+      b->p[b->len] = 0;
+      if (p) {
+        const char *nl = strchr(p, '\n');
+        n = nl ? (size_t)(nl - p) : strlen(p);
+        e = lem_buf_puts(L, b, "\n");
+        if (!e) e = lem_buf_add(L, b, p + 2, n - 2);
+      }
+    }
   }
   return e;
 }

@@ -117,5 +117,23 @@ fi
 # a goal the model cannot read is no side goal: the run goes on
 expect 0 "proved" -- prove "$top/corpus/peano" --goal '(>[a](in[a,N])(in3[i0,a,a,+]))'
 
+# refute: counterexamples in the arithmetic model, printed readably; true
+# laws get none; an untranslatable conjecture fails alone; a resource limit
+# of 1 gives unknown, never an answer; finite structures of an axiom.
+expect 1 "counterexample: a = [0-9]*, b = [1-9]" -- refute "$top/corpus/peano" \
+  --goal '(>[a,b,c](in3[a,b,c,+])(=[c,a]))' --goal '(>[a,b,c](in3[a,b,c,+])(in3[b,a,c,+]))' \
+  --goal '(>[a](in3[a,s,a,+])(=[a,a]))' --goal '(>[a,b](in2[a,b,s])(=[b,a]))'
+grep -q "none: it holds in the arithmetic model" "$tmp/out" && pass=$((pass+1)) || { echo "FAIL: refute: a true law got a counterexample"; fail=$((fail+1)); }
+grep -q "error: constant 's'" "$tmp/out" && grep -q "^C4: " "$tmp/out" && pass=$((pass+1)) || { echo "FAIL: refute: the run did not go on after an error"; fail=$((fail+1)); }
+expect 0 "counterexample: a = [0-9]*, b = [0-9]*, c = [0-9]*, d = [0-9]*" -- refute "$top/corpus/peano-left" \
+  --goal '(>[a,b,c,d](&(app2[a,b,c,mul])(app2[a,b,d,add]))(=[c,d]))'
+expect 1 "unknown: " -- refute "$top/corpus/peano" --rlimit 1 \
+  --goal '(>[a,b,c,d,e](&(in3[a,b,d,*])(in3[d,c,e,*]))(>[f](in3[b,c,f,*])(in3[a,f,e,*])))'
+printf 'relation in[x,X] : (elem, set);\nrelation in2[x,y,f] : (in, out, op);\nanchor F[X,f,z] := (&(in[z,X])(>[x](in[x,X])(&!(>[y](in[y,X])!(in2[x,y,f]))(>[y,w](&(in2[x,y,f])(in2[x,w,f]))(=[y,w])))));\n' > "$tmp/fun.mpl"
+expect 0 "in2 = {(" -- refute "$tmp/fun.mpl" --finite 3 --goal '(>[x,y,w](&(in[x,X])(&(in2[x,y,f])(in2[y,w,f])))(=[w,x]))'
+expect 0 "none in any model" -- refute "$tmp/fun.mpl" --finite 1 --goal '(>[x,y,w](&(in[x,X])(&(in2[x,y,f])(in2[y,w,f])))(=[w,x]))'
+expect 1 "declares no arithmetic model" -- refute "$tmp/fun.mpl" --goal '(>[x](in[x,X])(=[x,x]))'
+expect 2 "bad value" -- refute "$tmp/fun.mpl" --finite 0 --goal '(>[x](in[x,X])(=[x,x]))'
+
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

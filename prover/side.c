@@ -33,17 +33,22 @@ static int is_literal(lem_ctx *L, lem_term f) {
   return lem_term_kind(L, f) == LEM_REL;
 }
 
-static int literals(lem_ctx *L, lem_term f) {
+/* Count f's conjuncts into *n; 0 when one is not a literal. */
+static int literals(lem_ctx *L, lem_term f, uint32_t *n) {
   if (lem_term_kind(L, f) == LEM_AND)
-    return literals(L, lem_term_arg(L, f, 0)) &&
-           literals(L, lem_term_arg(L, f, 1));
+    return literals(L, lem_term_arg(L, f, 0), n) &&
+           literals(L, lem_term_arg(L, f, 1), n);
+  ++*n;
   return is_literal(L, f);
 }
 
-/* (>[x..](lits)(...(>[y..](lits)(literal)))) or a literal. */
+/* (>[x..](lits)(...(>[y..](lits)(literal)))) or a literal, within the
+** limits below (more is no side goal, not an error). */
 static int side_shape(lem_ctx *L, lem_term f) {
+  uint32_t nlits = 0, levels = 0;
   while (lem_term_kind(L, f) == LEM_ALL) {
-    if (lem_all_nvars(L, f) > 64 || !literals(L, lem_all_prem(L, f)))
+    if (++levels > 16 || lem_all_nvars(L, f) > 64 ||
+        !literals(L, lem_all_prem(L, f), &nlits) || nlits > 256)
       return 0;
     f = lem_all_concl(L, f);
   }

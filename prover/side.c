@@ -105,8 +105,12 @@ static int open_levels(pv_prover *P, uint32_t b, lem_term f, hyps *H,
     }
     level *v = &lv[(*nlv)++];
     v->parent = b;
-    v->f = f;
+    v->f = lem_subst_apply(L, &s, f); /* over the outer levels' constants */
     v->nv = lem_all_nvars(L, f);
+    if (!v->f) {
+      rc = -1;
+      break;
+    }
     uint32_t c = pv_block_new(E, b);
     if (!c) rc = -1;
     else E->blocks[c].kind = PV_BK_INTRO;

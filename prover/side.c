@@ -141,6 +141,20 @@ pv_fid pv_side_prove(pv_prover *P, lem_term goal, int *err) {
   pv_eng *E = &P->E;
   pv_side *D = P->side;
   if (!D || !D->S || !side_shape(L, goal)) return 0;
+  /* ground and true in the model?  Judged on the goal itself, so that
+     nothing is made in the engine for a goal that is no side goal. */
+  lem_term prem[16], last = goal;
+  uint32_t np = 0;
+  for (; lem_term_kind(L, last) == LEM_ALL; last = lem_all_concl(L, last))
+    prem[np++] = lem_all_prem(L, last);
+  int holds = -1;
+  lem_err e = smt_eval_qf(L, &D->M, np, prem, last, &holds);
+  if (e == LEM_ENOMEM) goto fail;
+  if (e || holds != 1) {
+    refuse(D, e ? "not a ground side goal" : "false in the model",
+           e ? lem_errmsg(L) : NULL);
+    return 0;
+  }
   hyps H;
   H.n = 0;
   level lv[16];
@@ -148,15 +162,6 @@ pv_fid pv_side_prove(pv_prover *P, lem_term goal, int *err) {
   lem_term inner = LEM_NOTERM;
   if (open_levels(P, P->root, goal, &H, lv, &nlv, &inner)) goto fail;
   uint32_t blk = nlv ? lv[nlv - 1].block : P->root;
-  /* ground?  The evaluator must determine every constant. */
-  int holds = -1;
-  lem_err e = smt_eval_qf(L, &D->M, H.n, H.f, inner, &holds);
-  if (e == LEM_ENOMEM) goto fail;
-  if (e || holds != 1) {
-    refuse(D, e ? "not a ground side goal" : "false in the model",
-           e ? lem_errmsg(L) : NULL);
-    return 0;
-  }
   D->asked++;
   smt_result r = SMT_RESULT_INIT;
   smt_verdict v = smt_prove_qf(D->S, &D->M, H.n, H.f, inner, &r);

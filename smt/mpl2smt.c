@@ -726,8 +726,15 @@ static lem_err ev_elem(lem_ctx *L, const smt_model *M, evs *V, lem_term c,
                        int *slot, uint64_t *v, int *known) {
   *slot = -1;
   *known = 0;
+  if (lem_term_kind(L, c) == LEM_VAR) { /* an unknown, like a block const */
+    if ((*slot = ev_slot(V, c)) < 0)
+      return lem_error(L, LEM_ELIMIT, "over 256 constants");
+    *known = V->known[*slot];
+    *v = V->v[*slot];
+    return LEM_OK;
+  }
   if (lem_term_kind(L, c) != LEM_CONST)
-    return lem_error(L, LEM_EINVAL, "not ground: a variable");
+    return lem_error(L, LEM_EINVAL, "not an element");
   const lem_model *md = lem_theory_model(M->T, c);
   if (md && md->kind == LEM_MODEL_NUM) {
     *v = md->value;

@@ -322,6 +322,9 @@ smt_status smt_refute(smt_solver *S, const smt_model *M, lem_term conj,
 ** inputs, a = b with one side known, numerals from the model); when every
 ** constant gets a value, *holds says whether hyps imply concl (1) or not
 ** (0).  The query is then "ground": its answer is unsat iff *holds is 1.
+** Variables (LEM_VAR, free in the literals given) are unknowns like
+** constants that are not numerals of the model, so a goal's quantified
+** levels can be judged before they are opened.
 ** LEM_EINVAL when some constant is left undetermined or the formulas are
 ** not quantifier-free literals over primitive relations; LEM_ELIMIT on a
 ** value above 2^64-1. */

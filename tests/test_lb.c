@@ -606,6 +606,21 @@ Test(lb, side_goal_ground_fact_by_smt) {
   cr_assert_eq(pv_prove(&W.P, g), 0);
   cr_assert_eq(D.asked, 1);
   cr_assert_eq(count_how(PV_SMT), 1);
+  /* the hook leaves no trace for goals that are no side goals (open or
+     false): no block, no fact, no constant */
+  static const char *const no[] = {"(>[a,b](in2[a,b,s])!(=[b,z]))",
+                                   "(>[a](in2[z,a,s])(=[a,z]))",
+                                   "(>[a](in[a,N])(in[a,N]))"};
+  for (int i = 0; i < 3; i++) {
+    lem_term h = lem_read_formula(W.L, W.T, no[i], strlen(no[i]), "g", 1, 1);
+    uint32_t nb = E()->nblocks, nf = E()->nfacts, nsym = lem_bank_count(W.L);
+    int err = 0;
+    cr_assert_eq(pv_side_prove(&W.P, h, &err), 0);
+    cr_assert_eq(err, 0);
+    cr_assert_eq(E()->nblocks, nb);
+    cr_assert_eq(E()->nfacts, nf);
+    cr_assert_eq(lem_bank_count(W.L), nsym, "%s", no[i]);
+  }
   W.P.side = NULL;
   pv_side_free(&D);
 }

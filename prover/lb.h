@@ -52,7 +52,8 @@ typedef enum pv_how {
   PV_CONTRA,    /* prems = A, !(A) */
   PV_INTRO,     /* aux = the child block that proved it */
   PV_INDUCT,    /* aux = the base block; aux2 = the step block */
-  PV_REIT       /* prems = a fact of an enclosing block, restated here */
+  PV_REIT,      /* prems = a fact of an enclosing block, restated here */
+  PV_SMT        /* prems = the hypotheses; aux = the query (side.h) */
 } pv_how;
 
 typedef struct pv_fact {

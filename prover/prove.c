@@ -3,6 +3,7 @@
 ** extraction and readable printing.  See prove.h.
 */
 #include "prove.h"
+#include "side.h"
 
 #include <string.h>
 #include <time.h>
@@ -29,6 +30,7 @@ const char *pv_how_name(pv_how how) {
     case PV_INTRO: return "intro";
     case PV_INDUCT: return "induct";
     case PV_REIT: return "reit";
+    case PV_SMT: return "smt";
   }
   return "?";
 }
@@ -484,6 +486,8 @@ int pv_prove(pv_prover *P, lem_term goal) {
     }
   }
   uint32_t cap = P->opts.lim.max_facts ? P->opts.lim.max_facts : 200000;
+  /* ---- side goals (side.c): a ground goal may be settled by Z3 ---- */
+  if (P->side && (id = pv_side_prove(P, goal, &err)) == 0 && err) return -1;
   for (uint32_t budget = cap < 2000 ? cap : 2000; !id; budget *= 4) {
     if (budget > cap) budget = cap;
     E->lim.max_facts = budget;

@@ -56,9 +56,12 @@ typedef struct pv_recpos {
   lem_term op;
   uint32_t pos;
 } pv_recpos;
+struct pv_side;
 
 typedef struct pv_prover {
   lem_ctx *L;
+  struct pv_side *side; /* side goals through Z3 (side.h); NULL: none.
+                           Set and freed by the caller. */
   const lem_theory *T;
   pv_eng E;
   uint32_t root;

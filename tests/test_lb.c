@@ -29,6 +29,7 @@
 #include "check/check.h"
 #include "export.h"
 #include "prove.h"
+#include "side.h"
 #include "store.h" /* lem_read_expr */
 #include "testalloc.h"
 
@@ -566,6 +567,69 @@ Test(lb, intro_nested_goal) {
   pv_fid id = prove_ok("(>[x](p[x])(>[y](q[y])(r[x,y])))");
   cr_assert_eq(F(id)->how, PV_INTRO);
   cr_assert_eq(F(prem(id, 0))->how, PV_INTRO);
+}
+
+/* ---- side goals (side.c) ---- */
+
+#define NATMODEL                                                    \
+  "anchor Nat[N,z,s] := (&(in[z,N])(>[x](in[x,N])!(in2[x,z,s])));\n" \
+  "model N nat;\nmodel z 0;\nmodel s succ;\n"
+
+Test(lb, side_goal_ground_fact_by_smt) {
+  load(NATMODEL);
+  pv_side D;
+  cr_assert_eq(pv_side_init(&D, W.L, W.T), LEM_OK, "%s", lem_errmsg(W.L));
+  W.P.side = &D;
+  /* 2 is not 0, written relationally: a side goal, two quantifier levels */
+  pv_fid id = prove_ok("(>[a](in2[z,a,s])(>[b](in2[a,b,s])!(=[b,z])))");
+  cr_assert_eq(F(id)->how, PV_INTRO);
+  pv_fid inner = prem(id, 0);
+  cr_assert_eq(F(inner)->how, PV_INTRO);
+  pv_fid smt = prem(inner, 0);
+  cr_assert_eq(F(smt)->how, PV_SMT);
+  cr_assert_eq(F(smt)->nprem, 2); /* both levels' hypotheses */
+  cr_assert_eq(F(prem(smt, 0))->how, PV_HYP);
+  const char *q = pv_side_query(&W.P, smt);
+  cr_assert(q && strstr(q, "(assert (not (not (= k1 0))))"), "%s", q);
+  cr_assert_eq(D.asked, 1);
+  cr_assert_eq(D.proved, 1);
+  /* an open law (true in the model) is no side goal: Z3 is not asked */
+  lem_term g = lem_read_formula(W.L, W.T, "(>[a,b](in2[a,b,s])!(=[b,z]))",
+                                29, "goal", 1, 1);
+  cr_assert_neq(g, LEM_NOTERM, "%s", lem_errmsg(W.L));
+  cr_assert_geq(pv_prove(&W.P, g), 0);
+  cr_assert_eq(D.asked, 1);
+  /* a false ground fact is refused before Z3 (1 = 0) */
+  g = lem_read_formula(W.L, W.T, "(>[a](in2[z,a,s])(=[a,z]))", 26, "goal", 1,
+                       1);
+  cr_assert_neq(g, LEM_NOTERM, "%s", lem_errmsg(W.L));
+  cr_assert_eq(pv_prove(&W.P, g), 0);
+  cr_assert_eq(D.asked, 1);
+  cr_assert_eq(count_how(PV_SMT), 1);
+  /* the hook leaves no trace for goals that are no side goals (open or
+     false): no block, no fact, no constant */
+  static const char *const no[] = {"(>[a,b](in2[a,b,s])!(=[b,z]))",
+                                   "(>[a](in2[z,a,s])(=[a,z]))",
+                                   "(>[a](in[a,N])(in[a,N]))"};
+  for (int i = 0; i < 3; i++) {
+    lem_term h = lem_read_formula(W.L, W.T, no[i], strlen(no[i]), "g", 1, 1);
+    uint32_t nb = E()->nblocks, nf = E()->nfacts, nsym = lem_bank_count(W.L);
+    int err = 0;
+    cr_assert_eq(pv_side_prove(&W.P, h, &err), 0);
+    cr_assert_eq(err, 0);
+    cr_assert_eq(E()->nblocks, nb);
+    cr_assert_eq(E()->nfacts, nf);
+    cr_assert_eq(lem_bank_count(W.L), nsym, "%s", no[i]);
+  }
+  W.P.side = NULL;
+  pv_side_free(&D);
+}
+
+Test(lb, side_goal_needs_a_model) {
+  load("anchor Toy[a,b] := (q[a]);\n");
+  pv_side D;
+  cr_assert_eq(pv_side_init(&D, W.L, W.T), LEM_EINVAL);
+  pv_side_free(&D);
 }
 
 /* ---- reit ---- */

@@ -1,0 +1,160 @@
+/*
+** tensor_opt.c: the optimized matrix multiply of the tensor core.
+**
+** The classic GotoBLAS / BLIS structure: C is computed in KC-deep slices;
+** each slice of op(B) is packed into NR-wide column strips and each block of
+** op(A) into MR-tall row strips (zero-padded at the edges, transposition
+** folded into the packing), and a register-blocked micro-kernel multiplies
+** one MR x NR tile of C from two packed strips.  Packing buffers live on the
+** stack, so nothing is allocated.
+**
+** Two micro-kernels: one with AVX2 and FMA intrinsics (6 x 16 tile, twelve
+** ymm accumulators), compiled for that target through a function attribute
+** and chosen at run time when the CPU has both; and a portable one in plain
+** C loops over the same packed layout.  Both visit k in the same order, so
+** results are fixed for a given CPU and do not depend on any thread count
+** (there are no threads).
+*/
+#include "tensor.h"
+
+#include <string.h>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define LEM_HAVE_AVX2_KERNEL 1
+#endif
+
+enum { MR = 6, NR = 16, KC = 128, MC = 96, NC = 128 };
+
+/* op(A)[i][k] and op(B)[k][j] of lem_gemm's contract */
+static inline float opa(int ta, const float *A, int M, int K, int i, int k) {
+  return ta ? A[(size_t)k * M + i] : A[(size_t)i * K + k];
+}
+static inline float opb(int tb, const float *B, int N, int K, int k, int j) {
+  return tb ? B[(size_t)j * K + k] : B[(size_t)k * N + j];
+}
+
+/* Pack rows [i0, i0+mc) x depth [k0, k0+kc) of op(A) into MR-row strips,
+** each stored k-major: strip[k*MR + r]. */
+static void pack_a(int ta, const float *A, int M, int K, int i0, int mc,
+                   int k0, int kc, float *buf) {
+  for (int s = 0; s < mc; s += MR)
+    for (int k = 0; k < kc; k++)
+      for (int r = 0; r < MR; r++) {
+        int i = i0 + s + r;
+        *buf++ = (s + r < mc) ? opa(ta, A, M, K, i, k0 + k) : 0.0f;
+      }
+}
+
+/* Pack depth [k0, k0+kc) x columns [j0, j0+nc) of op(B) into NR-column
+** strips, each stored k-major: strip[k*NR + c]. */
+static void pack_b(int tb, const float *B, int N, int K, int j0, int nc,
+                   int k0, int kc, float *buf) {
+  for (int s = 0; s < nc; s += NR)
+    for (int k = 0; k < kc; k++) {
+      if (!tb && s + NR <= nc) {
+        memcpy(buf, B + (size_t)(k0 + k) * N + j0 + s, NR * sizeof(float));
+        buf += NR;
+        continue;
+      }
+      for (int c = 0; c < NR; c++)
+        *buf++ = (s + c < nc) ? opb(tb, B, N, K, k0 + k, j0 + s + c) : 0.0f;
+    }
+}
+
+/* One MR x NR tile: t = a-strip . b-strip over kc (t is MR x NR, dense). */
+static void kern_portable(int kc, const float *a, const float *b, float *t) {
+  float acc[MR][NR];
+  memset(acc, 0, sizeof acc);
+  for (int k = 0; k < kc; k++)
+    for (int r = 0; r < MR; r++)
+      for (int c = 0; c < NR; c++) acc[r][c] += a[k * MR + r] * b[k * NR + c];
+  memcpy(t, acc, sizeof acc);
+}
+
+#ifdef LEM_HAVE_AVX2_KERNEL
+__attribute__((target("avx2,fma"))) static void
+kern_avx2(int kc, const float *a, const float *b, float *t) {
+  __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00,
+         c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00,
+         c50 = c00, c51 = c00;
+  for (int k = 0; k < kc; k++, a += MR, b += NR) {
+    __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8), x;
+#define ROW(r, lo, hi)                     \
+  x = _mm256_broadcast_ss(a + r);          \
+  lo = _mm256_fmadd_ps(x, b0, lo);         \
+  hi = _mm256_fmadd_ps(x, b1, hi);
+    ROW(0, c00, c01) ROW(1, c10, c11) ROW(2, c20, c21)
+    ROW(3, c30, c31) ROW(4, c40, c41) ROW(5, c50, c51)
+#undef ROW
+  }
+  _mm256_store_ps(t + 0, c00); _mm256_store_ps(t + 8, c01);
+  _mm256_store_ps(t + 16, c10); _mm256_store_ps(t + 24, c11);
+  _mm256_store_ps(t + 32, c20); _mm256_store_ps(t + 40, c21);
+  _mm256_store_ps(t + 48, c30); _mm256_store_ps(t + 56, c31);
+  _mm256_store_ps(t + 64, c40); _mm256_store_ps(t + 72, c41);
+  _mm256_store_ps(t + 80, c50); _mm256_store_ps(t + 88, c51);
+}
+
+static int have_avx2(void) {
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+#else
+static int have_avx2(void) { return 0; }
+#endif
+
+typedef void (*kernfn)(int, const float *, const float *, float *);
+
+static void gemm_with(kernfn kern, int ta, int tb, int M, int N, int K,
+                      const float *A, const float *B, float beta, float *C) {
+  _Alignas(64) float bp[KC * NC];
+  _Alignas(64) float ap[KC * MC];
+  _Alignas(64) float t[MR * NR];
+  if (K == 0) {
+    if (beta == 0.0f) memset(C, 0, (size_t)M * N * sizeof(float));
+    return;
+  }
+  for (int jc = 0; jc < N; jc += NC) {
+    int nc = N - jc < NC ? N - jc : NC;
+    for (int pc = 0; pc < K; pc += KC) {
+      int kc = K - pc < KC ? K - pc : KC;
+      int add = pc > 0 || beta != 0.0f;  /* add to C, or overwrite it */
+      pack_b(tb, B, N, K, jc, nc, pc, kc, bp);
+      for (int ic = 0; ic < M; ic += MC) {
+        int mc = M - ic < MC ? M - ic : MC;
+        pack_a(ta, A, M, K, ic, mc, pc, kc, ap);
+        for (int jr = 0; jr < nc; jr += NR)
+          for (int ir = 0; ir < mc; ir += MR) {
+            kern(kc, ap + (size_t)ir * kc, bp + (size_t)jr * kc, t);
+            int mr = mc - ir < MR ? mc - ir : MR;
+            int nr = nc - jr < NR ? nc - jr : NR;
+            float *c = C + (size_t)(ic + ir) * N + jc + jr;
+            for (int r = 0; r < mr; r++)
+              for (int q = 0; q < nr; q++)
+                c[(size_t)r * N + q] =
+                    add ? c[(size_t)r * N + q] + t[r * NR + q] : t[r * NR + q];
+          }
+      }
+    }
+  }
+}
+
+void lem_gemm_portable(int ta, int tb, int M, int N, int K, const float *A,
+                       const float *B, float beta, float *C) {
+  gemm_with(kern_portable, ta, tb, M, N, K, A, B, beta, C);
+}
+
+void lem_gemm(int ta, int tb, int M, int N, int K, const float *A,
+              const float *B, float beta, float *C) {
+#ifdef LEM_HAVE_AVX2_KERNEL
+  if (have_avx2()) {
+    gemm_with(kern_avx2, ta, tb, M, N, K, A, B, beta, C);
+    return;
+  }
+#endif
+  gemm_with(kern_portable, ta, tb, M, N, K, A, B, beta, C);
+}
+
+const char *lem_gemm_path(void) {
+  return have_avx2() ? "avx2-fma" : "portable";
+}

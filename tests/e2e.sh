@@ -75,5 +75,9 @@ grep -q "^T3: " "$tmp/out" && pass=$((pass+1)) || { echo "FAIL: peano-left: no T
 expect 0 " 0 failed" -- replay "$tmp/left.db"
 grep -q "^induct " "$tmp/out" && pass=$((pass+1)) || { echo "FAIL: peano-left: replay checked no induct step"; fail=$((fail+1)); }
 
+# lemma train: a database without decision points is refused clearly
+expect 1 "no decision points recorded" -- train "$tmp/left.db" -o "$tmp/model"
+expect 2 "expected -o MODEL" -- train "$tmp/left.db"
+
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

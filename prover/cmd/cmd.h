@@ -8,5 +8,6 @@
 
 int cmd_replay(int argc, char **argv);
 int cmd_prove(int argc, char **argv);
+int cmd_train(int argc, char **argv);
 
 #endif

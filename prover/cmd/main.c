@@ -33,6 +33,10 @@ static const char usage_text[] =
     "                    [--rounds N] [--facts N] [--depth N] [--seconds S]\n"
     "                    [--no-induction]\n"
     "                    prove goals in order; print each proof step by step\n"
+    "  train DB... -o MODEL [--epochs N] [--batch N] [--seed N] [--lr X]\n"
+    "                    [--weight-decay X] [--smoothing X] [--holdout X]\n"
+    "                    train the tactic policy on the decision points\n"
+    "                    recorded in proof databases\n"
     "  replay FILE.db [--theorem ID]\n"
     "                    re-check every stored proof with the independent "
     "checker\n"
@@ -106,6 +110,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "parse")) return cmd_parse(argc - 2, argv + 2);
   if (!strcmp(cmd, "replay")) return cmd_replay(argc - 2, argv + 2);
   if (!strcmp(cmd, "prove")) return cmd_prove(argc - 2, argv + 2);
+  if (!strcmp(cmd, "train")) return cmd_train(argc - 2, argv + 2);
   if (cmd[0] == '-') return usage_error("unknown option '%s'", cmd);
   return usage_error("unknown command '%s'", cmd);
 }

@@ -62,19 +62,26 @@ static void pack_b(int tb, const float *B, int N, int K, int j0, int nc,
     }
 }
 
-/* One MR x NR tile: t = a-strip . b-strip over kc (t is MR x NR, dense). */
-static void kern_portable(int kc, const float *a, const float *b, float *t) {
+/* One MR x NR tile: c (rows ldc apart) = [c +] a-strip . b-strip over kc. */
+static void kern_portable(int kc, const float *a, const float *b, float *c,
+                          size_t ldc, int add) {
   float acc[MR][NR];
   memset(acc, 0, sizeof acc);
   for (int k = 0; k < kc; k++)
     for (int r = 0; r < MR; r++)
-      for (int c = 0; c < NR; c++) acc[r][c] += a[k * MR + r] * b[k * NR + c];
-  memcpy(t, acc, sizeof acc);
+      for (int q = 0; q < NR; q++) acc[r][q] += a[k * MR + r] * b[k * NR + q];
+  for (int r = 0; r < MR; r++)
+    for (int q = 0; q < NR; q++)
+      c[r * ldc + q] = add ? c[r * ldc + q] + acc[r][q] : acc[r][q];
 }
 
 #ifdef LEM_HAVE_AVX2_KERNEL
+/* The AVX2/FMA tile: c (ldc apart) = [c +] a-strip . b-strip over kc.
+** Writing straight into C (no temporary tile) matters: the write-back of a
+** tile costs a sizeable share of its kc * 96 multiply-adds otherwise. */
 __attribute__((target("avx2,fma"))) static void
-kern_avx2(int kc, const float *a, const float *b, float *t) {
+kern_avx2(int kc, const float *a, const float *b, float *c, size_t ldc,
+          int add) {
   __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00,
          c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00,
          c50 = c00, c51 = c00;
@@ -88,12 +95,16 @@ kern_avx2(int kc, const float *a, const float *b, float *t) {
     ROW(3, c30, c31) ROW(4, c40, c41) ROW(5, c50, c51)
 #undef ROW
   }
-  _mm256_store_ps(t + 0, c00); _mm256_store_ps(t + 8, c01);
-  _mm256_store_ps(t + 16, c10); _mm256_store_ps(t + 24, c11);
-  _mm256_store_ps(t + 32, c20); _mm256_store_ps(t + 40, c21);
-  _mm256_store_ps(t + 48, c30); _mm256_store_ps(t + 56, c31);
-  _mm256_store_ps(t + 64, c40); _mm256_store_ps(t + 72, c41);
-  _mm256_store_ps(t + 80, c50); _mm256_store_ps(t + 88, c51);
+#define OUT(r, lo, hi)                                                    \
+  if (add) {                                                              \
+    lo = _mm256_add_ps(lo, _mm256_loadu_ps(c + (r) * ldc));               \
+    hi = _mm256_add_ps(hi, _mm256_loadu_ps(c + (r) * ldc + 8));           \
+  }                                                                       \
+  _mm256_storeu_ps(c + (r) * ldc, lo);                                    \
+  _mm256_storeu_ps(c + (r) * ldc + 8, hi);
+  OUT(0, c00, c01) OUT(1, c10, c11) OUT(2, c20, c21)
+  OUT(3, c30, c31) OUT(4, c40, c41) OUT(5, c50, c51)
+#undef OUT
 }
 
 static int have_avx2(void) {
@@ -103,7 +114,8 @@ static int have_avx2(void) {
 static int have_avx2(void) { return 0; }
 #endif
 
-typedef void (*kernfn)(int, const float *, const float *, float *);
+typedef void (*kernfn)(int, const float *, const float *, float *, size_t,
+                       int);
 
 static void gemm_with(kernfn kern, int ta, int tb, int M, int N, int K,
                       const float *A, const float *B, float beta, float *C) {
@@ -125,10 +137,15 @@ static void gemm_with(kernfn kern, int ta, int tb, int M, int N, int K,
         pack_a(ta, A, M, K, ic, mc, pc, kc, ap);
         for (int jr = 0; jr < nc; jr += NR)
           for (int ir = 0; ir < mc; ir += MR) {
-            kern(kc, ap + (size_t)ir * kc, bp + (size_t)jr * kc, t);
             int mr = mc - ir < MR ? mc - ir : MR;
             int nr = nc - jr < NR ? nc - jr : NR;
             float *c = C + (size_t)(ic + ir) * N + jc + jr;
+            const float *as = ap + (size_t)ir * kc, *bs = bp + (size_t)jr * kc;
+            if (mr == MR && nr == NR) {
+              kern(kc, as, bs, c, (size_t)N, add);
+              continue;
+            }
+            kern(kc, as, bs, t, NR, 0);  /* an edge tile: via t */
             for (int r = 0; r < mr; r++)
               for (int q = 0; q < nr; q++)
                 c[(size_t)r * N + q] =

@@ -134,7 +134,8 @@ Test(tensor, grad_gelu) {
   size_t n[1] = {40};
   fd_setup(&c, &r, 1, n, 40);
   for (int k = 0; k < 40; k++) c.in[0][k] *= 2.0f;
-  fd_check(&c, 1e-3f, 2e-3f);
+  /* h = 1e-2: the float forward's rounding, divided by h, stays small */
+  fd_check(&c, 1e-2f, 2e-3f);
   fd_free(&c);
 }
 

@@ -186,6 +186,27 @@ static uint32_t open_block(pv_prover *P, uint32_t b, lem_term f,
   return c;
 }
 
+/* The hypotheses of c's enclosing blocks that were never saturated,
+** restated in c (reit), outermost first.  An enclosing block is not
+** saturated on its own before c is opened: without a target it would
+** chase every consequence of its hypotheses, while in c the search is
+** steered by c's target.  Restating makes c's rounds process them. */
+static int reit_hyps(pv_prover *P, uint32_t c) {
+  pv_eng *E = &P->E;
+  uint32_t chain[64], n = 0;
+  for (uint32_t b = E->blocks[c].parent;
+       b && E->blocks[b].kind != PV_BK_ROOT && E->blocks[b].round == 0 &&
+       n < 64;
+       b = E->blocks[b].parent)
+    chain[n++] = b;
+  while (n--)
+    for (uint32_t h = 0; h < E->blocks[chain[n]].nhyps; h++) {
+      pv_fid id = E->blocks[chain[n]].hyps[h];
+      if (!pv_add_new(E, c, E->facts[id].f, PV_REIT, &id, 1)) return -1;
+    }
+  return 0;
+}
+
 /* Prove f in block b: a fact id whose formula is exactly f, visible in b
 ** (it may belong to an enclosing block), or 0. */
 static pv_fid prove_visible(pv_prover *P, uint32_t b, lem_term f, int *err);
@@ -206,13 +227,12 @@ static pv_fid prove_visible(pv_prover *P, uint32_t b, lem_term f, int *err) {
   lem_ctx *L = P->L;
   pv_eng *E = &P->E;
   if (lem_term_kind(L, f) == LEM_ALL) {
-    if (pv_saturate(E, b, LEM_NOTERM) < 0) goto fail;
     uint32_t nv = lem_all_nvars(L, f);
     lem_binding sub[64];
     lem_term inner;
     if (nv > 64) return 0;
     uint32_t c = open_block(P, b, f, &inner, sub);
-    if (!c) goto fail;
+    if (!c || reit_hyps(P, c)) goto fail;
     pv_fid got = prove_in(P, c, inner, err);
     if (!got) return 0;
     pv_fid id = pv_add_raw(E, b, f, PV_INTRO, &got, 1, sub, nv, c, 0);

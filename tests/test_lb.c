@@ -428,15 +428,12 @@ Test(lb, exists_depth_bound_zero_and_one) {
   }
 }
 
-/* PROVER BUG (reported, test disabled until fixed): the same theory with
-** in[a,N] before the rule.  The rule is compiled after in[a,N] was
-** processed, and its first join picks in2[x,y,s] (no candidates) before
-** in[x,N], with x unbound, so no demand is made and no witness ever comes:
-** whether a's successor exists depends on the order of the conjuncts.
-** Fix: in lb.c's pick(), give a functional atom whose input arguments are
-** not all bound yet the highest cost, so that it is joined after its inputs
-** are bound and an empty join demands its value. */
-Test(lb, exists_demand_independent_of_conjunct_order, .disabled = true) {
+/* The same theory with in[a,N] before the rule.  The rule's first join
+** picks in2[x,y,s] (no candidates) before in[x,N] has bound x; the join
+** must set it aside, bind x through in[x,N], and then demand a's successor,
+** so that whether the witness comes does not depend on the order of the
+** conjuncts. */
+Test(lb, exists_demand_independent_of_conjunct_order) {
   load("anchor Toy[a,N,s] := (&(in[a,N])(&" SUCC_EXISTS DEMAND_RULE "));\n");
   cr_assert_eq(E()->nwitness, 2);
   cr_assert_neq(pv_find(E(), W.P.root, X("(p[_w1])")), 0);

@@ -177,7 +177,7 @@ Test(tensor, grad_softmax) {
 }
 
 static void att_f(fd_case *c) {
-  lem_attention(c->out, c->scratch[0], c->in[0], c->lens, c->i[4], c->i[0],
+  lem_attention_ref(c->out, c->scratch[0], c->in[0], c->lens, c->i[4], c->i[0],
                 c->i[1], c->i[2], c->i[3]);
 }
 static void att_b(fd_case *c) {
@@ -287,6 +287,34 @@ static void gemm_agree(void (*g)(int, int, int, int, int, const float *,
         }
 }
 Test(tensor, gemm_optimized_agrees) { gemm_agree(lem_gemm); }
+
+Test(tensor, attention_optimized_agrees) {
+  lem_rng r;
+  lem_rng_seed(&r, 43);
+  int B = 3, T = 13, C = 72, NH = 3;  /* hs = 24: lanes and a tail */
+  int32_t lens[3] = {13, 5, 1};
+  size_t nq = (size_t)B * T * 3 * C, na = (size_t)B * NH * T * T;
+  float *qkv = rnd(&r, nq, 1.0f);
+  float *o1 = calloc((size_t)B * T * C, sizeof(float));
+  float *o2 = calloc((size_t)B * T * C, sizeof(float));
+  float *a1 = calloc(na, sizeof(float)), *a2 = calloc(na, sizeof(float));
+  for (int causal = 0; causal < 2; causal++)
+    for (int pad = 0; pad < 2; pad++) {
+      lem_attention_ref(o1, a1, qkv, pad ? lens : NULL, causal, B, T, C, NH);
+      lem_attention(o2, a2, qkv, pad ? lens : NULL, causal, B, T, C, NH);
+      for (size_t k = 0; k < (size_t)B * T * C; k++)
+        cr_assert(fabsf(o1[k] - o2[k]) <= 1e-5f * (1.0f + fabsf(o1[k])),
+                  "out %zu: %g vs %g", k, o1[k], o2[k]);
+      for (size_t k = 0; k < na; k++)
+        cr_assert(fabsf(a1[k] - a2[k]) <= 1e-5f, "att %zu: %g vs %g", k,
+                  a1[k], a2[k]);
+    }
+  free(qkv);
+  free(o1);
+  free(o2);
+  free(a1);
+  free(a2);
+}
 Test(tensor, gemm_portable_agrees) { gemm_agree(lem_gemm_portable); }
 
 /* ---- AdamW ---- */

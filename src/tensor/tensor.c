@@ -226,21 +226,21 @@ void lem_softmax_backward(float *dx, const float *p, const float *dp, int N,
 
 /* ---- attention ---- */
 
-/* The keys query t of sequence b may see: [0, *end). */
-static int att_visible(const int32_t *lens, int causal, int b, int t, int T) {
+/* The keys query t of sequence b may see: [0, result). */
+int lem_att_visible(const int32_t *lens, int causal, int b, int t, int T) {
   int len = lens ? lens[b] : T;
   if (t >= len) return 0;             /* a padding query sees nothing */
   return causal ? t + 1 : len;
 }
 
-void lem_attention(float *out, float *att, const float *qkv,
-                   const int32_t *lens, int causal, int B, int T, int C,
-                   int NH) {
+void lem_attention_ref(float *out, float *att, const float *qkv,
+                       const int32_t *lens, int causal, int B, int T, int C,
+                       int NH) {
   int hs = C / NH;
   float scale = 1.0f / sqrtf((float)hs);
   for (int b = 0; b < B; b++)
     for (int t = 0; t < T; t++) {
-      int vis = att_visible(lens, causal, b, t, T);
+      int vis = lem_att_visible(lens, causal, b, t, T);
       for (int h = 0; h < NH; h++) {
         const float *q = qkv + ((size_t)b * T + t) * 3 * C + h * hs;
         float *a = att + (((size_t)b * NH + h) * T + t) * T;
@@ -273,7 +273,7 @@ void lem_attention_backward(float *dqkv, float *datt, const float *dout,
   float scale = 1.0f / sqrtf((float)hs);
   for (int b = 0; b < B; b++)
     for (int t = 0; t < T; t++) {
-      int vis = att_visible(lens, causal, b, t, T);
+      int vis = lem_att_visible(lens, causal, b, t, T);
       for (int h = 0; h < NH; h++) {
         size_t qo = ((size_t)b * T + t) * 3 * C + h * hs;
         const float *a = att + (((size_t)b * NH + h) * T + t) * T;

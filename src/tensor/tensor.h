@@ -12,8 +12,9 @@
 ** reference version (plain loops, *_ref) that a reader can check by eye.
 ** lem_gemm has an optimized version beside it (tensor_opt.c: packed panels
 ** and a register-blocked AVX2/FMA micro-kernel chosen at run time, or a
-** portable blocked kernel); tests check the two agree and that every
-** backward pass agrees with finite differences.
+** portable blocked kernel), and so does the attention forward pass; tests
+** check each pair agrees and that every backward pass agrees with finite
+** differences.
 **
 ** Backward functions ACCUMULATE (+=) into the gradient arrays they are
 ** given, so gradients of shared inputs add up; zero them before a step.
@@ -120,9 +121,16 @@ void lem_softmax_backward(float *dx, const float *p, const float *dp, int N,
 ** positions >= lens[b] are masked (padding mask; NULL: all T).  causal masks
 ** keys after the query.  att (B,NH,T,T) saves the probabilities; out (B,T,C).
 ** A query with no visible key (a padding position) gets output 0. */
+void lem_attention_ref(float *out, float *att, const float *qkv,
+                       const int32_t *lens, int causal, int B, int T, int C,
+                       int NH);
+/* The same with blocked, vectorizable dot products and sums (tensor_opt.c);
+** agrees with the reference to rounding. */
 void lem_attention(float *out, float *att, const float *qkv,
                    const int32_t *lens, int causal, int B, int T, int C,
                    int NH);
+/* Internal: how many keys query t of sequence b sees (keys 0..n-1). */
+int lem_att_visible(const int32_t *lens, int causal, int b, int t, int T);
 /* datt (B,NH,T,T) is scratch.  dqkv += the gradient. */
 void lem_attention_backward(float *dqkv, float *datt, const float *dout,
                             const float *qkv, const float *att,

@@ -30,40 +30,49 @@
 
 enum { MR = 6, NR = 16, KC = 128, MC = 96, NC = 128 };
 
-/* op(A)[i][k] and op(B)[k][j] of lem_gemm's contract */
-static inline float opa(int ta, const float *A, int M, int K, int i, int k) {
-  return ta ? A[(size_t)k * M + i] : A[(size_t)i * K + k];
-}
-static inline float opb(int tb, const float *B, int N, int K, int k, int j) {
-  return tb ? B[(size_t)j * K + k] : B[(size_t)k * N + j];
-}
-
 /* Pack rows [i0, i0+mc) x depth [k0, k0+kc) of op(A) into MR-row strips,
 ** each stored k-major: strip[k*MR + r]. */
 static void pack_a(int ta, const float *A, int M, int K, int i0, int mc,
                    int k0, int kc, float *buf) {
-  for (int s = 0; s < mc; s += MR)
-    for (int k = 0; k < kc; k++)
-      for (int r = 0; r < MR; r++) {
-        int i = i0 + s + r;
-        *buf++ = (s + r < mc) ? opa(ta, A, M, K, i, k0 + k) : 0.0f;
+  for (int s = 0; s < mc; s += MR, buf += (size_t)MR * kc)
+    for (int r = 0; r < MR; r++) {
+      /* rows in the inner loop when A is transposed, else depth: either
+      ** way the reads are contiguous */
+      if (s + r >= mc) {
+        for (int k = 0; k < kc; k++) buf[k * MR + r] = 0.0f;
+      } else if (ta) {
+        for (int k = 0; k < kc; k++)
+          buf[k * MR + r] = A[(size_t)(k0 + k) * M + i0 + s + r];
+      } else {
+        const float *row = A + (size_t)(i0 + s + r) * K + k0;
+        for (int k = 0; k < kc; k++) buf[k * MR + r] = row[k];
       }
+    }
 }
 
 /* Pack depth [k0, k0+kc) x columns [j0, j0+nc) of op(B) into NR-column
 ** strips, each stored k-major: strip[k*NR + c]. */
 static void pack_b(int tb, const float *B, int N, int K, int j0, int nc,
                    int k0, int kc, float *buf) {
-  for (int s = 0; s < nc; s += NR)
-    for (int k = 0; k < kc; k++) {
-      if (!tb && s + NR <= nc) {
-        memcpy(buf, B + (size_t)(k0 + k) * N + j0 + s, NR * sizeof(float));
-        buf += NR;
-        continue;
-      }
-      for (int c = 0; c < NR; c++)
-        *buf++ = (s + c < nc) ? opb(tb, B, N, K, k0 + k, j0 + s + c) : 0.0f;
+  for (int s = 0; s < nc; s += NR, buf += (size_t)NR * kc) {
+    if (!tb && s + NR <= nc) {
+      for (int k = 0; k < kc; k++)
+        memcpy(buf + k * NR, B + (size_t)(k0 + k) * N + j0 + s,
+               NR * sizeof(float));
+      continue;
     }
+    for (int c = 0; c < NR; c++) {
+      if (s + c >= nc) {
+        for (int k = 0; k < kc; k++) buf[k * NR + c] = 0.0f;
+      } else if (tb) {  /* a row of the stored B^T: contiguous reads */
+        const float *row = B + (size_t)(j0 + s + c) * K + k0;
+        for (int k = 0; k < kc; k++) buf[k * NR + c] = row[k];
+      } else {
+        for (int k = 0; k < kc; k++)
+          buf[k * NR + c] = B[(size_t)(k0 + k) * N + j0 + s + c];
+      }
+    }
+  }
 }
 
 /* One MR x NR tile: c (rows ldc apart) = [c +] a-strip . b-strip over kc. */

@@ -128,7 +128,10 @@ lem_err lem_pol_data_read_db(lem_ctx *L, lem_pol_data *D, const char *path,
     return e;
   }
   lem_err e = LEM_OK;
-  if (!has_table(&r, "expressions") || !has_table(&r, "decisions") ||
+  if (sqlite3_exec(r.db, "SELECT count(*) FROM sqlite_master", NULL, NULL,
+                   NULL) != SQLITE_OK)
+    e = dberr(&r, "cannot read");
+  else if (!has_table(&r, "expressions") || !has_table(&r, "decisions") ||
       !has_table(&r, "decision_candidates"))
     e = lem_error(L, LEM_EDB,
                   "%s: no decision points recorded (tables 'decisions' and "

@@ -46,6 +46,9 @@ cmp -s "$tmp/m1" "$tmp/m2" || no "two runs with one seed wrote different models"
 sqlite3 "$tmp/empty.db" "CREATE TABLE expressions(id INTEGER PRIMARY KEY, text TEXT);"
 "$LEMMA" train "$tmp/empty.db" -o "$tmp/m3" > "$tmp/out" 2>&1
 [ $? -eq 1 ] && grep -q "no decision points recorded" "$tmp/out" || no "empty database not refused"
+echo "not a database" > "$tmp/text.db"
+"$LEMMA" train "$tmp/text.db" -o "$tmp/m3" > "$tmp/out" 2>&1
+[ $? -eq 1 ] && grep -q "text.db: cannot read" "$tmp/out" || no "a text file was not refused as a database"
 "$LEMMA" train "$tmp/dec.db" -o "$tmp/m3" --epochs 0 > "$tmp/out" 2>&1
 [ $? -eq 2 ] && grep -q "bad value" "$tmp/out" || no "bad --epochs not refused"
 [ -e "$tmp/m3" ] && no "a failed run wrote a model"

@@ -178,6 +178,9 @@ expect 0 "in2 = {(" -- refute "$tmp/fun.mpl" --finite 3 --goal '(>[x,y,w](&(in[x
 expect 0 "none in any model" -- refute "$tmp/fun.mpl" --finite 1 --goal '(>[x,y,w](&(in[x,X])(&(in2[x,y,f])(in2[y,w,f])))(=[w,x]))'
 expect 1 "declares no arithmetic model" -- refute "$tmp/fun.mpl" --goal '(>[x](in[x,X])(=[x,x]))'
 expect 2 "bad value" -- refute "$tmp/fun.mpl" --finite 0 --goal '(>[x](in[x,X])(=[x,x]))'
+# lemma train: a database without decision points is refused clearly
+expect 1 "no decision points recorded" -- train "$tmp/left.db" -o "$tmp/model"
+expect 2 "expected -o MODEL" -- train "$tmp/left.db"
 
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -20,6 +20,25 @@ static int key_arg(lem_sym rel, uint32_t pos, lem_term c, uint64_t *k) {
   *k = lem_key2(0x80000000u | (rel << 8) | pos, c);
   return 1;
 }
+/* Rule premises with constant c at argument pos (term ids stay below 2^31,
+** so ~c keeps these keys apart from key_arg's). */
+static int key_rulearg(lem_sym rel, uint32_t pos, lem_term c, uint64_t *k) {
+  if (!key_arg(rel, pos, c, k)) return 0;
+  *k ^= 0xffffffffu;
+  return 1;
+}
+
+/* The index key for a positive rule premise p: its relation and its first
+** constant argument, or its relation alone when it has none. */
+static uint64_t premise_key(const lem_ctx *L, lem_term p) {
+  lem_sym rel = lem_term_sym(L, p);
+  const lem_term *a = lem_term_args(L, p);
+  uint64_t k;
+  for (uint32_t i = 0, n = lem_term_nargs(L, p); i < n; i++)
+    if (lem_term_kind(L, a[i]) == LEM_CONST && key_rulearg(rel, i, a[i], &k))
+      return k;
+  return key_tag(K_RULE, rel);
+}
 
 static double now(void) {
   struct timespec ts;
@@ -114,6 +133,7 @@ uint32_t pv_block_new(pv_eng *E, uint32_t parent) {
   pv_block *B = &E->blocks[b];
   memset(B, 0, sizeof *B);
   B->parent = parent;
+  B->epoch = 1;
   if (parent && (lem_map_copy(E->L, &B->uf, &E->blocks[parent].uf) ||
                  lem_map_copy(E->L, &B->ufwhy, &E->blocks[parent].ufwhy)))
     return 0;
@@ -176,14 +196,20 @@ static lem_err mark_merged(pv_eng *E, lem_term c) {
 /* Usable in b: every constant of the fact is its own representative in b.
 ** Constants never merged anywhere are skipped without a look-up. */
 static int usable(pv_eng *E, uint32_t b, pv_fid id) {
-  const pv_fact *F = &E->facts[id];
-  const lem_map *uf = &E->blocks[b].uf;
+  pv_fact *F = &E->facts[id];
+  const pv_block *B = &E->blocks[b];
+  if (F->ublock == b && F->uepoch >> 1 == B->epoch) return F->uepoch & 1;
   uint32_t p;
-  for (uint32_t i = 0; i < F->ncst; i++) {
+  int ok = 1;
+  for (uint32_t i = 0; i < F->ncst && ok; i++) {
     lem_term c = E->pool[F->cst + i];
-    if (ever_merged(E, c) && lem_map_get(uf, c, &p)) return 0;
+    if (ever_merged(E, c) && lem_map_get(&B->uf, c, &p)) ok = 0;
   }
-  return 1;
+  /* joins ask about the same fact in the same block again and again; the
+     answer only changes when b's union-find does (epoch) */
+  F->ublock = b;
+  F->uepoch = B->epoch << 1 | (uint32_t)ok;
+  return ok;
 }
 
 /* t with constant from replaced by to (one step of the union-find). */
@@ -443,9 +469,9 @@ static uint32_t compile_rule(pv_eng *E, uint32_t b, pv_fid id) {
   for (uint32_t i = 0; i < R->nprem; i++) {
     lem_term p = R->prems[i];
     int neg = lem_term_kind(L, p) == LEM_NOT;
-    lem_sym rel = lem_term_sym(L, neg ? lem_term_arg(L, p, 0) : p);
-    if (ix_add(E, B, key_tag(neg ? K_RULENEG : K_RULE, rel), rid << 8 | i))
-      return UINT32_MAX;
+    uint64_t key = neg ? key_tag(K_RULENEG, lem_term_sym(L, lem_term_arg(L, p, 0)))
+                       : premise_key(L, p);
+    if (ix_add(E, B, key, rid << 8 | i)) return UINT32_MAX;
   }
   return rid;
 oom:
@@ -630,21 +656,63 @@ static const pv_vec *candidates(pv_eng *E, uint32_t b, lem_term p) {
   return ix_get(E, b, key_tag(neg ? K_NEG : K_REL, rel));
 }
 
+/* Could premise p, unmatched now, become a demand once the other premises
+** bind its inputs?  A functional atom whose out argument is unbound. */
+static int may_demand(pv_eng *E, lem_term p) {
+  lem_ctx *L = E->L;
+  if (lem_term_kind(L, p) != LEM_REL) return 0;
+  int o = out_pos(E, lem_term_sym(L, p), lem_term_nargs(L, p));
+  if (o < 0) return 0;
+  lem_term v = lem_term_arg(L, p, (uint32_t)o);
+  return lem_term_kind(L, v) == LEM_VAR && !lem_subst_get(L, &E->s, v);
+}
+
+/* Are functional atom p's arguments other than its out one all bound (or
+** ground) under E->s? */
+static int inputs_bound(pv_eng *E, lem_term p) {
+  lem_ctx *L = E->L;
+  uint32_t n = lem_term_nargs(L, p);
+  int o = out_pos(E, lem_term_sym(L, p), n);
+  for (uint32_t i = 0; i < n; i++) {
+    lem_term x = lem_term_arg(L, p, i);
+    if (i == (uint32_t)o || lem_term_ground(L, x)) continue;
+    if (lem_term_kind(L, x) != LEM_VAR || !lem_subst_get(L, &E->s, x))
+      return 0;
+  }
+  return 1;
+}
+
 /* Join premises j.. of rule rid (skipping skip, already matched) against the
 ** visible facts of b; fire on each complete match.  r: the round being run
 ** (facts of effective round > r are too new; premises before skip must be
-** strictly older than r, the delta). */
-static int join(pv_eng *E, uint32_t b, uint32_t rid, uint32_t skip,
-                uint32_t done, uint32_t r, pv_fid *chosen) {
+** strictly older than r, the delta).
+** A functional premise that no fact matches while its inputs are still
+** unbound is set aside (skipped): the join goes on with the others, and
+** when they have bound its inputs it is demanded instead of firing, at
+** most JOIN_ASIDE times per top-level join.  Demanding it at once would
+** demand nothing (no ground inputs), and whether a witness ever came would
+** depend on the order of the premises. */
+enum { JOIN_ASIDE = 4 };
+
+static int join_rec(pv_eng *E, uint32_t b, uint32_t rid, uint32_t skip,
+                    uint32_t done, uint32_t aside, uint32_t r, pv_fid *chosen,
+                    uint32_t *budget) {
   const pv_rule *R = &E->rules[rid];
   if (skip < 32) done |= 1u << skip;
   uint32_t j = pick(E, b, R->prems, R->nprem, done);
-  if (j >= R->nprem) return fire(E, b, R, chosen);
+  if (j >= R->nprem) {
+    if (!aside) return fire(E, b, R, chosen);
+    --*budget;
+    for (uint32_t i = 0; i < R->nprem; i++)
+      if (aside >> i & 1 && demand(E, b, R->prems[i]) < 0) return -1;
+    return 0;
+  }
   lem_term p = R->prems[j];
   int any = 0;
   for (uint32_t blk = b; blk; blk = E->blocks[blk].parent) {
     const pv_vec *v = candidates(E, blk, p);
     for (uint32_t i = 0; v && i < v->n; i++) {
+      if (aside && !*budget) return 0;
       pv_fid id = v->v[i];
       uint32_t er = eff_round(E, b, id);
       if (er > r || (skip != UINT32_MAX && j < skip && er >= r)) continue;
@@ -656,7 +724,8 @@ static int join(pv_eng *E, uint32_t b, uint32_t rid, uint32_t skip,
       if (m) {
         any = 1;
         chosen[j] = id;
-        int rc = join(E, b, rid, skip, done | 1u << j, r, chosen);
+        int rc = join_rec(E, b, rid, skip, done | 1u << j, aside, r, chosen,
+                          budget);
         lem_subst_undo(&E->s, mark);
         if (rc < 0) return rc;
         if (E->out_of_budget) return 0;
@@ -664,7 +733,18 @@ static int join(pv_eng *E, uint32_t b, uint32_t rid, uint32_t skip,
       v = candidates(E, blk, p); /* the vector may have grown (realloc) */
     }
   }
-  return any ? 0 : demand(E, b, p);
+  if (any || !may_demand(E, p)) return 0;
+  if (inputs_bound(E, p)) return demand(E, b, p);
+  if (*budget && (uint64_t)(done | 1u << j) != (1ull << R->nprem) - 1)
+    return join_rec(E, b, rid, skip, done | 1u << j, aside | 1u << j, r,
+                    chosen, budget);
+  return 0;
+}
+
+static int join(pv_eng *E, uint32_t b, uint32_t rid, uint32_t skip,
+                uint32_t done, uint32_t r, pv_fid *chosen) {
+  uint32_t budget = JOIN_ASIDE;
+  return join_rec(E, b, rid, skip, done, 0, r, chosen, &budget);
 }
 
 static int match_rule(pv_eng *E, uint32_t b, uint32_t rid, uint32_t skip,
@@ -672,29 +752,52 @@ static int match_rule(pv_eng *E, uint32_t b, uint32_t rid, uint32_t skip,
   return join(E, b, rid, skip, 0, r, chosen);
 }
 
-/* A delta fact id meets every visible rule that has a premise it can match. */
+/* Delta fact id meets the rules of block blk whose premises are indexed
+** under key. */
+static int meet_key(pv_eng *E, uint32_t b, uint32_t blk, pv_fid id,
+                    uint64_t key, uint32_t r) {
+  lem_ctx *L = E->L;
+  lem_term f = E->facts[id].f;
+  pv_fid chosen[256];
+  const pv_vec *v = ix_get(E, blk, key);
+  for (uint32_t i = 0, n = v ? v->n : 0; i < n; i++) {
+    uint32_t code = ix_get(E, blk, key)->v[i]; /* the vector may move */
+    uint32_t rid = code >> 8, pi = code & 255;
+    if (!usable(E, b, E->rules[rid].fact)) continue;
+    lem_subst_undo(&E->s, 0);
+    E->matches++;
+    int m = lem_match(L, &E->s, E->rules[rid].prems[pi], f);
+    if (m < 0) return -1;
+    if (!m) continue;
+    chosen[pi] = id;
+    if (match_rule(E, b, rid, pi, r, chosen) < 0) return -1;
+    if (E->out_of_budget) return 0;
+  }
+  return 0;
+}
+
+/* A delta fact id meets every visible rule that has a premise it can match:
+** those indexed under its relation alone, and, for a positive atom, those
+** indexed under a constant it has at the same argument. */
 static int meet_rules(pv_eng *E, uint32_t b, pv_fid id, uint32_t r) {
   lem_ctx *L = E->L;
   lem_term f = E->facts[id].f;
   int neg = lem_term_kind(L, f) == LEM_NOT;
-  lem_sym rel = lem_term_sym(L, neg ? lem_term_arg(L, f, 0) : f);
-  pv_fid chosen[256];
+  lem_term a = neg ? lem_term_arg(L, f, 0) : f;
+  lem_sym rel = lem_term_sym(L, a);
   for (uint32_t blk = b; blk; blk = E->blocks[blk].parent) {
-    const pv_vec *v = ix_get(E, blk, key_tag(neg ? K_RULENEG : K_RULE, rel));
-    uint32_t n = v ? v->n : 0;
-    for (uint32_t i = 0; i < n; i++) {
-      uint32_t code = ix_get(E, blk, key_tag(neg ? K_RULENEG : K_RULE, rel))->v[i];
-      uint32_t rid = code >> 8, pi = code & 255;
-      if (!usable(E, b, E->rules[rid].fact)) continue;
-      lem_subst_undo(&E->s, 0);
-      E->matches++;
-      int m = lem_match(L, &E->s, E->rules[rid].prems[pi], f);
-      if (m < 0) return -1;
-      if (!m) continue;
-      chosen[pi] = id;
-      if (match_rule(E, b, rid, pi, r, chosen) < 0) return -1;
-      if (E->out_of_budget) return 0;
+    if (meet_key(E, b, blk, id, key_tag(neg ? K_RULENEG : K_RULE, rel), r))
+      return -1;
+    const lem_term *args = lem_term_args(L, a);
+    for (uint32_t i = 0, n = lem_term_nargs(L, a); !neg && i < n; i++) {
+      uint64_t key;
+      if (E->out_of_budget) break;
+      if (lem_term_kind(L, args[i]) == LEM_CONST &&
+          key_rulearg(rel, i, args[i], &key) &&
+          meet_key(E, b, blk, id, key, r))
+        return -1;
     }
+    if (E->out_of_budget) break;
   }
   lem_subst_undo(&E->s, 0);
   return 0;
@@ -727,6 +830,7 @@ static int do_merge(pv_eng *E, uint32_t b, pv_fid id) {
         return -1;
   }
   pv_block *B = &E->blocks[b];
+  B->epoch++;
   if (mark_merged(E, loser) || lem_map_put(L, &B->uf, loser, winner) ||
       lem_map_put(L, &B->ufwhy, loser, why)) {
     lem_free(L, todo.v, todo.cap * sizeof *todo.v);
@@ -923,38 +1027,57 @@ typedef struct headpath {
 static int back_head(pv_eng *E, uint32_t b, headpath *hp, lem_term q,
                      lem_term a);
 
-static int back_try(pv_eng *E, uint32_t b, headpath *hp, lem_term head,
-                    lem_term a) {
+/* The most constrained premises first (pick), each matched against every
+** visible fact that fits, backtracking; a premise no fact fits is skipped
+** and, at the end of its branch, demanded under the bindings the branch
+** found (so an input bound by a later premise still counts).  Matching in
+** a fixed order instead would let a loose premise bind a variable to the
+** wrong constant and hide the term that is really missing.  At most
+** BACK_LEAVES branches per rule head. */
+enum { BACK_LEAVES = 16 };
+
+static int back_search(pv_eng *E, uint32_t b, const headpath *hp,
+                       uint32_t done, uint32_t skipped, uint32_t *leaves) {
   lem_ctx *L = E->L;
-  lem_subst_undo(&E->s, 0);
-  int m = lem_match(L, &E->s, head, a);
-  if (m <= 0) return m;
-  int done[32] = {0};
-  for (int progress = 1; progress;) {
-    progress = 0;
-    for (uint32_t i = 0; i < hp->n; i++) {
-      if (done[i]) continue;
-      lem_term p = hp->prems[i];
-      for (uint32_t blk = b; blk && !done[i]; blk = E->blocks[blk].parent) {
-        const pv_vec *v = candidates(E, blk, p);
-        for (uint32_t k = 0; v && k < v->n; k++) {
-          if (!usable(E, b, v->v[k])) continue;
-          uint32_t mark = lem_subst_mark(&E->s);
-          int mm = lem_match(L, &E->s, p, E->facts[v->v[k]].f);
-          if (mm < 0) return -1;
-          if (mm) {
-            done[i] = progress = 1;
-            break;
-          }
-          lem_subst_undo(&E->s, mark);
-        }
+  if (*leaves >= BACK_LEAVES) return 0;
+  uint32_t j = pick(E, b, hp->prems, hp->n, done);
+  if (j >= hp->n) {
+    ++*leaves;
+    for (uint32_t i = 0; i < hp->n; i++)
+      if (skipped >> i & 1 && demand(E, b, hp->prems[i]) < 0) return -1;
+    return 0;
+  }
+  lem_term p = hp->prems[j];
+  int any = 0;
+  for (uint32_t blk = b; blk && *leaves < BACK_LEAVES;
+       blk = E->blocks[blk].parent) {
+    const pv_vec *v = candidates(E, blk, p);
+    for (uint32_t k = 0; v && k < v->n && *leaves < BACK_LEAVES; k++) {
+      if (!usable(E, b, v->v[k])) continue;
+      uint32_t mark = lem_subst_mark(&E->s);
+      int m = lem_match(L, &E->s, p, E->facts[v->v[k]].f);
+      if (m < 0) return -1;
+      if (m) {
+        any = 1;
+        int rc = back_search(E, b, hp, done | 1u << j, skipped, leaves);
+        if (rc < 0) return -1;
       }
+      lem_subst_undo(&E->s, mark);
     }
   }
-  for (uint32_t i = 0; i < hp->n; i++)
-    if (!done[i] && demand(E, b, hp->prems[i]) < 0) return -1;
+  if (any) return 0;
+  return back_search(E, b, hp, done | 1u << j, skipped | 1u << j, leaves);
+}
+
+static int back_try(pv_eng *E, uint32_t b, headpath *hp, lem_term head,
+                    lem_term a) {
   lem_subst_undo(&E->s, 0);
-  return 0;
+  int m = lem_match(E->L, &E->s, head, a);
+  if (m <= 0) return m;
+  uint32_t leaves = 0;
+  int rc = back_search(E, b, hp, 0, 0, &leaves);
+  lem_subst_undo(&E->s, 0);
+  return rc;
 }
 
 static int back_head(pv_eng *E, uint32_t b, headpath *hp, lem_term q,
@@ -1106,15 +1229,17 @@ int pv_saturate(pv_eng *E, uint32_t b, lem_term target) {
     uint32_t end = E->blocks[b].facts.n;
     if (next == end) return 0; /* saturated (open demands wait) */
     uint32_t r = ++E->blocks[b].round; /* new facts get this round */
-    if (target && r <= 3) {
-      /* look backwards from the target and the hypotheses, once the
-         block's own rules are compiled */
+    if (target) {
+      /* look backwards from the target and the hypotheses of b and its
+         enclosing blocks, every round: a term a rule needs may only become
+         nameable after earlier rounds (s(x) = d found, then x + y wanted) */
       lem_term nt = pv_normal(E, b, target);
       if (!nt || back_demands(E, b, nt) < 0) return -1;
-      for (uint32_t h = 0; h < E->blocks[b].nhyps; h++) {
-        lem_term hf = pv_normal(E, b, E->facts[E->blocks[b].hyps[h]].f);
-        if (!hf || back_demands(E, b, hf) < 0) return -1;
-      }
+      for (uint32_t hb = b; hb; hb = E->blocks[hb].parent)
+        for (uint32_t h = 0; h < E->blocks[hb].nhyps; h++) {
+          lem_term hf = pv_normal(E, b, E->facts[E->blocks[hb].hyps[h]].f);
+          if (!hf || back_demands(E, b, hf) < 0) return -1;
+        }
     }
     for (uint32_t i = next; i < end; i++) {
       pv_fid id = E->blocks[b].facts.v[i];

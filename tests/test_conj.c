@@ -103,6 +103,17 @@ Test(conj, counts_by_hand) {
   cr_expect_eq(c[0].mirror, LEM_NOTERM);
   cr_expect_str_eq(c[0].text, "o + x0 = x0");
   cj_free(L, c, n);
+  /* nothing accepted: o + o = o is not pruned; being ground, it is dropped
+     as trivial */
+  cj_gen *G;
+  cr_assert_eq(cj_new(L, T, &M, &o, NULL, NULL, &G), LEM_OK);
+  cj_conj one;
+  n = 0;
+  while (cj_next(G, &one) > 0) n++;
+  cr_expect_eq(n, 2);
+  cr_expect_eq(cj_gen_stats(G)->trivial, 1);
+  cr_expect_eq(cj_gen_stats(G)->pruned, 0);
+  cj_gen_free(G);
 }
 
 Test(conj, type_filter) {

@@ -31,6 +31,9 @@ grep -Eq "goal 3: (found as T|follows directly)" "$tmp/a.out" && ok || ko "assoc
 grep -q "^  conjectures after filters" "$tmp/a.out" && ok || ko "no summary"
 n=$(sqlite3 "$tmp/a.db" "SELECT count(*) FROM theorems WHERE kind IN ('discovered','mirrored') AND status='proved'")
 [ "${n:-0}" -ge 5 ] && ok || ko "only ${n:-0} theorems stored"
+e=$(sqlite3 "$tmp/a.db" "SELECT count(*) FROM theorems WHERE essential=1 AND batch=1")
+u=$(sqlite3 "$tmp/a.db" "SELECT count(*) FROM theorems WHERE essential=0")
+[ "${e:-0}" -ge 3 ] && [ "${u:-0}" -ge 1 ] && ok || ko "essential marks: $e essential, $u not"
 $LEMMA replay "$tmp/a.db" >"$tmp/replay" 2>&1 && grep -q " 0 failed" "$tmp/replay" && ok || { ko "replay"; sed 's/^/  | /' "$tmp/replay"; }
 
 # determinism: everything but the run's time stamp

@@ -58,7 +58,9 @@ typedef struct xthm {   /* one prover theorem the exploration proved */
   uint32_t batch;
   int mirrored;
   int essential;
-  char *text;           /* the equation, readable (borrowed from conj) */
+  char *text;           /* the equation, readable (owned by the run) */
+  uint32_t *sup;        /* essential theorems it follows from (xthm indices) */
+  uint32_t nsup, capsup;
 } xthm;
 
 typedef struct stage {
@@ -307,7 +309,7 @@ static int try_prove(xrun *R, lem_term s, uint32_t b, int mirrored,
     return -1;
   if (LEM_GROW(R->L, R->stmts, R->capstmts, R->nth + 1)) return -1;
   R->stmts[R->nth] = s;
-  R->th[R->nth++] = (xthm){R->P.nthms - 1, b, mirrored, 0, t};
+  R->th[R->nth++] = (xthm){R->P.nthms - 1, b, mirrored, 0, t, NULL, 0, 0};
   return 1;
 }
 
@@ -492,6 +494,25 @@ static int compress(xrun *R, uint32_t *ness) {
     if (!ind && !nc) printf(" the axioms");
     for (uint32_t j = 0; j < nc; j++) printf(" T%u", xthm_of(R, c[j]));
     printf("\n");
+    /* the essential theorems it rests on: those it cites, and those the
+       inessential ones it cites rest on (earlier, so already known) */
+    for (uint32_t j = 0; j < nc && !ind; j++) {
+      uint32_t x = xthm_of(R, c[j]);
+      if (!x) continue;
+      const xthm *h = &R->th[x - 1];
+      uint32_t m = h->essential ? 1 : h->nsup;
+      for (uint32_t q = 0; q < m; q++) {
+        uint32_t e = h->essential ? x - 1 : h->sup[q];
+        int dup = 0;
+        for (uint32_t z = 0; z < R->th[i].nsup; z++) dup |= R->th[i].sup[z] == e;
+        if (dup) continue;
+        if (LEM_GROW(R->L, R->th[i].sup, R->th[i].capsup, R->th[i].nsup + 1)) {
+          lem_free(R->L, c, cap * sizeof *c);
+          return 1;
+        }
+        R->th[i].sup[R->th[i].nsup++] = e;
+      }
+    }
   }
   lem_free(R->L, c, cap * sizeof *c);
   return 0;
@@ -529,6 +550,21 @@ static int store(xrun *R, const char *path, const char *options) {
     goto out;
   for (uint32_t t = 1; t <= G->nthms; t++)
     if (lem_store_write_theorem(S, G, t)) goto out;
+  /* batch, essential, and how the others follow (essential ones first) */
+  for (int pass = 0; pass < 2; pass++)
+    for (uint32_t i = 0; i < R->nth; i++) {
+      const xthm *h = &R->th[i];
+      uint32_t db = lem_store_theorem_dbid(S, X.thm_id[h->k]);
+      if (pass == 0 && (lem_store_set_batch(S, db, h->batch + 1) ||
+                        lem_store_set_essential(S, db, h->essential)))
+        goto out;
+      if (pass == 1 && !h->essential) {
+        uint32_t sup[64], n = 0;
+        for (uint32_t j = 0; j < h->nsup && n < 64; j++)
+          sup[n++] = lem_store_theorem_dbid(S, X.thm_id[R->th[h->sup[j]].k]);
+        if (lem_store_write_support(S, db, n, sup)) goto out;
+      }
+    }
   rc = 0;
 out:
   pv_export_free(&X);
@@ -680,6 +716,8 @@ static int explore(lem_ctx *L, const xopts *o, const char *options) {
   for (uint32_t i = 0; i < R.ntexts; i++)
     lem_free(L, R.texts[i], strlen(R.texts[i]) + 1);
   lem_free(L, R.texts, R.captexts * sizeof *R.texts);
+  for (uint32_t i = 0; i < R.nth; i++)
+    lem_free(L, R.th[i].sup, R.th[i].capsup * sizeof *R.th[i].sup);
   lem_free(L, R.th, R.capth * sizeof *R.th);
   lem_free(L, R.stmts, R.capstmts * sizeof *R.stmts);
   lem_map_free(L, &R.proved);

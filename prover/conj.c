@@ -572,7 +572,7 @@ static lem_err candidates(cj *C, cand **out, uint32_t *n) {
   for (uint32_t s = 0; s <= CJ_MAXSORT; s++)
     C->st.equations += per_sort[s] * (per_sort[s] ? per_sort[s] - 1 : 0) / 2;
   C->st.refuted_eval = C->st.equations - same;
-  qsort(v, nv, sizeof *v, cand_cmp);
+  if (nv) qsort(v, nv, sizeof *v, cand_cmp);
   *out = v;
   *n = nv;
   return LEM_OK;

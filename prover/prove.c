@@ -3,6 +3,7 @@
 ** extraction and readable printing.  See prove.h.
 */
 #include "prove.h"
+#include "side.h"
 
 #include <string.h>
 #include <time.h>
@@ -29,11 +30,117 @@ const char *pv_how_name(pv_how how) {
     case PV_INTRO: return "intro";
     case PV_INDUCT: return "induct";
     case PV_REIT: return "reit";
+    case PV_SMT: return "smt";
   }
   return "?";
 }
 
 /* ---- set-up ---- */
+
+/* The operation argument of atom a (role op), or LEM_NOTERM. */
+static lem_term atom_op(pv_prover *P, lem_term a) {
+  lem_ctx *L = P->L;
+  const lem_reldecl *d = lem_theory_rel(P->T, lem_term_sym(L, a));
+  uint32_t n = lem_term_nargs(L, a);
+  if (!d || d->arity != n) return LEM_NOTERM;
+  for (uint32_t i = 0; i < n; i++)
+    if (d->roles[i] == LEM_ROLE_OP) return lem_term_arg(L, a, i);
+  return LEM_NOTERM;
+}
+
+/* Atoms of formula f's premises (through nested (>...) and &) into prem,
+** and of its final conclusions into concl. */
+typedef struct atoms {
+  lem_term a[64];
+  uint32_t n;
+} atoms;
+
+static void atoms_of(const lem_ctx *L, lem_term f, atoms *prem, atoms *concl,
+                     int in_prem) {
+  switch (lem_term_kind(L, f)) {
+    case LEM_REL: {
+      atoms *to = in_prem ? prem : concl;
+      if (to->n < 64) to->a[to->n++] = f;
+      return;
+    }
+    case LEM_AND:
+      atoms_of(L, lem_term_arg(L, f, 0), prem, concl, in_prem);
+      atoms_of(L, lem_term_arg(L, f, 1), prem, concl, in_prem);
+      return;
+    case LEM_ALL:
+      atoms_of(L, lem_all_prem(L, f), prem, concl, 1);
+      atoms_of(L, lem_all_concl(L, f), prem, concl, in_prem);
+      return;
+    default:
+      return;
+  }
+}
+
+static int add_rec(pv_prover *P, pv_recpos r) {
+  for (uint32_t i = 0; i < P->nrecs; i++)
+    if (P->recs[i].rel == r.rel && P->recs[i].op == r.op &&
+        P->recs[i].pos == r.pos)
+      return 0;
+  pv_recpos *n = lem_realloc(P->L, P->recs, P->nrecs * sizeof *n,
+                             (P->nrecs + 1) * sizeof *n);
+  if (!n) return -1;
+  P->recs = n;
+  P->recs[P->nrecs++] = r;
+  return 0;
+}
+
+/* Where the axiom recurses: for each rule of the root block, each argument
+** of a conclusion atom that some premise names as a successor (matches the
+** induction statement's succ with y := that variable). */
+static int find_recursions(pv_prover *P) {
+  lem_ctx *L = P->L;
+  pv_eng *E = &P->E;
+  for (uint32_t r = 1; r <= E->nrules; r++) {
+    if (E->facts[E->rules[r].fact].block != P->root) continue;
+    atoms prem = {0}, concl = {0};
+    atoms_of(L, E->facts[E->rules[r].fact].f, &prem, &concl, 0);
+    for (uint32_t c = 0; c < concl.n; c++) {
+      lem_term a = concl.a[c];
+      for (uint32_t i = 0, n = lem_term_nargs(L, a); i < n; i++) {
+        lem_term v = lem_term_arg(L, a, i);
+        if (lem_term_kind(L, v) != LEM_VAR) continue;
+        int succ = 0;
+        for (uint32_t k = 0; k < prem.n && !succ; k++) {
+          lem_subst_undo(&E->s2, 0);
+          int m = lem_match(L, &E->s2, P->ind.succ, prem.a[k]);
+          if (m < 0) return -1;
+          succ = m && lem_subst_get(L, &E->s2, P->ind.y) == v;
+        }
+        lem_subst_undo(&E->s2, 0);
+        if (succ && add_rec(P, (pv_recpos){lem_term_sym(L, a), atom_op(P, a),
+                                           i}))
+          return -1;
+      }
+    }
+  }
+  return 0;
+}
+
+/* How often goal variable v sits at a recursion position in the goal. */
+static uint32_t rec_score(pv_prover *P, lem_term goal, lem_term v) {
+  lem_ctx *L = P->L;
+  atoms prem = {0}, concl = {0};
+  atoms_of(L, goal, &prem, &concl, 0);
+  uint32_t score = 0;
+  for (uint32_t side = 0; side < 2; side++) {
+    const atoms *as = side ? &concl : &prem;
+    for (uint32_t k = 0; k < as->n; k++) {
+      lem_term a = as->a[k];
+      for (uint32_t r = 0; r < P->nrecs; r++) {
+        const pv_recpos *R = &P->recs[r];
+        if (R->rel == lem_term_sym(L, a) && R->op == atom_op(P, a) &&
+            lem_term_arg(L, a, R->pos) == v)
+          score++;
+      }
+    }
+  }
+  return score;
+}
 
 lem_err pv_prover_init(pv_prover *P, lem_ctx *L, const lem_theory *T,
                        const pv_induction *ind, const pv_opts *opts) {
@@ -58,7 +165,7 @@ lem_err pv_prover_init(pv_prover *P, lem_ctx *L, const lem_theory *T,
     if (!P->axiom) return L->err ? L->err : lem_error(L, LEM_ELIMIT, "budget");
   }
   if (pv_saturate(&P->E, P->root, LEM_NOTERM) < 0) return L->err;
-  return LEM_OK;
+  return P->has_ind && find_recursions(P) ? L->err : LEM_OK;
 }
 
 void pv_prover_free(pv_prover *P) {
@@ -69,6 +176,7 @@ void pv_prover_free(pv_prover *P) {
              P->thms[i].nchoices * sizeof *P->thms[i].choices);
   lem_free(L, P->thms, P->capthms * sizeof *P->thms);
   lem_map_free(L, &P->thm_of_fact);
+  lem_free(L, P->recs, P->nrecs * sizeof *P->recs);
   pv_eng_free(&P->E);
   memset(P, 0, sizeof *P);
 }
@@ -363,14 +471,30 @@ int pv_prove(pv_prover *P, lem_term goal) {
   /* Iterative deepening on the per-block fact budget: every choice (direct,
      then induction on each variable) at a small budget before any at a
      larger one, so that one hopeless choice cannot use up the goal's time. */
+  /* induction variables, those at the axiom's recursion positions first
+     (most occurrences first; ties keep the goal's order) */
+  uint32_t order[64], nord = 0;
+  if (induct_ok) {
+    uint32_t score[64];
+    nord = lem_all_nvars(L, goal) < 64 ? lem_all_nvars(L, goal) : 64;
+    for (uint32_t i = 0; i < nord; i++) {
+      score[i] = rec_score(P, goal, lem_term_arg(L, goal, i));
+      uint32_t j = i;
+      for (; j > 0 && score[order[j - 1]] < score[i]; j--)
+        order[j] = order[j - 1];
+      order[j] = i;
+    }
+  }
   uint32_t cap = P->opts.lim.max_facts ? P->opts.lim.max_facts : 200000;
+  /* ---- side goals (side.c): a ground goal may be settled by Z3 ---- */
+  if (P->side && (id = pv_side_prove(P, goal, &err)) == 0 && err) return -1;
   for (uint32_t budget = cap < 2000 ? cap : 2000; !id; budget *= 4) {
     if (budget > cap) budget = cap;
     E->lim.max_facts = budget;
     id = prove_in(P, P->root, goal, &err);
     if (err) return -1;
-    for (uint32_t vi = 0; !id && induct_ok && vi < lem_all_nvars(L, goal);
-         vi++) {
+    for (uint32_t oi = 0; !id && oi < nord; oi++) {
+      uint32_t vi = order[oi];
       if (E->lim.deadline > 0 && now() > E->lim.deadline) break;
       lem_term lemma = generalize(P, goal, vi);
       if (!lemma) return -1;
@@ -397,6 +521,23 @@ int pv_prove(pv_prover *P, lem_term goal) {
   t->fact = id;
   t->proved = 1;
   return publish(P, k) < 0 ? -1 : 1;
+}
+
+int pv_assume(pv_prover *P, lem_term stmt) {
+  if (LEM_GROW(P->L, P->thms, P->capthms, P->nthms + 1)) return -1;
+  uint32_t k = P->nthms;
+  pv_fid id = pv_add_raw(&P->E, P->root, stmt, PV_THEOREM, NULL, 0, NULL, 0,
+                         k, 0);
+  if (!id) {
+    if (!P->L->err) lem_error(P->L, LEM_ELIMIT, "fact budget exhausted");
+    return -1;
+  }
+  pv_thm *t = &P->thms[P->nthms++];
+  memset(t, 0, sizeof *t);
+  t->stmt = stmt;
+  t->fact = id;
+  t->proved = 1;
+  return publish(P, k);
 }
 
 /* ---- extraction ---- */

@@ -3,7 +3,9 @@
 # the bundled corpus.  Run by `make check`; under valgrind when VALGRIND is
 # set to a valgrind binary and LEM_E2E_VALGRIND=1.
 set -u
-top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+# both absolute: some tests below run lemma from another directory (and
+# distcheck passes a relative top_srcdir)
+top=$(cd "${top_srcdir:-$(dirname "$0")/..}" && pwd)
 bld=$(cd "${top_builddir:-.}" && pwd)
 LEMMA="$bld/lemma"
 if [ "${LEM_E2E_VALGRIND:-0}" = 1 ] && [ -n "${VALGRIND:-}" ]; then

@@ -157,7 +157,8 @@ typedef struct lem_train_opts {
 } lem_train_opts;
 void lem_train_opts_default(lem_train_opts *o);
 
-/* Mean loss and top-1 accuracy of P on D (no training). */
+/* Mean loss and top-1 accuracy of P on D (no training); points with more
+** than 4096 candidates are left out. */
 void lem_policy_eval(lem_policy *P, const lem_pol_data *D, float *loss,
                      float *acc);
 

@@ -52,7 +52,7 @@ int main(void) {
     strcat(buf, ")");
     goals[i] = rd(L, buf);
   }
-  lem_decision d = {.goal = goals[0], .cands = cands, .ncands = NC};
+  lem_pol_decision d = {.goal = goals[0], .cands = cands, .ncands = NC};
   lem_pol_data D = {0};
   if (lem_pol_data_add(L, &D, NULL, &d)) return 1;
   float probs[NC];

@@ -5,6 +5,7 @@
 ** have: =[b,a] from =[a,b] is eq_refl =[a,a] then eq_subst on its left side.
 */
 #include "export.h"
+#include "side.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -105,7 +106,7 @@ static const lem_rule rule_of[] = {
     [PV_MP] = LEM_R_MP,           [PV_EXISTS] = LEM_R_EXISTS,
     [PV_EQ_SUBST] = LEM_R_EQ_SUBST, [PV_CONTRA] = LEM_R_CONTRA,
     [PV_INTRO] = LEM_R_INTRO,     [PV_INDUCT] = LEM_R_INDUCT,
-    [PV_REIT] = LEM_R_REIT,
+    [PV_REIT] = LEM_R_REIT,       [PV_SMT] = LEM_R_SMT,
 };
 
 /* Emit fact id (its premises are emitted already). */
@@ -199,6 +200,13 @@ static uint32_t emit(job *J, pv_fid id, uint32_t self) {
       sp.nkids = 1;
       if (!(sp.kids[0] = block_of(J, F->aux))) return 0;
       break;
+    case PV_SMT: /* the exact query and Z3's answer (side.h) */
+      if (!(sp.query = pv_side_query(P, id))) {
+        lem_error(L, LEM_EINVAL, "export: smt fact %u has no query", id);
+        return 0;
+      }
+      sp.answer = "unsat";
+      break;
     case PV_INDUCT:
       sp.nkids = 2;
       if (!(sp.kids[0] = block_of(J, F->aux)) ||
@@ -211,7 +219,8 @@ static uint32_t emit(job *J, pv_fid id, uint32_t self) {
   return lem_proof_add_step(J->X->out, &sp);
 }
 
-uint32_t pv_export_theorem(pv_export *X, uint32_t k, const char *name) {
+/* Add prover theorem k to out (no proof yet) and map k to it. */
+static uint32_t add_thm(pv_export *X, uint32_t k, const char *name) {
   pv_prover *P = X->P;
   lem_ctx *L = P->L;
   if (k >= P->nthms) {
@@ -227,10 +236,25 @@ uint32_t pv_export_theorem(pv_export *X, uint32_t k, const char *name) {
     X->nthm = k + 1;
   }
   const pv_thm *t = &P->thms[k];
-  uint32_t id = lem_proof_add_theorem(X->out, name, t->stmt, LEM_TK_GOAL,
-                                      t->proved ? LEM_TS_PROVED
-                                                : LEM_TS_FAILED);
+  return lem_proof_add_theorem(X->out, name, t->stmt, LEM_TK_GOAL,
+                               t->proved ? LEM_TS_PROVED : LEM_TS_FAILED);
+}
+
+uint32_t pv_export_assumed(pv_export *X, uint32_t k, const char *name) {
+  uint32_t id = add_thm(X, k, name);
+  return id ? X->thm_id[k] = id : 0;
+}
+
+lem_err pv_export_reserve(pv_export *X, lem_term c) {
+  return lem_map_put(X->P->L, &X->claimed, c, 1);
+}
+
+uint32_t pv_export_theorem(pv_export *X, uint32_t k, const char *name) {
+  pv_prover *P = X->P;
+  lem_ctx *L = P->L;
+  uint32_t id = add_thm(X, k, name);
   if (!id) return 0;
+  const pv_thm *t = &P->thms[k];
   if (!t->proved) return X->thm_id[k] = id;
   job J;
   memset(&J, 0, sizeof J);
@@ -252,4 +276,84 @@ uint32_t pv_export_theorem(pv_export *X, uint32_t k, const char *name) {
   lem_map_free(L, &J.rename);
   if (!ok) return 0;
   return X->thm_id[k] = id;
+}
+
+/* ---- decision points ---- */
+
+/* The induction fact on the goal's variable v among the proof's facts fs
+** (the generalised goal (>[v](member)(...)) it proved), or 0. */
+static pv_fid induct_on(const pv_prover *P, const pv_fid *fs, uint32_t n,
+                        lem_term v) {
+  for (uint32_t i = 0; i < n; i++) {
+    const pv_fact *F = &P->E.facts[fs[i]];
+    if (F->how == PV_INDUCT && lem_term_kind(P->L, F->f) == LEM_ALL &&
+        lem_all_nvars(P->L, F->f) == 1 && lem_term_arg(P->L, F->f, 0) == v)
+      return fs[i];
+  }
+  return 0;
+}
+
+/* Fill decision d (kind and goal set) for the choices c[0..n) of one pass;
+** fs[0..nf) are the facts of the proof (none when not proved). */
+static lem_err fill_pass(pv_export *X, const pv_thm *t, const pv_choice *c,
+                         uint32_t n, const pv_fid *fs, uint32_t nf,
+                         lem_decision *d) {
+  pv_prover *P = X->P;
+  lem_ctx *L = P->L;
+  uint32_t nv = lem_all_nvars(L, t->stmt);
+  if (!(d->cand = lem_calloc(L, (size_t)nv * sizeof *d->cand))) return LEM_ENOMEM;
+  d->ncand = nv;
+  for (uint32_t i = 0; i < nv; i++) {
+    lem_candidate *x = &d->cand[i];
+    lem_term v = lem_term_arg(L, t->stmt, i);
+    const char *nm = lem_sym_name(L, lem_term_sym(L, v));
+    if (!(x->label = lem_strndup(L, nm, strlen(nm)))) return LEM_ENOMEM;
+    for (uint32_t j = 0; j < n; j++)
+      if (c[j].var == i) {
+        x->tried = 1;
+        x->chosen |= c[j].proved;
+      }
+    pv_fid f = x->chosen ? induct_on(P, fs, nf, v) : 0;
+    x->on_proof = f != 0;
+    x->expr = f ? P->E.facts[f].f : 0;
+  }
+  return LEM_OK;
+}
+
+uint32_t pv_export_decisions(pv_export *X, uint32_t k, lem_decision **out) {
+  pv_prover *P = X->P;
+  lem_ctx *L = P->L;
+  *out = NULL;
+  if (k >= P->nthms || k >= X->nthm || !X->thm_id[k]) {
+    lem_error(L, LEM_EINVAL, "export: theorem %u is not exported", k);
+    return UINT32_MAX;
+  }
+  const pv_thm *t = &P->thms[k];
+  /* a pass ends where the variable index stops increasing */
+  uint32_t npass = 0;
+  for (uint32_t i = 0; i < t->nchoices; i++)
+    if (!i || t->choices[i].var <= t->choices[i - 1].var) npass++;
+  if (!npass) return 0;
+  pv_fid *fs = NULL;
+  uint32_t nf = t->proved ? pv_proof_facts(P, k, &fs) : 0;
+  if (nf == UINT32_MAX) return UINT32_MAX;
+  lem_decision *d = lem_calloc(L, (size_t)npass * sizeof *d);
+  lem_err e = d ? LEM_OK : LEM_ENOMEM;
+  const lem_pthm *ot = lem_proof_thm(X->out, X->thm_id[k]);
+  for (uint32_t i = 0, p = 0; !e && i < t->nchoices; p++) {
+    uint32_t j = i + 1;
+    while (j < t->nchoices && t->choices[j].var > t->choices[j - 1].var) j++;
+    d[p].block = ot->root;
+    d[p].goal = t->stmt;
+    if (!(d[p].kind = lem_strndup(L, "induction-var", 13))) e = LEM_ENOMEM;
+    if (!e) e = fill_pass(X, t, t->choices + i, j - i, fs, nf, &d[p]);
+    i = j;
+  }
+  if (nf) lem_free(L, fs, nf * sizeof *fs);
+  if (e) {
+    lem_store_decisions_free(L, d, d ? npass : 0);
+    return UINT32_MAX;
+  }
+  *out = d;
+  return npass;
 }

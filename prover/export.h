@@ -13,6 +13,7 @@
 
 #include "proof.h"
 #include "prove.h"
+#include "store.h"
 
 typedef struct pv_export {
   pv_prover *P;
@@ -31,5 +32,26 @@ void pv_export_free(pv_export *X);
 ** a proved one gets its whole proof.  Returns out's theorem id, or 0 with an
 ** error in the context. */
 uint32_t pv_export_theorem(pv_export *X, uint32_t k, const char *name);
+
+/* Add prover theorem k, taken as proved elsewhere (pv_assume), to out as a
+** proved goal theorem without a proof, so that later theorems can refer to
+** it; the caller binds it to its stored copy (lem_store_reuse_theorem) and
+** does not write it.  Returns out's theorem id, or 0. */
+uint32_t pv_export_assumed(pv_export *X, uint32_t k, const char *name);
+
+/* Constant c is introduced elsewhere (by a stored theorem's block or
+** witness): a proof exported from now on that introduces c renames it. */
+lem_err pv_export_reserve(pv_export *X, lem_term c);
+
+/* The decision points of prover theorem k (exported already) for the
+** store: one "induction-var" decision per pass of the search over the
+** goal's variables (pv_thm.choices), goal = the theorem's statement, block
+** = its root block, one candidate per outer variable (label: its name;
+** tried; chosen: that induction gave the proof; on_proof: the proof uses
+** the induction on it, whose generalised goal is then the candidate's
+** expression).  *out is allocated through the context; free with
+** lem_store_decisions_free(L, *out, n).  Returns n, or UINT32_MAX on error.
+*/
+uint32_t pv_export_decisions(pv_export *X, uint32_t k, lem_decision **out);
 
 #endif

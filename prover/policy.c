@@ -119,7 +119,7 @@ void lem_policy_tokenize(const lem_ctx *L, const lem_theory *T, lem_term f,
 /* ---- examples ---- */
 
 lem_err lem_pol_data_add(lem_ctx *L, lem_pol_data *D, const lem_theory *T,
-                         const lem_decision *d) {
+                         const lem_pol_decision *d) {
   if (d->ncands < 2) return LEM_OK;
   if (d->positive >= d->ncands)
     return lem_error(L, LEM_EINVAL, "decision point: positive %u of %u",

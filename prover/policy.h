@@ -82,12 +82,12 @@ void lem_policy_tokenize(const lem_ctx *L, const lem_theory *T, lem_term f,
 
 /* A decision point in terms: the goal, its candidates, and which one the
 ** proof used.  Owned by whoever made it. */
-typedef struct lem_decision {
+typedef struct lem_pol_decision {
   lem_term goal;
   const lem_term *cands;
   uint32_t ncands;
   uint32_t positive;                   /* < ncands */
-} lem_decision;
+} lem_pol_decision;
 
 /* A decision point as tokens: what training works on. */
 typedef struct lem_pol_example {
@@ -107,7 +107,7 @@ typedef struct lem_pol_data {
 ** points with fewer than 2 candidates teach nothing and are skipped.
 ** LEM_EINVAL when d->positive is out of range; LEM_ENOMEM. */
 lem_err lem_pol_data_add(lem_ctx *L, lem_pol_data *D, const lem_theory *T,
-                         const lem_decision *d);
+                         const lem_pol_decision *d);
 void lem_pol_data_free(lem_ctx *L, lem_pol_data *D);
 
 /* Read every decision point of a proof database into D (appending).  The

@@ -76,6 +76,9 @@ static lem_err read_point(rd *r, sqlite3_stmt *cs, sqlite3_int64 id,
   uint32_t n = 0, pos = UINT32_MAX;
   int rc;
   while ((rc = sqlite3_step(cs)) == SQLITE_ROW) {
+    /* a candidate recorded by label alone (no expression) cannot be
+       tokenized: leave it out (a point whose chosen one it was is skipped) */
+    if (sqlite3_column_type(cs, 0) == SQLITE_NULL) continue;
     if (LEM_GROW(r->L, r->cands, r->ncap, n + 1)) return LEM_ENOMEM;
     lem_term t = col_expr(r, cs, 0);
     if (!t) return r->L->err;
@@ -84,7 +87,7 @@ static lem_err read_point(rd *r, sqlite3_stmt *cs, sqlite3_int64 id,
   }
   if (rc != SQLITE_DONE) return dberr(r, "reading decision candidates");
   if (pos == UINT32_MAX || n < 2) return LEM_OK;
-  lem_decision d = {.goal = goal, .cands = r->cands, .ncands = n,
+  lem_pol_decision d = {.goal = goal, .cands = r->cands, .ncands = n,
                     .positive = pos};
   uint32_t before = D->n;
   lem_err e = lem_pol_data_add(r->L, D, r->T, &d);

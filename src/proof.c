@@ -144,7 +144,11 @@ uint32_t lem_proof_add_block(lem_proof *P, uint32_t thm, uint32_t parent,
   b.parent = parent;
   b.kind = kind;
   P->blocks[b.id - 1] = b;
-  if (!parent && !P->thms[thm - 1].root) P->thms[thm - 1].root = b.id;
+  lem_pthm *t = &P->thms[thm - 1];
+  if (t->last_block) P->blocks[t->last_block - 1].next = b.id;
+  else t->first_block = b.id;
+  t->last_block = b.id;
+  if (!parent && !t->root) t->root = b.id;
   return b.id;
 }
 
@@ -198,6 +202,10 @@ uint32_t lem_proof_add_step(lem_proof *P, const lem_step_spec *sp) {
   s.kids[0] = sp->kids[0];
   s.kids[1] = sp->kids[1];
   P->steps[s.id - 1] = s;
+  lem_pthm *t = &P->thms[P->blocks[s.block - 1].thm - 1];
+  if (t->last_step) P->steps[t->last_step - 1].next = s.id;
+  else t->first_step = s.id;
+  t->last_step = s.id;
   return s.id;
 }
 

@@ -65,6 +65,10 @@ typedef struct lem_pthm {
   lem_thm_status status;
   uint32_t root;           /* root block id, 0 if none (given theorems) */
   uint32_t final;          /* final step id, 0 if none */
+  /* This theorem's blocks and steps in creation order, as chains through
+  ** lem_block.next / lem_step.next (0 ends a chain); kept by the builders,
+  ** so a writer visits one theorem without walking the whole graph. */
+  uint32_t first_block, last_block, first_step, last_step;
 } lem_pthm;
 
 typedef struct lem_block {
@@ -76,6 +80,7 @@ typedef struct lem_block {
   lem_term *consts;
   uint32_t nhyps;          /* hypotheses (closed formulas) */
   lem_term *hyps;
+  uint32_t next;           /* the theorem's next block, 0 if last */
 } lem_block;
 
 typedef struct lem_step {
@@ -94,6 +99,7 @@ typedef struct lem_step {
   uint32_t nkids;          /* intro: 1 child block; induct: 2 (base, step) */
   uint32_t kids[2];
   char *query, *answer;    /* smt: SMT-LIB2 query and the answer; or NULL */
+  uint32_t next;           /* the next step of the same theorem, 0 if last */
 } lem_step;
 
 /* What a caller fills to add a step; arrays are copied. */

@@ -7,6 +7,7 @@
 ** loader.  All SQL uses prepared statements with bound parameters.
 */
 #include "store.h"
+#include "canon.h"
 #include "map.h"
 
 #include <sqlite3.h>
@@ -177,17 +178,20 @@ lem_term lem_read_expr(lem_ctx *L, const char *text, size_t len,
 
 /* ---- the handle and opening ---- */
 
+#define SC_MAX 64 /* prepared statements kept */
+
 struct lem_store {
   lem_ctx *L;
   sqlite3 *db;
   char *path;
   lem_store_mode mode;
+  int version;              /* the file's schema version (user_version) */
   sqlite3_int64 run;        /* the run begun through this handle, or 0 */
   sqlite3_int64 *thmmap;    /* proof theorem id -> database id, 0 unwritten */
   uint32_t cthmmap;
   /* Prepared statements, kept for reuse (keyed by their SQL text) instead
   ** of being prepared once per row; finalized by lem_store_close. */
-  struct { const char *sql; sqlite3_stmt *st; } sc[32];
+  struct { const char *sql; sqlite3_stmt *st; } sc[SC_MAX];
   uint32_t nsc;
   lem_map exprs;            /* term -> expressions.id written or seen; cleared
                                when a transaction rolls back */
@@ -196,19 +200,22 @@ struct lem_store {
 /* The prepared statement for sql, reset with its bindings cleared; NULL
 ** (error left to the caller) if it cannot be prepared. */
 static sqlite3_stmt *stmt(lem_store *S, const char *sql) {
-  for (uint32_t i = 0; i < S->nsc; i++)
-    if (S->sc[i].sql == sql || !strcmp(S->sc[i].sql, sql)) {
-      sqlite3_reset(S->sc[i].st);
-      sqlite3_clear_bindings(S->sc[i].st);
-      return S->sc[i].st;
-    }
+  uint32_t i = 0;
+  while (i < S->nsc && S->sc[i].sql != sql) i++; /* callers pass literals */
+  if (i == S->nsc)
+    for (i = 0; i < S->nsc && strcmp(S->sc[i].sql, sql);) i++;
+  if (i < S->nsc) {
+    sqlite3_reset(S->sc[i].st);
+    sqlite3_clear_bindings(S->sc[i].st);
+    return S->sc[i].st;
+  }
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(S->db, sql, -1, &st, NULL) != SQLITE_OK) {
     sqlite3_finalize(st);
     return NULL;
   }
-  uint32_t i = S->nsc < 32 ? S->nsc++ : 31; /* full: replace the last */
-  if (i == 31 && S->sc[i].st) sqlite3_finalize(S->sc[i].st);
+  i = S->nsc < SC_MAX ? S->nsc++ : SC_MAX - 1; /* full: replace the last */
+  if (i == SC_MAX - 1 && S->sc[i].st) sqlite3_finalize(S->sc[i].st);
   S->sc[i].sql = sql;
   S->sc[i].st = st;
   return st;
@@ -219,6 +226,10 @@ static void stmts_free(lem_store *S) {
   S->nsc = 0;
 }
 
+/* The schema of a new database (version LEM_STORE_VERSION): the tables of
+** version 1, with the ordered lists as WITHOUT ROWID tables (one b-tree
+** each, which makes a theorem's commit cheaper) and the theorem metadata
+** columns of version 2, then v2_sql. */
 static const char schema_sql[] =
     "CREATE TABLE run(id INTEGER PRIMARY KEY, tool_version TEXT NOT NULL,"
     " options TEXT NOT NULL, theory_hash TEXT NOT NULL,"
@@ -233,18 +244,19 @@ static const char schema_sql[] =
     " statement INTEGER NOT NULL REFERENCES expressions(id),"
     " kind TEXT NOT NULL, status TEXT NOT NULL,"
     " root_block INTEGER REFERENCES blocks(id),"
-    " final_step INTEGER REFERENCES steps(id));\n"
+    " final_step INTEGER REFERENCES steps(id),"
+    " batch INTEGER, essential INTEGER);\n"
     "CREATE TABLE blocks(id INTEGER PRIMARY KEY,"
     " theorem INTEGER NOT NULL REFERENCES theorems(id),"
     " parent INTEGER REFERENCES blocks(id), kind TEXT NOT NULL);\n"
     "CREATE TABLE block_consts(block INTEGER NOT NULL REFERENCES blocks(id),"
     " position INTEGER NOT NULL,"
     " expr INTEGER NOT NULL REFERENCES expressions(id),"
-    " PRIMARY KEY(block, position));\n"
+    " PRIMARY KEY(block, position)) WITHOUT ROWID;\n"
     "CREATE TABLE block_hyps(block INTEGER NOT NULL REFERENCES blocks(id),"
     " position INTEGER NOT NULL,"
     " expr INTEGER NOT NULL REFERENCES expressions(id),"
-    " PRIMARY KEY(block, position));\n"
+    " PRIMARY KEY(block, position)) WITHOUT ROWID;\n"
     "CREATE TABLE steps(id INTEGER PRIMARY KEY,"
     " theorem INTEGER NOT NULL REFERENCES theorems(id),"
     " block INTEGER NOT NULL REFERENCES blocks(id), rule TEXT NOT NULL,"
@@ -253,30 +265,63 @@ static const char schema_sql[] =
     "CREATE TABLE step_premises(step INTEGER NOT NULL REFERENCES steps(id),"
     " position INTEGER NOT NULL,"
     " premise INTEGER NOT NULL REFERENCES steps(id),"
-    " PRIMARY KEY(step, position));\n"
+    " PRIMARY KEY(step, position)) WITHOUT ROWID;\n"
     "CREATE TABLE step_subst(step INTEGER NOT NULL REFERENCES steps(id),"
     " position INTEGER NOT NULL, var TEXT NOT NULL,"
     " value INTEGER NOT NULL REFERENCES expressions(id),"
-    " PRIMARY KEY(step, position));\n"
+    " PRIMARY KEY(step, position)) WITHOUT ROWID;\n"
     "CREATE TABLE step_witnesses(step INTEGER NOT NULL REFERENCES steps(id),"
     " position INTEGER NOT NULL,"
     " witness INTEGER NOT NULL REFERENCES expressions(id),"
-    " PRIMARY KEY(step, position));\n"
+    " PRIMARY KEY(step, position)) WITHOUT ROWID;\n"
     "CREATE TABLE step_children(step INTEGER NOT NULL REFERENCES steps(id),"
     " position INTEGER NOT NULL,"
     " block INTEGER NOT NULL REFERENCES blocks(id),"
-    " PRIMARY KEY(step, position));\n"
+    " PRIMARY KEY(step, position)) WITHOUT ROWID;\n"
     "CREATE TABLE smt(step INTEGER PRIMARY KEY REFERENCES steps(id),"
     " query TEXT NOT NULL, answer TEXT NOT NULL);\n"
     "CREATE INDEX step_premises_by_premise ON step_premises(premise);\n"
     "CREATE INDEX steps_by_theorem ON steps(theorem);\n"
-    "CREATE INDEX steps_by_ref ON steps(ref_theorem);\n"
+    "CREATE INDEX steps_by_ref ON steps(ref_theorem)"
+    " WHERE ref_theorem IS NOT NULL;\n"
     "CREATE INDEX blocks_by_theorem ON blocks(theorem);\n"
     "CREATE VIEW theorem_uses(theorem, used_theorem) AS"
     " SELECT DISTINCT theorem, ref_theorem FROM steps"
     " WHERE rule = 'theorem';\n";
 
+/* What version 2 adds: how non-essential theorems follow from essential
+** ones (theory exploration), and the decision points of the search with
+** their candidates (training a policy).  Shared by new databases and the
+** migration from version 1. */
+static const char v2_sql[] =
+    "CREATE TABLE theorem_support("
+    " theorem INTEGER NOT NULL REFERENCES theorems(id),"
+    " position INTEGER NOT NULL,"
+    " supporter INTEGER NOT NULL REFERENCES theorems(id),"
+    " PRIMARY KEY(theorem, position)) WITHOUT ROWID;\n"
+    "CREATE INDEX theorem_support_by_supporter"
+    " ON theorem_support(supporter);\n"
+    "CREATE TABLE decisions(id INTEGER PRIMARY KEY,"
+    " theorem INTEGER NOT NULL REFERENCES theorems(id),"
+    " block INTEGER REFERENCES blocks(id), kind TEXT NOT NULL,"
+    " goal INTEGER NOT NULL REFERENCES expressions(id));\n"
+    "CREATE INDEX decisions_by_theorem ON decisions(theorem);\n"
+    "CREATE TABLE decision_candidates("
+    " decision INTEGER NOT NULL REFERENCES decisions(id),"
+    " position INTEGER NOT NULL,"
+    " expr INTEGER REFERENCES expressions(id), label TEXT NOT NULL,"
+    " tried INTEGER NOT NULL, chosen INTEGER NOT NULL,"
+    " on_proof INTEGER NOT NULL,"
+    " PRIMARY KEY(decision, position)) WITHOUT ROWID;\n";
+
+/* Version 1 to 2, in place: the metadata columns, then v2_sql. */
+static const char migrate_v1_sql[] =
+    "ALTER TABLE theorems ADD COLUMN batch INTEGER;\n"
+    "ALTER TABLE theorems ADD COLUMN essential INTEGER;\n";
+
 static lem_err dberr(lem_store *S, const char *what) {
+  int rc = S->db ? sqlite3_errcode(S->db) & 0xff : 0;
+  if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB) what = "database is corrupt";
   return lem_error(S->L, LEM_EDB, "%s: %s: %s", S->path, what,
                    S->db ? sqlite3_errmsg(S->db) : "cannot open");
 }
@@ -306,10 +351,27 @@ static lem_err create_schema(lem_store *S) {
            LEM_STORE_APP_ID, LEM_STORE_VERSION);
   lem_err e = exec(S, "BEGIN IMMEDIATE");
   if (!e) e = exec(S, schema_sql);
+  if (!e) e = exec(S, v2_sql);
   if (!e) e = exec(S, pragmas);
   if (!e) return exec(S, "COMMIT");
   sqlite3_exec(S->db, "ROLLBACK", NULL, NULL, NULL);
   return e;
+}
+
+/* Bring a version 1 database to version 2 in one transaction (WRITE
+** mode); a failure leaves it at version 1. */
+static lem_err migrate(lem_store *S) {
+  char pragma[64];
+  snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d;",
+           LEM_STORE_VERSION);
+  lem_err e = exec(S, "BEGIN IMMEDIATE");
+  if (!e) e = exec(S, migrate_v1_sql);
+  if (!e) e = exec(S, v2_sql);
+  if (!e) e = exec(S, pragma);
+  if (!e && !(e = exec(S, "COMMIT"))) return LEM_OK;
+  sqlite3_exec(S->db, "ROLLBACK", NULL, NULL, NULL);
+  return lem_error(S->L, LEM_EDB, "%s: cannot migrate schema version 1 to "
+                   "%d: %s", S->path, LEM_STORE_VERSION, S->L->errmsg);
 }
 
 /* Checks made on the file before SQLite sees it. */
@@ -355,7 +417,8 @@ static lem_err check_identity(lem_store *S, int fresh) {
       (e = query_int(S, "SELECT count(*) FROM sqlite_master", &ntab)))
     return e;
   if (app == 0 && ver == 0 && ntab == 0 && (fresh || S->mode == LEM_STORE_WRITE))
-    return S->mode == LEM_STORE_WRITE ? create_schema(S)
+    return S->mode == LEM_STORE_WRITE ? (S->version = LEM_STORE_VERSION,
+                                         create_schema(S))
                                       : lem_error(S->L, LEM_EDB,
                                                   "%s: empty database", S->path);
   if (app != LEM_STORE_APP_ID)
@@ -370,6 +433,7 @@ static lem_err check_identity(lem_store *S, int fresh) {
   if (ver < 1)
     return lem_error(S->L, LEM_EDB, "%s: unknown schema version %lld",
                      S->path, (long long)ver);
+  S->version = (int)ver;
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(S->db, "PRAGMA quick_check(1)", -1, &st, NULL))
     return dberr(S, "database is corrupt");
@@ -380,6 +444,10 @@ static lem_err check_identity(lem_store *S, int fresh) {
     e = lem_error(S->L, LEM_EDB, "%s: database is corrupt: %s", S->path,
                   txt ? (const char *)txt : sqlite3_errmsg(S->db));
   sqlite3_finalize(st);
+  /* an older file is migrated when opened for writing; read as it is */
+  if (!e && S->version < LEM_STORE_VERSION && S->mode == LEM_STORE_WRITE &&
+      !(e = migrate(S)))
+    S->version = LEM_STORE_VERSION;
   return e;
 }
 
@@ -397,9 +465,10 @@ lem_err lem_store_open(lem_ctx *L, const char *path, lem_store_mode mode,
     lem_free(L, S, sizeof *S);
     return LEM_ENOMEM;
   }
-  int flags = mode == LEM_STORE_WRITE
-                  ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-                  : SQLITE_OPEN_READONLY;
+  /* a handle is used by one thread at a time: no SQLite mutexes */
+  int flags = SQLITE_OPEN_NOMUTEX |
+              (mode == LEM_STORE_WRITE ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                                       : SQLITE_OPEN_READONLY);
   if (sqlite3_open_v2(path, &S->db, flags, NULL) != SQLITE_OK) {
     e = dberr(S, "cannot open");
   } else {
@@ -410,7 +479,7 @@ lem_err lem_store_open(lem_ctx *L, const char *path, lem_store_mode mode,
     if (!e) e = check_identity(S, fresh);
     if (!e && mode == LEM_STORE_WRITE)
       e = exec(S, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-                   "PRAGMA foreign_keys = ON;");
+                   "PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 16384;");
   }
   if (e) {
     lem_err keep = L->err;
@@ -561,49 +630,94 @@ static sqlite3_int64 expr_id(lem_store *S, lem_term t) {
   return id;
 }
 
+/* INSERTs of (owner, position, value) rows, the shape of every ordered
+** list in the schema. */
+static const char premises_sql[] =
+    "INSERT INTO step_premises(step, position, premise) VALUES(?,?,?)";
+static const char witnesses_sql[] =
+    "INSERT INTO step_witnesses(step, position, witness) VALUES(?,?,?)";
+static const char children_sql[] =
+    "INSERT INTO step_children(step, position, block) VALUES(?,?,?)";
+static const char consts_sql[] =
+    "INSERT INTO block_consts(block, position, expr) VALUES(?,?,?)";
+static const char hyps_sql[] =
+    "INSERT INTO block_hyps(block, position, expr) VALUES(?,?,?)";
+
+/* Insert rows (owner, first + i, vals[i]) for i < n. */
+static lem_err write_rows(lem_store *S, const char *sql, sqlite3_int64 owner,
+                          uint32_t first, uint32_t n,
+                          const sqlite3_int64 *vals) {
+  for (uint32_t i = 0; i < n; i++) {
+    sqlite3_stmt *st = stmt(S, sql);
+    if (!st) return dberr(S, "cannot prepare statement");
+    sqlite3_bind_int64(st, 1, owner);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)(first + i));
+    sqlite3_bind_int64(st, 3, vals[i]);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return dberr(S, "cannot write");
+  }
+  return LEM_OK;
+}
+
 /* Insert rows (owner, position, expr) for a list of terms. */
 static lem_err write_terms(lem_store *S, const char *sql, sqlite3_int64 owner,
                            uint32_t n, const lem_term *ts) {
-  for (uint32_t i = 0; i < n; i++) {
-    sqlite3_int64 x = expr_id(S, ts[i]);
-    lem_err e = x ? run_sql(S, NULL, sql, "iii", owner, (sqlite3_int64)i, x)
-                  : S->L->err;
+  sqlite3_int64 v[4];
+  for (uint32_t i = 0; i < n; i += 4) {
+    uint32_t k = n - i < 4 ? n - i : 4;
+    for (uint32_t j = 0; j < k; j++)
+      if (!(v[j] = expr_id(S, ts[i + j]))) return S->L->err;
+    lem_err e = write_rows(S, sql, owner, i, k, v);
     if (e) return e;
   }
   return LEM_OK;
 }
 
-static lem_err write_links(lem_store *S, const lem_proof *P, const lem_step *s,
-                           sqlite3_int64 id, const sqlite3_int64 *bmap,
-                           const sqlite3_int64 *smap) {
+/* The database id of proof object id in m (this theorem's blocks or
+** steps), or 0 when it is not one of them. */
+static sqlite3_int64 idof(const lem_map *m, uint32_t id) {
+  uint32_t v;
+  return lem_map_get(m, id, &v) ? v : 0;
+}
+
+/* Record a new row's id under proof id in m (ids fit 32 bits, as dbid). */
+static lem_err put_id(lem_store *S, lem_map *m, uint32_t id,
+                      sqlite3_int64 row) {
+  if (row <= 0 || row > UINT32_MAX)
+    return lem_error(S->L, LEM_EDB, "%s: row id %lld out of range", S->path,
+                     (long long)row);
+  return lem_map_put(S->L, m, id, (uint32_t)row);
+}
+
+static lem_err write_links(lem_store *S, const lem_step *s, sqlite3_int64 id,
+                           const lem_map *bmap, const lem_map *smap) {
   lem_ctx *L = S->L;
   lem_err e = LEM_OK;
-  for (uint32_t i = 0; i < s->nprem && !e; i++) {
-    if (!s->prem[i] || s->prem[i] > P->nsteps || !smap[s->prem[i]])
-      return lem_error(L, LEM_EINVAL, "store: step %u: premise %u is not a "
-                       "step of the same theorem", s->id, s->prem[i]);
-    e = run_sql(S, NULL, "INSERT INTO step_premises(step, position, premise)"
-                " VALUES(?,?,?)", "iii", id, (sqlite3_int64)i,
-                smap[s->prem[i]]);
+  sqlite3_int64 v[4];
+  for (uint32_t i = 0; i < s->nprem && !e; i += 4) {
+    uint32_t k = s->nprem - i < 4 ? s->nprem - i : 4;
+    for (uint32_t j = 0; j < k; j++)
+      if (!(v[j] = idof(smap, s->prem[i + j])))
+        return lem_error(L, LEM_EINVAL, "store: step %u: premise %u is not "
+                         "a step of the same theorem", s->id, s->prem[i + j]);
+    e = write_rows(S, premises_sql, id, i, k, v);
   }
   for (uint32_t i = 0; i < s->nsubst && !e; i++) {
-    char *v = lem_term_str(L, s->svar[i]);
-    sqlite3_int64 x = v ? expr_id(S, s->sval[i]) : 0;
+    char *var = lem_term_str(L, s->svar[i]);
+    sqlite3_int64 x = var ? expr_id(S, s->sval[i]) : 0;
     e = x ? run_sql(S, NULL, "INSERT INTO step_subst(step, position, var, "
-                    "value) VALUES(?,?,?,?)", "iiti", id, (sqlite3_int64)i, v,
-                    x)
+                    "value) VALUES(?,?,?,?)", "iiti", id, (sqlite3_int64)i,
+                    var, x)
           : (L->err ? L->err : LEM_ENOMEM);
-    if (v) lem_free(L, v, strlen(v) + 1);
+    if (var) lem_free(L, var, strlen(var) + 1);
   }
-  if (!e) e = write_terms(S, "INSERT INTO step_witnesses(step, position, "
-                          "witness) VALUES(?,?,?)", id, s->nwit, s->wit);
-  for (uint32_t i = 0; i < s->nkids && !e; i++) {
-    if (!s->kids[i] || s->kids[i] > P->nblocks || !bmap[s->kids[i]])
+  if (!e) e = write_terms(S, witnesses_sql, id, s->nwit, s->wit);
+  for (uint32_t i = 0; i < s->nkids && !e; i++)
+    if (!(v[i] = idof(bmap, s->kids[i])))
       return lem_error(L, LEM_EINVAL, "store: step %u: child block %u is not "
                        "a block of the same theorem", s->id, s->kids[i]);
-    e = run_sql(S, NULL, "INSERT INTO step_children(step, position, block)"
-                " VALUES(?,?,?)", "iii", id, (sqlite3_int64)i, bmap[s->kids[i]]);
-  }
+  if (!e) e = write_rows(S, children_sql, id, 0, s->nkids, v);
   if (!e && (s->query || s->answer))
     e = run_sql(S, NULL, "INSERT INTO smt(step, query, answer) VALUES(?,?,?)",
                 "itt", id, s->query ? s->query : "",
@@ -611,38 +725,44 @@ static lem_err write_links(lem_store *S, const lem_proof *P, const lem_step *s,
   return e;
 }
 
-static lem_err write_thm_body(lem_store *S, const lem_proof *P,
-                              const lem_pthm *t, sqlite3_int64 *bmap,
-                              sqlite3_int64 *smap) {
+/* The theorem's blocks, following its chain (proof.h), into bmap. */
+static lem_err write_blocks(lem_store *S, const lem_proof *P,
+                            const lem_pthm *t, sqlite3_int64 tid,
+                            lem_map *bmap) {
   lem_ctx *L = S->L;
-  lem_err e;
-  sqlite3_int64 tid, x = expr_id(S, t->stmt);
-  if (!x) return L->err;
-  if ((e = run_sql(S, &tid, "INSERT INTO theorems(run, name, statement, kind,"
-                   " status) VALUES(?,?,?,?,?)", "ititt", S->run, t->name,
-                   x, lem_thm_kind_name(t->kind),
-                   lem_thm_status_name(t->status))))
-    return e;
-  for (uint32_t i = 0; i < P->nblocks; i++) {
-    const lem_block *b = &P->blocks[i];
-    if (b->thm != t->id) continue;
-    if (b->parent && !bmap[b->parent])
+  lem_err e = LEM_OK;
+  for (uint32_t id = t->first_block; id && !e; id = P->blocks[id - 1].next) {
+    const lem_block *b = lem_proof_block(P, id);
+    if (!b || b->thm != t->id)
+      return lem_error(L, LEM_EINVAL, "store: theorem %u: block chain "
+                       "broken at %u", t->id, id);
+    sqlite3_int64 parent = b->parent ? idof(bmap, b->parent) : 0, row;
+    if (b->parent && !parent)
       return lem_error(L, LEM_EINVAL, "store: block %u: bad parent", b->id);
-    if ((e = run_sql(S, &bmap[b->id], "INSERT INTO blocks(theorem, parent, "
+    if ((e = run_sql(S, &row, "INSERT INTO blocks(theorem, parent, "
                      "kind) VALUES(?,?,?)", b->parent ? "iit" : "int", tid,
-                     b->parent ? bmap[b->parent] : (sqlite3_int64)0,
-                     lem_block_kind_name(b->kind))) ||
-        (e = write_terms(S, "INSERT INTO block_consts(block, position, expr)"
-                         " VALUES(?,?,?)", bmap[b->id], b->nconsts,
-                         b->consts)) ||
-        (e = write_terms(S, "INSERT INTO block_hyps(block, position, expr)"
-                         " VALUES(?,?,?)", bmap[b->id], b->nhyps, b->hyps)))
+                     parent, lem_block_kind_name(b->kind))) ||
+        (e = put_id(S, bmap, b->id, row)) ||
+        (e = write_terms(S, consts_sql, row, b->nconsts, b->consts)))
       return e;
+    e = write_terms(S, hyps_sql, row, b->nhyps, b->hyps);
   }
-  for (uint32_t i = 0; i < P->nsteps; i++) { /* rows first, links after */
-    const lem_step *s = &P->steps[i];
-    if (!s->block || s->block > P->nblocks || !bmap[s->block]) continue;
-    sqlite3_int64 ref = 0;
+  return e;
+}
+
+/* The theorem's step rows (premises and children come after, in
+** write_links, since a step's row must exist before others point to it). */
+static lem_err write_step_rows(lem_store *S, const lem_proof *P,
+                               const lem_pthm *t, sqlite3_int64 tid,
+                               const lem_map *bmap, lem_map *smap) {
+  lem_ctx *L = S->L;
+  lem_err e = LEM_OK;
+  for (uint32_t id = t->first_step; id && !e; id = P->steps[id - 1].next) {
+    const lem_step *s = lem_proof_step(P, id);
+    sqlite3_int64 blk = s ? idof(bmap, s->block) : 0, ref = 0, x, row;
+    if (!blk)
+      return lem_error(L, LEM_EINVAL, "store: theorem %u: step chain broken "
+                       "at %u", t->id, id);
     if (s->rule == LEM_R_THEOREM) {
       ref = s->thmref < S->cthmmap ? S->thmmap[s->thmref] : 0;
       if (!ref)
@@ -651,49 +771,118 @@ static lem_err write_thm_body(lem_store *S, const lem_proof *P,
     }
     if (!(x = expr_id(S, s->concl))) return L->err;
     const char *def = s->def ? lem_sym_name(L, s->def) : NULL;
-    if ((e = run_sql(S, &smap[s->id], "INSERT INTO steps(theorem, block, rule,"
-                     " conclusion, ref_theorem, definition) VALUES(?,?,?,?,?,?)",
-                     ref ? "iitiit" : "iitint", tid, bmap[s->block],
-                     lem_rule_name(s->rule), x, ref, def)))
-      return e;
-  }
-  for (uint32_t i = 0; i < P->nsteps; i++)
-    if (smap[i + 1] &&
-        (e = write_links(S, P, &P->steps[i], smap[i + 1], bmap, smap)))
-      return e;
-  if (t->final && (t->final > P->nsteps || !smap[t->final]))
-    return lem_error(L, LEM_EINVAL, "store: theorem %u: bad final step",
-                     t->id);
-  if (t->root && (t->root > P->nblocks || !bmap[t->root]))
-    return lem_error(L, LEM_EINVAL, "store: theorem %u: bad root", t->id);
-  char fmt[4] = {t->root ? 'i' : 'n', t->final ? 'i' : 'n', 'i', 0};
-  e = run_sql(S, NULL, "UPDATE theorems SET root_block = ?, final_step = ? "
-              "WHERE id = ?", fmt, t->root ? bmap[t->root] : 0,
-              t->final ? smap[t->final] : 0, tid);
-  if (!e) {
-    uint32_t old = S->cthmmap;
-    if (LEM_GROW(L, S->thmmap, S->cthmmap, t->id + 1)) return LEM_ENOMEM;
-    memset(S->thmmap + old, 0, (size_t)(S->cthmmap - old) * sizeof *S->thmmap);
-    S->thmmap[t->id] = tid;
+    if (!(e = run_sql(S, &row, "INSERT INTO steps(theorem, block, rule,"
+                      " conclusion, ref_theorem, definition) VALUES(?,?,?,?,?,?)",
+                      ref ? "iitiit" : "iitint", tid, blk,
+                      lem_rule_name(s->rule), x, ref, def)))
+      e = put_id(S, smap, s->id, row);
   }
   return e;
 }
 
+/* Record that proof theorem thm is database theorem dbid. */
+static lem_err set_thmmap(lem_store *S, uint32_t thm, sqlite3_int64 dbid) {
+  uint32_t old = S->cthmmap;
+  if (LEM_GROW(S->L, S->thmmap, S->cthmmap, thm + 1)) return LEM_ENOMEM;
+  memset(S->thmmap + old, 0, (size_t)(S->cthmmap - old) * sizeof *S->thmmap);
+  S->thmmap[thm] = dbid;
+  return LEM_OK;
+}
+
+static const char *const decision_kinds[] = {"induction-var", "theorem-rule",
+                                             "smt", "conjecture"};
+
+static int decision_kind_ok(const char *k) {
+  for (size_t i = 0; k && i < sizeof decision_kinds / sizeof *decision_kinds;
+       i++)
+    if (!strcmp(k, decision_kinds[i])) return 1;
+  return 0;
+}
+
+/* One decision point of the theorem being written (row tid). */
+static lem_err write_decision(lem_store *S, sqlite3_int64 tid,
+                              const lem_map *bmap, const lem_decision *d) {
+  lem_ctx *L = S->L;
+  sqlite3_int64 blk = d->block ? idof(bmap, d->block) : 0, goal, id;
+  if (!decision_kind_ok(d->kind))
+    return lem_error(L, LEM_EINVAL, "store: unknown decision kind '%s'",
+                     d->kind ? d->kind : "(null)");
+  if (d->block && !blk)
+    return lem_error(L, LEM_EINVAL, "store: decision in block %u, which is "
+                     "not a block of its theorem", d->block);
+  if (!d->goal || (d->ncand && !d->cand))
+    return lem_error(L, LEM_EINVAL, "store: decision without a goal");
+  if (!(goal = expr_id(S, d->goal))) return L->err;
+  lem_err e = run_sql(S, &id, "INSERT INTO decisions(theorem, block, kind, "
+                      "goal) VALUES(?,?,?,?)", blk ? "iiti" : "inti", tid,
+                      blk, d->kind, goal);
+  for (uint32_t i = 0; i < d->ncand && !e; i++) {
+    const lem_candidate *c = &d->cand[i];
+    sqlite3_int64 x = c->expr ? expr_id(S, c->expr) : 0;
+    if (c->expr && !x) return L->err;
+    e = run_sql(S, NULL, "INSERT INTO decision_candidates(decision, position,"
+                " expr, label, tried, chosen, on_proof) VALUES(?,?,?,?,?,?,?)",
+                x ? "iiitiii" : "iintiii", id, (sqlite3_int64)i, x,
+                c->label ? c->label : "", (sqlite3_int64)!!c->tried,
+                (sqlite3_int64)!!c->chosen, (sqlite3_int64)!!c->on_proof);
+  }
+  return e;
+}
+
+static lem_err write_thm_body(lem_store *S, const lem_proof *P,
+                              const lem_pthm *t, lem_map *bmap,
+                              lem_map *smap) {
+  lem_ctx *L = S->L;
+  lem_err e;
+  sqlite3_int64 tid, x = expr_id(S, t->stmt);
+  if (!x) return L->err;
+  if ((e = run_sql(S, &tid, "INSERT INTO theorems(run, name, statement, kind,"
+                   " status) VALUES(?,?,?,?,?)", "ititt", S->run, t->name,
+                   x, lem_thm_kind_name(t->kind),
+                   lem_thm_status_name(t->status))) ||
+      (e = write_blocks(S, P, t, tid, bmap)) ||
+      (e = write_step_rows(S, P, t, tid, bmap, smap)))
+    return e;
+  for (uint32_t id = t->first_step; id && !e; id = P->steps[id - 1].next)
+    e = write_links(S, &P->steps[id - 1], idof(smap, id), bmap, smap);
+  if (e) return e;
+  sqlite3_int64 root = t->root ? idof(bmap, t->root) : 0;
+  sqlite3_int64 fin = t->final ? idof(smap, t->final) : 0;
+  if (t->final && !fin)
+    return lem_error(L, LEM_EINVAL, "store: theorem %u: bad final step",
+                     t->id);
+  if (t->root && !root)
+    return lem_error(L, LEM_EINVAL, "store: theorem %u: bad root", t->id);
+  char fmt[4] = {root ? 'i' : 'n', fin ? 'i' : 'n', 'i', 0};
+  e = run_sql(S, NULL, "UPDATE theorems SET root_block = ?, final_step = ? "
+              "WHERE id = ?", fmt, root, fin, tid);
+  return e ? e : set_thmmap(S, t->id, tid);
+}
+
 lem_err lem_store_write_theorem(lem_store *S, const lem_proof *P,
                                 uint32_t thm) {
+  return lem_store_write_theorem_decisions(S, P, thm, NULL, 0);
+}
+
+lem_err lem_store_write_theorem_decisions(lem_store *S, const lem_proof *P,
+                                          uint32_t thm, const lem_decision *d,
+                                          uint32_t nd) {
   lem_ctx *L = S->L;
   lem_err e = need_run(S);
   const lem_pthm *t = lem_proof_thm(P, thm);
   if (e) return e;
   if (!t) return lem_error(L, LEM_EINVAL, "store: no theorem %u", thm);
-  size_t nb = (size_t)P->nblocks + 1, ns = (size_t)P->nsteps + 1;
-  sqlite3_int64 *bmap = lem_calloc(L, nb * sizeof *bmap);
-  sqlite3_int64 *smap = bmap ? lem_calloc(L, ns * sizeof *smap) : NULL;
-  if (!smap) e = LEM_ENOMEM;
+  if (nd && S->version < 2)
+    return lem_error(L, LEM_EINVAL, "%s: schema version %d has no decisions",
+                     S->path, S->version);
+  /* proof id -> row id, for this theorem's blocks and steps only */
+  lem_map bmap = {0}, smap = {0};
   sqlite3_int64 prev = thm < S->cthmmap ? S->thmmap[thm] : 0;
-  if (!e) e = exec(S, "BEGIN IMMEDIATE");
+  e = exec(S, "BEGIN IMMEDIATE");
   if (!e) {
-    e = write_thm_body(S, P, t, bmap, smap);
+    e = write_thm_body(S, P, t, &bmap, &smap);
+    for (uint32_t i = 0; i < nd && !e; i++)
+      e = write_decision(S, S->thmmap[thm], &bmap, &d[i]);
     if (!e) e = exec(S, "COMMIT");
     if (e) {
       sqlite3_exec(S->db, "ROLLBACK", NULL, NULL, NULL);
@@ -701,8 +890,8 @@ lem_err lem_store_write_theorem(lem_store *S, const lem_proof *P,
       lem_map_free(L, &S->exprs); /* its new ids were rolled back too */
     }
   }
-  lem_free(L, bmap, nb * sizeof *bmap);
-  lem_free(L, smap, ns * sizeof *smap);
+  lem_map_free(L, &bmap);
+  lem_map_free(L, &smap);
   return e;
 }
 
@@ -739,6 +928,46 @@ lem_err lem_store_read_theory(lem_store *S, char **name, char **manifest,
   }
   sqlite3_finalize(st);
   return e;
+}
+
+/* A copy of column i (NULL becomes ""); NULL on out of memory. */
+static char *column_dup(lem_ctx *L, sqlite3_stmt *st, int i) {
+  const char *t = (const char *)sqlite3_column_text(st, i);
+  return lem_strndup(L, t ? t : "", t ? (size_t)sqlite3_column_bytes(st, i) : 0);
+}
+
+lem_err lem_store_read_run(lem_store *S, lem_store_run *out) {
+  sqlite3_stmt *st = NULL;
+  lem_err e = LEM_OK;
+  *out = (lem_store_run){0};
+  if (sqlite3_prepare_v2(S->db, "SELECT tool_version, options, theory_hash,"
+                         " started, finished, (SELECT count(*) FROM run)"
+                         " FROM run ORDER BY id DESC LIMIT 1", -1, &st,
+                         NULL) != SQLITE_OK)
+    return dberr(S, "cannot read runs");
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    char **f[5] = {&out->version, &out->options, &out->theory_hash,
+                   &out->started, &out->finished};
+    for (int i = 0; i < 5 && !e; i++)
+      if (!(*f[i] = column_dup(S->L, st, i))) e = LEM_ENOMEM;
+    out->nruns = (uint32_t)sqlite3_column_int64(st, 5);
+  } else if (rc == SQLITE_DONE) {
+    e = lem_error(S->L, LEM_EDB, "%s: the database holds no run", S->path);
+  } else {
+    e = dberr(S, "cannot read runs");
+  }
+  sqlite3_finalize(st);
+  if (e) lem_store_run_free(S->L, out);
+  return e;
+}
+
+void lem_store_run_free(lem_ctx *L, lem_store_run *r) {
+  char *f[5] = {r->version, r->options, r->theory_hash, r->started,
+                r->finished};
+  for (int i = 0; i < 5; i++)
+    if (f[i]) lem_free(L, f[i], strlen(f[i]) + 1);
+  *r = (lem_store_run){0};
 }
 
 /* A sorted map from database ids to proof ids / terms. */
@@ -1043,10 +1272,13 @@ static lem_err load_fkcheck(loader *ld) {
   if (rc == SQLITE_ROW) {
     const char *tab = (const char *)sqlite3_column_text(ld->st, 0);
     const char *to = (const char *)sqlite3_column_text(ld->st, 2);
-    return lem_error(ld->S->L, LEM_EDB, "%s: damaged database: a row of %s "
-                     "(rowid %lld) refers to a missing row of %s", ld->S->path,
-                     tab ? tab : "?", (long long)sqlite3_column_int64(ld->st, 1),
-                     to ? to : "?");
+    char row[40] = ""; /* WITHOUT ROWID tables have no rowid to name */
+    if (sqlite3_column_type(ld->st, 1) != SQLITE_NULL)
+      snprintf(row, sizeof row, " (rowid %lld)",
+               (long long)sqlite3_column_int64(ld->st, 1));
+    return lem_error(ld->S->L, LEM_EDB, "%s: damaged database: a row of "
+                     "%s%s refers to a missing row of %s", ld->S->path,
+                     tab ? tab : "?", row, to ? to : "?");
   }
   return rc == SQLITE_DONE ? LEM_OK : dberr(ld->S, "cannot check references");
 }
@@ -1079,5 +1311,373 @@ lem_err lem_store_load(lem_store *S, lem_proof **out) {
     return e;
   }
   *out = ld.P;
+  return LEM_OK;
+}
+
+/* ---- resuming, theorem metadata and decision points ---- */
+
+uint32_t lem_store_theorem_dbid(const lem_store *S, uint32_t thm) {
+  return thm < S->cthmmap ? (uint32_t)S->thmmap[thm] : 0;
+}
+
+/* One integer from sql with one integer parameter a; *found says whether
+** there was a row. */
+static lem_err query_int1(lem_store *S, const char *sql, sqlite3_int64 a,
+                          sqlite3_int64 *v, int *found) {
+  sqlite3_stmt *st = stmt(S, sql);
+  if (!st) return dberr(S, "cannot read");
+  sqlite3_bind_int64(st, 1, a);
+  int rc = sqlite3_step(st);
+  *found = rc == SQLITE_ROW;
+  *v = *found ? sqlite3_column_int64(st, 0) : 0;
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? LEM_OK
+                                               : dberr(S, "cannot read");
+}
+
+lem_err lem_store_find_proved(lem_store *S, lem_term statement,
+                              uint32_t *dbid, lem_term *stored) {
+  lem_ctx *L = S->L;
+  *dbid = 0;
+  *stored = 0;
+  lem_term want = lem_canon(L, statement);
+  if (!want) return L->err;
+  sqlite3_stmt *st = stmt(S, "SELECT t.id, e.text FROM theorems t JOIN "
+                          "expressions e ON e.id = t.statement WHERE "
+                          "t.status = 'proved' ORDER BY t.id");
+  if (!st) return dberr(S, "cannot read theorems");
+  int rc;
+  lem_err e = LEM_OK;
+  while (!e && !*dbid && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *s = (const char *)sqlite3_column_text(st, 1);
+    lem_term t = s ? lem_read_expr(L, s, (size_t)sqlite3_column_bytes(st, 1),
+                                   "statement")
+                   : 0;
+    lem_term c = t ? lem_canon(L, t) : 0;
+    if (!c)
+      e = lem_error(L, LEM_EDB, "%s: theorem %lld: unreadable statement",
+                    S->path, (long long)sqlite3_column_int64(st, 0));
+    else if (c == want)
+      *dbid = (uint32_t)sqlite3_column_int64(st, 0), *stored = t;
+  }
+  if (!e && !*dbid && rc != SQLITE_DONE) e = dberr(S, "cannot read theorems");
+  sqlite3_reset(st);
+  return e;
+}
+
+lem_err lem_store_read_introduced(lem_store *S, lem_term **out, uint32_t *n) {
+  lem_ctx *L = S->L;
+  *out = NULL;
+  *n = 0;
+  sqlite3_stmt *st = stmt(S, "SELECT text FROM expressions WHERE id IN "
+                          "(SELECT expr FROM block_consts UNION SELECT "
+                          "witness FROM step_witnesses) ORDER BY id");
+  if (!st) return dberr(S, "cannot read constants");
+  lem_term *v = NULL;
+  uint32_t nv = 0, cap = 0;
+  lem_err e = LEM_OK;
+  int rc;
+  while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *s = (const char *)sqlite3_column_text(st, 0);
+    lem_term t = s ? lem_read_expr(L, s, strlen(s), "constant") : 0;
+    if (!t) e = lem_error(L, LEM_EDB, "%s: damaged database: unreadable "
+                          "constant", S->path);
+    else if (LEM_GROW(L, v, cap, nv + 1)) e = LEM_ENOMEM;
+    else v[nv++] = t;
+  }
+  if (!e && rc != SQLITE_DONE) e = dberr(S, "cannot read constants");
+  sqlite3_reset(st);
+  if (!e && cap > nv) { /* size it to nv for the caller's free */
+    lem_term *r = nv ? lem_realloc(L, v, cap * sizeof *v, nv * sizeof *v)
+                     : NULL;
+    if (!nv) lem_free(L, v, cap * sizeof *v);
+    if (nv && !r) e = LEM_ENOMEM;
+    else v = r, cap = nv;
+  }
+  if (e) {
+    lem_free(L, v, cap * sizeof *v);
+    return e;
+  }
+  *out = v;
+  *n = nv;
+  return LEM_OK;
+}
+
+lem_err lem_store_reuse_theorem(lem_store *S, uint32_t thm, uint32_t dbid) {
+  sqlite3_int64 ok;
+  int found;
+  if (S->mode != LEM_STORE_WRITE)
+    return lem_error(S->L, LEM_EINVAL, "%s: opened for reading", S->path);
+  lem_err e = query_int1(S, "SELECT status IN ('proved', 'given') FROM "
+                         "theorems WHERE id = ?", dbid, &ok, &found);
+  if (e) return e;
+  if (!thm || !found || !ok)
+    return lem_error(S->L, LEM_EINVAL, "%s: no proved theorem %u to reuse",
+                     S->path, dbid);
+  return set_thmmap(S, thm, dbid);
+}
+
+/* WRITE mode, schema version 2, and theorem dbid exists. */
+static lem_err need_v2_thm(lem_store *S, uint32_t dbid) {
+  sqlite3_int64 v;
+  int found;
+  if (S->mode != LEM_STORE_WRITE)
+    return lem_error(S->L, LEM_EINVAL, "%s: opened for reading", S->path);
+  lem_err e = query_int1(S, "SELECT id FROM theorems WHERE id = ?", dbid, &v,
+                         &found);
+  if (!e && !found)
+    e = lem_error(S->L, LEM_EINVAL, "%s: no theorem %u", S->path, dbid);
+  return e;
+}
+
+lem_err lem_store_set_batch(lem_store *S, uint32_t dbid, int64_t batch) {
+  lem_err e = need_v2_thm(S, dbid);
+  return e ? e : run_sql(S, NULL, "UPDATE theorems SET batch = ? WHERE id = ?",
+                         "ii", (sqlite3_int64)batch, (sqlite3_int64)dbid);
+}
+
+lem_err lem_store_set_essential(lem_store *S, uint32_t dbid, int essential) {
+  lem_err e = need_v2_thm(S, dbid);
+  return e ? e : run_sql(S, NULL, "UPDATE theorems SET essential = ? WHERE "
+                         "id = ?", "ii", (sqlite3_int64)!!essential,
+                         (sqlite3_int64)dbid);
+}
+
+static lem_err support_body(lem_store *S, uint32_t dbid, uint32_t n,
+                            const uint32_t *sup) {
+  sqlite3_int64 v;
+  int found;
+  lem_err e = query_int1(S, "SELECT essential IS 1 FROM theorems WHERE id = ?",
+                         dbid, &v, &found);
+  if (!e && v)
+    return lem_error(S->L, LEM_EINVAL, "%s: theorem %u is essential; only a "
+                     "non-essential theorem has supporters", S->path, dbid);
+  for (uint32_t i = 0; i < n && !e; i++) {
+    e = query_int1(S, "SELECT essential IS 1 FROM theorems WHERE id = ?",
+                   sup[i], &v, &found);
+    if (!e && (!found || !v))
+      return lem_error(S->L, LEM_EINVAL, "%s: supporter %u of theorem %u is "
+                       "not an essential theorem", S->path, sup[i], dbid);
+  }
+  if (!e) e = run_sql(S, NULL, "DELETE FROM theorem_support WHERE theorem = ?",
+                      "i", (sqlite3_int64)dbid);
+  for (uint32_t i = 0; i < n && !e; i++)
+    e = run_sql(S, NULL, "INSERT INTO theorem_support(theorem, position, "
+                "supporter) VALUES(?,?,?)", "iii", (sqlite3_int64)dbid,
+                (sqlite3_int64)i, (sqlite3_int64)sup[i]);
+  return e;
+}
+
+lem_err lem_store_write_support(lem_store *S, uint32_t dbid, uint32_t n,
+                                const uint32_t *sup) {
+  lem_err e = need_v2_thm(S, dbid);
+  if (e) return e;
+  if ((e = exec(S, "BEGIN IMMEDIATE"))) return e;
+  e = support_body(S, dbid, n, sup);
+  if (!e) e = exec(S, "COMMIT");
+  if (e) sqlite3_exec(S->db, "ROLLBACK", NULL, NULL, NULL);
+  return e;
+}
+
+lem_err lem_store_read_meta(lem_store *S, uint32_t dbid, lem_thm_meta *m) {
+  memset(m, 0, sizeof *m);
+  m->essential = -1;
+  sqlite3_int64 v;
+  int found;
+  lem_err e = query_int1(S, "SELECT id FROM theorems WHERE id = ?", dbid, &v,
+                         &found);
+  if (!e && !found)
+    e = lem_error(S->L, LEM_EINVAL, "%s: no theorem %u", S->path, dbid);
+  if (e || S->version < 2) return e;
+  sqlite3_stmt *st = stmt(S, "SELECT batch, essential FROM theorems WHERE "
+                          "id = ?");
+  if (!st) return dberr(S, "cannot read");
+  sqlite3_bind_int64(st, 1, dbid);
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    m->has_batch = sqlite3_column_type(st, 0) != SQLITE_NULL;
+    m->batch = sqlite3_column_int64(st, 0);
+    if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+      m->essential = sqlite3_column_int64(st, 1) != 0;
+  }
+  sqlite3_reset(st);
+  if (!(st = stmt(S, "SELECT supporter FROM theorem_support WHERE theorem = ?"
+                  " ORDER BY position")))
+    return dberr(S, "cannot read");
+  sqlite3_bind_int64(st, 1, dbid);
+  uint32_t cap = 0;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (LEM_GROW(S->L, m->sup, cap, m->nsup + 1)) {
+      e = LEM_ENOMEM;
+      break;
+    }
+    m->sup[m->nsup++] = (uint32_t)sqlite3_column_int64(st, 0);
+  }
+  sqlite3_reset(st);
+  /* shrink so that lem_store_meta_free knows the size */
+  if (!e && cap > m->nsup) {
+    uint32_t *r = m->nsup ? lem_realloc(S->L, m->sup, cap * sizeof *r,
+                                        m->nsup * sizeof *r) : NULL;
+    if (!m->nsup) lem_free(S->L, m->sup, cap * sizeof *r);
+    else if (!r) e = LEM_ENOMEM;
+    if (!e) m->sup = r;
+  }
+  if (!e && rc != SQLITE_DONE && rc != SQLITE_ROW) e = dberr(S, "cannot read");
+  if (e) {
+    lem_free(S->L, m->sup, cap * sizeof *m->sup);
+    m->sup = NULL;
+    m->nsup = 0;
+  }
+  return e;
+}
+
+void lem_store_meta_free(lem_ctx *L, lem_thm_meta *m) {
+  lem_free(L, m->sup, (size_t)m->nsup * sizeof *m->sup);
+  m->sup = NULL;
+  m->nsup = 0;
+}
+
+static void free_cstr(lem_ctx *L, const char *s) {
+  if (s) lem_free(L, (char *)s, strlen(s) + 1);
+}
+
+void lem_store_decisions_free(lem_ctx *L, lem_decision *d, uint32_t n) {
+  for (uint32_t i = 0; d && i < n; i++) {
+    free_cstr(L, d[i].kind);
+    for (uint32_t j = 0; j < d[i].ncand; j++) free_cstr(L, d[i].cand[j].label);
+    lem_free(L, d[i].cand, (size_t)d[i].ncand * sizeof *d[i].cand);
+  }
+  lem_free(L, d, (size_t)n * sizeof *d);
+}
+
+/* The expression of column col (NULL: 0), read back as a term. */
+static lem_err column_expr(lem_store *S, sqlite3_stmt *st, int col,
+                           lem_term *out) {
+  *out = 0;
+  if (sqlite3_column_type(st, col) == SQLITE_NULL) return LEM_OK;
+  sqlite3_int64 id = sqlite3_column_int64(st, col);
+  sqlite3_stmt *q = NULL;
+  lem_err e = LEM_OK;
+  /* its own statement: st stays on its row */
+  if (sqlite3_prepare_v2(S->db, "SELECT text FROM expressions WHERE id = ?",
+                         -1, &q, NULL) != SQLITE_OK)
+    return dberr(S, "cannot read");
+  sqlite3_bind_int64(q, 1, id);
+  const char *s = sqlite3_step(q) == SQLITE_ROW
+                      ? (const char *)sqlite3_column_text(q, 0) : NULL;
+  if (!s || !(*out = lem_read_expr(S->L, s, strlen(s), "expression")))
+    e = lem_error(S->L, LEM_EDB, "%s: damaged database: expression %lld "
+                  "missing or unreadable", S->path, (long long)id);
+  sqlite3_finalize(q);
+  return e;
+}
+
+/* The candidates of decision d (database id d->id). */
+static lem_err read_candidates(lem_store *S, lem_decision *d) {
+  lem_ctx *L = S->L;
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(S->db, "SELECT expr, label, tried, chosen, on_proof"
+                         " FROM decision_candidates WHERE decision = ? ORDER"
+                         " BY position", -1, &st, NULL) != SQLITE_OK)
+    return dberr(S, "cannot read decisions");
+  sqlite3_bind_int64(st, 1, d->id);
+  lem_err e = LEM_OK;
+  uint32_t cap = 0;
+  int rc;
+  while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (LEM_GROW(L, d->cand, cap, d->ncand + 1)) {
+      e = LEM_ENOMEM;
+      break;
+    }
+    lem_candidate *c = &d->cand[d->ncand];
+    memset(c, 0, sizeof *c);
+    const char *lb = (const char *)sqlite3_column_text(st, 1);
+    if ((e = column_expr(S, st, 0, &c->expr))) break;
+    if (!(c->label = lem_strndup(L, lb ? lb : "", lb ? strlen(lb) : 0))) {
+      e = LEM_ENOMEM;
+      break;
+    }
+    c->tried = sqlite3_column_int(st, 2) != 0;
+    c->chosen = sqlite3_column_int(st, 3) != 0;
+    c->on_proof = sqlite3_column_int(st, 4) != 0;
+    d->ncand++;
+  }
+  if (!e && rc != SQLITE_DONE) e = dberr(S, "cannot read decisions");
+  sqlite3_finalize(st);
+  /* size the array to ncand, as lem_store_decisions_free expects */
+  if (cap > d->ncand) {
+    lem_candidate *r = d->ncand ? lem_realloc(L, d->cand, cap * sizeof *r,
+                                              d->ncand * sizeof *r) : NULL;
+    if (!d->ncand) lem_free(L, d->cand, cap * sizeof *r);
+    if (d->ncand && !r) {
+      for (uint32_t j = 0; j < d->ncand; j++) free_cstr(L, d->cand[j].label);
+      lem_free(L, d->cand, cap * sizeof *r);
+      d->ncand = 0;
+      e = LEM_ENOMEM;
+    }
+    d->cand = r;
+  }
+  return e;
+}
+
+lem_err lem_store_read_decisions(lem_store *S, uint32_t dbid,
+                                 lem_decision **out, uint32_t *n) {
+  lem_ctx *L = S->L;
+  *out = NULL;
+  *n = 0;
+  if (S->version < 2) return LEM_OK;
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(S->db, "SELECT id, theorem, block, kind, goal FROM "
+                         "decisions WHERE ?1 = 0 OR theorem = ?1 ORDER BY id",
+                         -1, &st, NULL) != SQLITE_OK)
+    return dberr(S, "cannot read decisions");
+  sqlite3_bind_int64(st, 1, dbid);
+  lem_decision *d = NULL;
+  uint32_t nd = 0, cap = 0;
+  lem_err e = LEM_OK;
+  int rc;
+  while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (LEM_GROW(L, d, cap, nd + 1)) {
+      e = LEM_ENOMEM;
+      break;
+    }
+    lem_decision *x = &d[nd];
+    memset(x, 0, sizeof *x);
+    const char *k = (const char *)sqlite3_column_text(st, 3);
+    x->id = (uint32_t)sqlite3_column_int64(st, 0);
+    x->thm = (uint32_t)sqlite3_column_int64(st, 1);
+    x->block = (uint32_t)sqlite3_column_int64(st, 2);
+    if (!(x->kind = lem_strndup(L, k ? k : "", k ? strlen(k) : 0))) {
+      e = LEM_ENOMEM;
+      break;
+    }
+    nd++;
+    if (!(e = column_expr(S, st, 4, &x->goal)) && !x->goal)
+      e = lem_error(L, LEM_EDB, "%s: damaged database: decision %u has no "
+                    "goal", S->path, x->id);
+    if (!e) e = read_candidates(S, x);
+  }
+  if (!e && rc != SQLITE_DONE) e = dberr(S, "cannot read decisions");
+  sqlite3_finalize(st);
+  if (!e && cap > nd) { /* size it to nd for lem_store_decisions_free */
+    lem_decision *r = nd ? lem_realloc(L, d, cap * sizeof *r, nd * sizeof *r)
+                         : NULL;
+    if (!nd) lem_free(L, d, cap * sizeof *d);
+    if (nd && !r) e = LEM_ENOMEM;
+    else d = r, cap = nd;
+  }
+  if (e) {
+    /* free what was read: nd entries, in an array of cap */
+    for (uint32_t i = 0; i < nd; i++) {
+      free_cstr(L, d[i].kind);
+      for (uint32_t j = 0; j < d[i].ncand; j++)
+        free_cstr(L, d[i].cand[j].label);
+      lem_free(L, d[i].cand, (size_t)d[i].ncand * sizeof *d[i].cand);
+    }
+    lem_free(L, d, (size_t)cap * sizeof *d);
+    return e;
+  }
+  *out = d;
+  *n = nd;
   return LEM_OK;
 }

@@ -25,8 +25,10 @@
 
 #include "proof.h"
 
+#include <stdint.h>
+
 #define LEM_STORE_APP_ID 0x4c656d61  /* PRAGMA application_id: "Lema" */
-#define LEM_STORE_VERSION 1          /* PRAGMA user_version */
+#define LEM_STORE_VERSION 2          /* PRAGMA user_version */
 
 typedef struct lem_store lem_store;
 
@@ -73,12 +75,129 @@ lem_err lem_store_write_theorem(lem_store *S, const lem_proof *P, uint32_t thm);
 lem_err lem_store_read_theory(lem_store *S, char **name, char **manifest,
                               size_t *len);
 
+/* The latest run's record: tool version, options, theory hash, start and
+** end times (ISO 8601 UTC; finished is "" for a run that did not end
+** cleanly), and how many runs the database holds. */
+typedef struct lem_store_run {
+  char *version, *options, *theory_hash, *started, *finished;
+  uint32_t nruns;
+} lem_store_run;
+
+/* Fill *out with the latest run; its strings are allocated through the
+** store's context: free them with lem_store_run_free.  LEM_EDB if the
+** database holds no run; on failure *out is all NULL. */
+lem_err lem_store_read_run(lem_store *S, lem_store_run *out);
+void lem_store_run_free(lem_ctx *L, lem_store_run *r);
+
 /* Load every theorem with its proof graph into a new proof in the store's
 ** context (*out; free with lem_proof_free).  Expressions are re-read with
 ** lem_read_expr.  A database whose rows do not fit together (a missing
 ** row, a dangling reference, an unreadable expression, a gap in an ordered
 ** list) gives LEM_EDB naming the row.  On failure *out is NULL. */
 lem_err lem_store_load(lem_store *S, lem_proof **out);
+
+/* ---- resuming into a database ---- */
+
+/* The database id of proof theorem thm as written (or reused, below)
+** through this handle; 0 if it was not. */
+uint32_t lem_store_theorem_dbid(const lem_store *S, uint32_t thm);
+
+/* Look for a proved theorem whose statement has the same canonical form
+** (canon.h: equal up to renaming variables and ordering &) as
+** statement.  On a
+** match *dbid is its database id (the earliest such theorem) and *stored its
+** statement as stored, read with lem_read_expr (prove it unchanged, since a
+** `theorem` step must state exactly that); otherwise both are 0.  Errors:
+** LEM_EDB on a read error or an unreadable statement. */
+lem_err lem_store_find_proved(lem_store *S, lem_term statement,
+                              uint32_t *dbid, lem_term *stored);
+
+/* Every constant that a stored block or exists step introduces (read with
+** lem_read_expr), so that a resumed run can avoid introducing them again:
+** the checker wants each constant introduced once in the whole database.
+** *out is allocated through the store's context (free with lem_free(L, *out,
+** *n * sizeof **out)); NULL when there are none. */
+lem_err lem_store_read_introduced(lem_store *S, lem_term **out, uint32_t *n);
+
+/* From now on, proof theorem thm is the stored theorem dbid: `theorem`
+** steps that use thm are written as references to dbid, and
+** lem_store_theorem_dbid(S, thm) is dbid.  Do not write thm itself (that
+** would store a second copy).  LEM_EINVAL unless dbid is a proved or given
+** theorem of the database (needs WRITE mode). */
+lem_err lem_store_reuse_theorem(lem_store *S, uint32_t thm, uint32_t dbid);
+
+/* ---- schema version 2: theorem metadata (theory exploration) ----
+** These take database theorem ids (lem_pthm.dbid of a loaded proof, or
+** lem_store_theorem_dbid).  Writes need WRITE mode (no run needed) and are
+** each one transaction; LEM_EINVAL for a theorem that does not exist. */
+
+/* The exploration batch a theorem was found in (any integer). */
+lem_err lem_store_set_batch(lem_store *S, uint32_t dbid, int64_t batch);
+
+/* Whether the compressor kept the theorem as essential (1) or not (0). */
+lem_err lem_store_set_essential(lem_store *S, uint32_t dbid, int essential);
+
+/* How a non-essential theorem follows from essential ones: replaces its
+** list of supporters with sup[0..n).  LEM_EINVAL when dbid is marked
+** essential or a supporter is not marked essential (mark them first). */
+lem_err lem_store_write_support(lem_store *S, uint32_t dbid, uint32_t n,
+                                const uint32_t *sup);
+
+typedef struct lem_thm_meta {
+  int has_batch;
+  int64_t batch;
+  int essential;      /* 1, 0, or -1 when not decided */
+  uint32_t nsup;
+  uint32_t *sup;      /* supporters' database ids, in order */
+} lem_thm_meta;
+
+/* Read a theorem's metadata into *m; m->sup is allocated through the
+** store's context (free with lem_store_meta_free).  A version 1 file read
+** as it is has none (no batch, essential -1, no supporters). */
+lem_err lem_store_read_meta(lem_store *S, uint32_t dbid, lem_thm_meta *m);
+void lem_store_meta_free(lem_ctx *L, lem_thm_meta *m);
+
+/* ---- schema version 2: decision points of the search (policy data) ---- */
+
+/* One option at a decision point.  expr is the candidate as an expression
+** (e.g. the generalised goal an induction variable gives), or 0; label a
+** short name (e.g. the variable), NULL for "".  tried: the search tried it;
+** chosen: it gave the step the proof took; on_proof: what it produced is
+** used by the final proof. */
+typedef struct lem_candidate {
+  lem_term expr;
+  const char *label;
+  int tried, chosen, on_proof;
+} lem_candidate;
+
+/* A decision point: in theorem thm (and block, or 0), the search had to
+** choose among cand[0..ncand) to make progress on goal.  kind is one of
+** "induction-var", "theorem-rule", "smt", "conjecture". */
+typedef struct lem_decision {
+  uint32_t id;        /* database id (read); ignored when writing */
+  uint32_t thm;       /* read: database id; ignored when writing */
+  uint32_t block;     /* write: a block id of the proof theorem; read: the
+                         database id; 0: none */
+  const char *kind;
+  lem_term goal;
+  uint32_t ncand;
+  lem_candidate *cand;
+} lem_decision;
+
+/* As lem_store_write_theorem, and in the same transaction, the theorem's
+** decision points d[0..nd).  LEM_EINVAL for an unknown kind, a missing goal
+** or a block outside the theorem; nothing is written then. */
+lem_err lem_store_write_theorem_decisions(lem_store *S, const lem_proof *P,
+                                          uint32_t thm, const lem_decision *d,
+                                          uint32_t nd);
+
+/* The decision points of theorem dbid (0: of every theorem), ordered by id,
+** candidates by position, into a new array *out of *n (NULL, 0 when there
+** are none, as in a version 1 file).  Goals and candidate expressions are
+** read with lem_read_expr.  Free with lem_store_decisions_free. */
+lem_err lem_store_read_decisions(lem_store *S, uint32_t dbid,
+                                 lem_decision **out, uint32_t *n);
+void lem_store_decisions_free(lem_ctx *L, lem_decision *d, uint32_t n);
 
 /* Read a plain MPL expression: `(&(A)(B))`, `(>[x,y](A)(B))`, `!(A)`,
 ** `(r[a,b])`, or a lone term (`a`, `f(a,b)`, as substitution values are

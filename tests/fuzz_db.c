@@ -37,6 +37,15 @@ static void run(lem_ctx *L, const char *path) {
     lem_check_result r;
     lem_check_proof(L, P, T, NULL, 0, &r);
   }
+  /* the version 2 readers: decision points and theorem metadata */
+  lem_decision *d = NULL;
+  uint32_t nd = 0;
+  if (!lem_store_read_decisions(S, 0, &d, &nd))
+    lem_store_decisions_free(L, d, nd);
+  lem_thm_meta m;
+  for (uint32_t t = 1; P && t <= P->nthms && t <= 8; t++)
+    if (!lem_store_read_meta(S, P->thms[t - 1].dbid, &m))
+      lem_store_meta_free(L, &m);
   if (name) lem_free(L, name, strlen(name) + 1);
   if (text) lem_free(L, text, len + 1);
   lem_theory_free(L, T);

@@ -550,21 +550,35 @@ Test(check, mutation_suite) {
          "WHERE id = 3", 0, 0, 0);
   mutate("definition renamed", "UPDATE steps SET definition = 'p' WHERE "
          "definition IS NOT NULL", 0, 0, 0);
-  static const char *const tables[] = {
-      "run", "theory", "expressions", "theorems", "blocks", "block_consts",
-      "block_hyps", "steps", "step_premises", "step_subst", "step_witnesses",
-      "step_children", "smt"};
+  /* each table with its key: rowid, or the primary key of a WITHOUT
+     ROWID table (ascending, then descending for the last row) */
+  static const char *const tables[][3] = {
+      {"run", "rowid", "rowid DESC"},
+      {"theory", "rowid", "rowid DESC"},
+      {"expressions", "rowid", "rowid DESC"},
+      {"theorems", "rowid", "rowid DESC"},
+      {"blocks", "rowid", "rowid DESC"},
+      {"block_consts", "block, position", "block DESC, position DESC"},
+      {"block_hyps", "block, position", "block DESC, position DESC"},
+      {"steps", "rowid", "rowid DESC"},
+      {"step_premises", "step, position", "step DESC, position DESC"},
+      {"step_subst", "step, position", "step DESC, position DESC"},
+      {"step_witnesses", "step, position", "step DESC, position DESC"},
+      {"step_children", "step, position", "step DESC, position DESC"},
+      {"smt", "rowid", "rowid DESC"}};
   for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
-    char sql[160];
+    char sql[400];
+    const char *t = tables[i][0], *key = tables[i][1], *desc = tables[i][2];
     /* a row of each table: first, last, and one in the middle */
     for (int k = 0; k < 3; k++) {
-      snprintf(sql, sizeof sql, "DELETE FROM %s WHERE rowid = (SELECT rowid "
-               "FROM %s ORDER BY rowid LIMIT 1 OFFSET (SELECT count(*) FROM "
-               "%s) * ?1 / 2)", tables[i], tables[i], tables[i]);
+      snprintf(sql, sizeof sql, "DELETE FROM %s WHERE (%s) = (SELECT %s "
+               "FROM %s ORDER BY %s LIMIT 1 OFFSET (SELECT count(*) FROM "
+               "%s) * ?1 / 2)", t, key, key, t, key, t);
       if (k == 2) /* OFFSET count*2/2 is past the end: take the last */
-        snprintf(sql, sizeof sql, "DELETE FROM %s WHERE rowid = (SELECT "
-                 "max(rowid) FROM %s) AND ?1 = 2", tables[i], tables[i]);
-      mutate(tables[i], sql, k, 0, 0);
+        snprintf(sql, sizeof sql, "DELETE FROM %s WHERE (%s) = (SELECT %s "
+                 "FROM %s ORDER BY %s LIMIT 1) AND ?1 = 2", t, key, key, t,
+                 desc);
+      mutate(t, sql, k, 0, 0);
     }
   }
   double rate = applied ? 100.0 * killed / applied : 0;

@@ -109,7 +109,7 @@ Test(policy, small_model_and_cached_scores) {
   }
   cr_assert_float_eq(sum, 1.0f, 1e-4f);
   /* without the cache, from tokens, the same probabilities */
-  lem_decision d = {.goal = goal, .cands = c, .ncands = 40, .positive = 0};
+  lem_pol_decision d = {.goal = goal, .cands = c, .ncands = 40, .positive = 0};
   lem_pol_data D = {0};
   cr_assert_eq(lem_pol_data_add(L, &D, NULL, &d), LEM_OK);
   float p3[40];
@@ -145,7 +145,7 @@ static void synth(lem_rng *r, lem_pol_data *D, int npoints, int ncands) {
       snprintf(buf, sizeof buf, "(>[x,y](r%d[x,y])(r%d[y,x]))", prem, concl);
       c[k] = X(buf);
     }
-    lem_decision d = {.goal = goal, .cands = c, .ncands = (uint32_t)ncands,
+    lem_pol_decision d = {.goal = goal, .cands = c, .ncands = (uint32_t)ncands,
                       .positive = pos};
     cr_assert_eq(lem_pol_data_add(L, D, NULL, &d), LEM_OK);
   }

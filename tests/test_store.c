@@ -7,7 +7,10 @@
 ** application's SQLite file, a newer schema version, read-only when
 ** writing), a WAL reader while a writer is open, and the kill -9 test: a
 ** child writing theorems is killed mid-run, and every theorem it finished
-** loads and checks.
+** loads and checks.  Schema version 2: a version 1 file (made with the v1
+** schema text, tests/data/schema-v1.sql) is read as it is, migrated when
+** opened for writing, or refused when it cannot be; theorem metadata,
+** decision points, and finding a stored theorem to resume from.
 */
 #include <criterion/criterion.h>
 #include <signal.h>
@@ -31,7 +34,7 @@ static void setup(void) {
   unlink(path);
 }
 static void rm(const char *p) {
-  char b[128];
+  char b[200];
   unlink(p);
   snprintf(b, sizeof b, "%s-wal", p);
   unlink(b);
@@ -370,4 +373,226 @@ Test(store, kill_dash_nine_mid_run) {
   uint32_t n = load_count(path, 1);
   fprintf(stderr, "kill -9: %u finished theorems load and check\n", n);
   cr_assert_geq(n, 100);
+}
+
+/* ---- schema version 2 ---- */
+
+static sqlite3_int64 sql_int(const char *p, const char *sql) {
+  sqlite3 *db;
+  sqlite3_stmt *st;
+  cr_assert_eq(sqlite3_open(p, &db), SQLITE_OK);
+  cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s: %s",
+               sql, sqlite3_errmsg(db));
+  sqlite3_int64 v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0)
+                                                   : -1;
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return v;
+}
+
+static char *slurp(const char *p) {
+  FILE *f = fopen(p, "rb");
+  cr_assert(f, "cannot read %s", p);
+  static char buf[16384];
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = 0;
+  return buf;
+}
+
+/* A version 1 file at dst, made with the version 1 schema text
+** (tests/data/schema-v1.sql) and the rows of a fresh database of W. */
+static void make_v1(const char *dst) {
+  char fresh[128];
+  snprintf(fresh, sizeof fresh, "%s-new.db", dst);
+  cr_assert_eq(pg_write_db(&W, fresh), 0, "%s", lem_errmsg(W.L));
+  rm(dst);
+  sqlite3 *db;
+  cr_assert_eq(sqlite3_open(dst, &db), SQLITE_OK);
+  char *err = NULL;
+  cr_assert_eq(sqlite3_exec(db, slurp(TOP_SRCDIR "/tests/data/schema-v1.sql"),
+                            0, 0, &err), SQLITE_OK, "%s", err);
+  char sql[2048];
+  snprintf(sql, sizeof sql, "ATTACH '%s' AS n;"
+           "INSERT INTO run SELECT * FROM n.run;"
+           "INSERT INTO theory SELECT * FROM n.theory;"
+           "INSERT INTO expressions SELECT * FROM n.expressions;"
+           "INSERT INTO theorems SELECT id, run, name, statement, kind, status,"
+           " root_block, final_step FROM n.theorems;"
+           "INSERT INTO blocks SELECT * FROM n.blocks;"
+           "INSERT INTO block_consts SELECT * FROM n.block_consts;"
+           "INSERT INTO block_hyps SELECT * FROM n.block_hyps;"
+           "INSERT INTO steps SELECT * FROM n.steps;"
+           "INSERT INTO step_premises SELECT * FROM n.step_premises;"
+           "INSERT INTO step_subst SELECT * FROM n.step_subst;"
+           "INSERT INTO step_witnesses SELECT * FROM n.step_witnesses;"
+           "INSERT INTO step_children SELECT * FROM n.step_children;"
+           "INSERT INTO smt SELECT * FROM n.smt; DETACH n;"
+           "PRAGMA application_id = %d; PRAGMA user_version = 1;", fresh,
+           LEM_STORE_APP_ID);
+  cr_assert_eq(sqlite3_exec(db, sql, 0, 0, &err), SQLITE_OK, "%s", err);
+  sqlite3_close(db);
+  rm(fresh);
+}
+
+Test(store, migrate_v1) {
+  make_v1(path);
+  cr_assert_eq(sql_int(path, "PRAGMA user_version"), 1);
+  /* read as it is: it loads, checks, and has no v2 data */
+  cr_assert_eq(load_count(path, 1), W.P->nthms);
+  lem_store *S;
+  lem_thm_meta m;
+  lem_decision *d;
+  uint32_t nd;
+  cr_assert_eq(lem_store_open(W.L, path, LEM_STORE_READ, &S), LEM_OK);
+  cr_assert_eq(lem_store_read_meta(S, 1, &m), LEM_OK, "%s", lem_errmsg(W.L));
+  cr_assert(m.essential == -1 && !m.has_batch && !m.nsup);
+  cr_assert_eq(lem_store_read_decisions(S, 0, &d, &nd), LEM_OK);
+  cr_assert_eq(nd, 0);
+  lem_store_close(S);
+  cr_assert_eq(sql_int(path, "PRAGMA user_version"), 1, "reading migrated");
+  /* opened for writing: migrated in place, and still replays */
+  cr_assert_eq(lem_store_open(W.L, path, LEM_STORE_WRITE, &S), LEM_OK, "%s",
+               lem_errmsg(W.L));
+  cr_assert_eq(lem_store_set_essential(S, 1, 1), LEM_OK, "%s",
+               lem_errmsg(W.L));
+  lem_store_close(S);
+  cr_assert_eq(sql_int(path, "PRAGMA user_version"), LEM_STORE_VERSION);
+  cr_assert_eq(sql_int(path, "SELECT count(*) FROM decision_candidates"), 0);
+  cr_assert_eq(sql_int(path, "SELECT essential FROM theorems WHERE id = 1"),
+               1);
+  cr_assert_eq(load_count(path, 1), W.P->nthms);
+}
+
+Test(store, migrate_v1_refused) {
+  make_v1(path);
+  /* a v1 file that already has a table v2 adds cannot be migrated */
+  sqlite3 *db;
+  cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+  cr_assert_eq(sqlite3_exec(db, "CREATE TABLE decisions(x)", 0, 0, 0),
+               SQLITE_OK);
+  sqlite3_close(db);
+  refused(path, LEM_STORE_WRITE, "cannot migrate schema version 1");
+  cr_assert_eq(sql_int(path, "PRAGMA user_version"), 1, "half migrated");
+  cr_assert_eq(sql_int(path, "SELECT count(*) FROM pragma_table_info("
+                       "'theorems') WHERE name = 'batch'"), 0);
+  cr_assert_eq(load_count(path, 1), W.P->nthms); /* still readable */
+}
+
+Test(store, theorem_metadata) {
+  cr_assert_eq(pg_write_db(&W, path), 0, "%s", lem_errmsg(W.L));
+  lem_store *S;
+  cr_assert_eq(lem_store_open(W.L, path, LEM_STORE_WRITE, &S), LEM_OK);
+  cr_assert_eq(lem_store_set_batch(S, 1, 3), LEM_OK);
+  cr_assert_eq(lem_store_set_batch(S, 999, 3), LEM_EINVAL);
+  cr_assert_eq(lem_store_set_essential(S, 1, 1), LEM_OK);
+  cr_assert_eq(lem_store_set_essential(S, 3, 1), LEM_OK);
+  cr_assert_eq(lem_store_set_essential(S, 2, 0), LEM_OK);
+  uint32_t sup[2] = {3, 1}, bad[1] = {2};
+  cr_assert_eq(lem_store_write_support(S, 2, 1, bad), LEM_EINVAL,
+               "a non-essential supporter");
+  cr_assert_eq(lem_store_write_support(S, 1, 1, sup), LEM_EINVAL,
+               "an essential theorem with supporters");
+  cr_assert_eq(lem_store_write_support(S, 2, 2, sup), LEM_OK, "%s",
+               lem_errmsg(W.L));
+  lem_thm_meta m;
+  cr_assert_eq(lem_store_read_meta(S, 2, &m), LEM_OK);
+  cr_assert(!m.has_batch && m.essential == 0);
+  cr_assert_eq(m.nsup, 2);
+  cr_assert(m.sup[0] == 3 && m.sup[1] == 1);
+  lem_store_meta_free(W.L, &m);
+  /* replacing the list */
+  cr_assert_eq(lem_store_write_support(S, 2, 1, sup + 1), LEM_OK);
+  cr_assert_eq(lem_store_read_meta(S, 2, &m), LEM_OK);
+  cr_assert(m.nsup == 1 && m.sup[0] == 1);
+  lem_store_meta_free(W.L, &m);
+  cr_assert_eq(lem_store_read_meta(S, 1, &m), LEM_OK);
+  cr_assert(m.has_batch && m.batch == 3 && m.essential == 1 && !m.nsup);
+  lem_store_close(S);
+  cr_assert_eq(sql_int(path, "SELECT count(*) FROM theorem_support WHERE "
+                       "supporter = 1"), 1);
+  /* read-only handles cannot write */
+  cr_assert_eq(lem_store_open(W.L, path, LEM_STORE_READ, &S), LEM_OK);
+  cr_assert_eq(lem_store_set_batch(S, 1, 4), LEM_EINVAL);
+  lem_store_close(S);
+}
+
+Test(store, decisions) {
+  lem_store *S;
+  cr_assert_eq(lem_store_open(W.L, path, LEM_STORE_WRITE, &S), LEM_OK);
+  cr_assert_eq(lem_store_begin_run(S, "v", "", "toy"), LEM_OK);
+  lem_term g = W.P->thms[0].stmt, e1 = pg_expr(&W, "(q[a])");
+  lem_candidate c[3] = {{e1, "x", 1, 0, 0}, {0, "y", 1, 1, 1},
+                        {0, NULL, 0, 0, 0}};
+  uint32_t root = W.P->thms[0].root;
+  lem_decision d[2] = {{0, 0, root, "induction-var", g, 3, c},
+                       {0, 0, 0, "smt", e1, 0, NULL}};
+  /* a bad kind or a foreign block: nothing of the theorem is written */
+  d[1].kind = "guess";
+  cr_assert_eq(lem_store_write_theorem_decisions(S, W.P, 1, d, 2),
+               LEM_EINVAL);
+  d[1].kind = "smt";
+  d[1].block = W.P->thms[1].root;
+  cr_assert_eq(lem_store_write_theorem_decisions(S, W.P, 1, d, 2),
+               LEM_EINVAL);
+  cr_assert_eq(lem_store_theorem_dbid(S, 1), 0);
+  d[1].block = 0;
+  cr_assert_eq(lem_store_write_theorem_decisions(S, W.P, 1, d, 2), LEM_OK,
+               "%s", lem_errmsg(W.L));
+  for (uint32_t t = 2; t <= W.P->nthms; t++)
+    cr_assert_eq(lem_store_write_theorem(S, W.P, t), LEM_OK);
+  uint32_t t1 = lem_store_theorem_dbid(S, 1);
+  cr_assert_eq(t1, 1);
+  lem_store_close(S);
+  cr_assert_eq(sql_int(path, "SELECT count(*) FROM theorems"), W.P->nthms);
+  cr_assert_eq(load_count(path, 1), W.P->nthms);
+
+  cr_assert_eq(lem_store_open(W.L, path, LEM_STORE_READ, &S), LEM_OK);
+  lem_decision *r;
+  uint32_t n;
+  cr_assert_eq(lem_store_read_decisions(S, 0, &r, &n), LEM_OK, "%s",
+               lem_errmsg(W.L));
+  cr_assert_eq(n, 2);
+  cr_assert_str_eq(r[0].kind, "induction-var");
+  cr_assert(r[0].thm == t1 && r[0].block != 0 && r[0].goal == g);
+  cr_assert_eq(r[0].ncand, 3);
+  cr_assert(r[0].cand[0].expr == e1 && !strcmp(r[0].cand[0].label, "x"));
+  cr_assert(r[0].cand[0].tried && !r[0].cand[0].chosen);
+  cr_assert(!r[0].cand[1].expr && r[0].cand[1].chosen &&
+            r[0].cand[1].on_proof);
+  cr_assert_str_eq(r[0].cand[2].label, "");
+  cr_assert(!r[0].cand[2].tried);
+  cr_assert(r[1].block == 0 && r[1].ncand == 0 && r[1].goal == e1);
+  lem_store_decisions_free(W.L, r, n);
+  cr_assert_eq(lem_store_read_decisions(S, 2, &r, &n), LEM_OK);
+  cr_assert(n == 0 && !r);
+  lem_store_close(S);
+}
+
+Test(store, find_and_reuse) {
+  cr_assert_eq(pg_write_db(&W, path), 0, "%s", lem_errmsg(W.L));
+  lem_store *S;
+  uint32_t id;
+  lem_term st;
+  cr_assert_eq(lem_store_open(W.L, path, LEM_STORE_WRITE, &S), LEM_OK);
+  for (uint32_t t = 1; t <= W.P->nthms; t++) {
+    if (W.P->thms[t - 1].status != LEM_TS_PROVED) continue;
+    cr_assert_eq(lem_store_find_proved(S, W.P->thms[t - 1].stmt, &id, &st),
+                 LEM_OK);
+    cr_assert(id && id <= t, "theorem %u not found", t);
+    cr_assert_eq(st, W.P->thms[id - 1].stmt);
+  }
+  /* the same statement up to the names of its variables */
+  lem_term v = pg_expr(&W, "(>[zz](p[zz])(t[zz]))");
+  cr_assert_eq(lem_store_find_proved(S, v, &id, &st), LEM_OK);
+  cr_assert_eq(id, 3, "p_implies_t under another variable name");
+  cr_assert_eq(st, pg_expr(&W, "(>[x](p[x])(t[x]))"), "the stored statement");
+  cr_assert_neq(st, v);
+  cr_assert_eq(lem_store_find_proved(S, pg_expr(&W, "(r[a,a,a])"), &id, &st),
+               LEM_OK);
+  cr_assert(!id && !st);
+  cr_assert_eq(lem_store_reuse_theorem(S, 5, 999), LEM_EINVAL);
+  cr_assert_eq(lem_store_reuse_theorem(S, 5, 1), LEM_OK);
+  cr_assert_eq(lem_store_theorem_dbid(S, 5), 1);
+  lem_store_close(S);
 }

@@ -3,13 +3,17 @@
 **
 ** Proves the goals in order, each able to use the ones before it, and prints
 ** each proof as numbered steps (rule, premises, readable statement) on
-** stdout or into --out FILE.  Exit 0 when every goal is proved, 1 when one is
+** stdout or into --out FILE.  With --db, each goal is written to the proof
+** database as soon as it is settled; goals the database already holds as
+** proved are taken from it (resuming an interrupted run) instead of being
+** proved again.  Exit 0 when every goal is proved, 1 when one is
 ** not (stderr says which and why) or the input is bad, 2 for bad usage.
 */
 #include "cmd.h"
 #include "config.h"
 #include "export.h"
 #include "prove.h"
+#include "side.h"
 #include "store.h"
 
 #include <errno.h>
@@ -90,44 +94,108 @@ static int print_proof(pv_prover *P, uint32_t k, FILE *out) {
   return rc;
 }
 
-/* Write every goal (proved or not) with its proof to the database at path:
-** the run, the theory as a self-contained manifest, one transaction a
-** theorem.  Returns 0, or 1 after printing the store's message. */
-static int store_all(pv_prover *P, const char *path, const char *options) {
-  lem_ctx *L = P->L;
-  lem_proof *G = lem_proof_new(L);
-  lem_store *S = NULL;
-  lem_buf man = {0};
+/* The database side of a run (--db): the store, and the proof graph that
+** each theorem is exported into and written from as soon as it is settled,
+** one transaction a theorem, so that a killed run keeps what it finished. */
+typedef struct dbrun {
+  lem_store *S;
+  lem_proof *G;
   pv_export X;
+  int xinit;
+} dbrun;
+
+static int db_fail(lem_ctx *L) {
+  fprintf(stderr, "lemma: %s\n", lem_errmsg(L));
+  return 1;
+}
+
+/* Open (or create, or resume into) the database at path: a new run, the
+** theory as a self-contained manifest, and the constants its stored proofs
+** introduce, which new proofs must not introduce again.  0 or 1. */
+static int db_open(dbrun *D, pv_prover *P, const char *path,
+                   const char *options) {
+  lem_ctx *L = P->L;
+  lem_buf man = {0};
+  lem_term *cs = NULL;
+  uint32_t nc = 0;
   int rc = 1;
-  if (!G || pv_export_init(&X, P, G)) goto out0;
-  for (uint32_t k = 0; k < P->nthms; k++) {
-    char name[32];
-    snprintf(name, sizeof name, "T%u", k + 1);
-    if (!pv_export_theorem(&X, k, name)) goto out;
-  }
+  if (!(D->G = lem_proof_new(L)) || pv_export_init(&D->X, P, D->G))
+    return db_fail(L);
+  D->xinit = 1;
   if (lem_theory_print(L, P->T, &man)) goto out;
   char hash[16];
   snprintf(hash, sizeof hash, "%08x", lem_hash_bytes(man.p, man.len, 0));
-  if (lem_store_open(L, path, LEM_STORE_WRITE, &S) ||
-      lem_store_begin_run(S, PACKAGE_VERSION, options, hash) ||
-      lem_store_write_theory(S, lem_sym_name(L, P->T->name), man.p, man.len))
+  if (lem_store_open(L, path, LEM_STORE_WRITE, &D->S) ||
+      lem_store_begin_run(D->S, PACKAGE_VERSION, options, hash) ||
+      lem_store_write_theory(D->S, lem_sym_name(L, P->T->name), man.p,
+                             man.len) ||
+      lem_store_read_introduced(D->S, &cs, &nc))
     goto out;
-  for (uint32_t t = 1; t <= G->nthms; t++)
-    if (lem_store_write_theorem(S, G, t)) goto out;
   rc = 0;
+  for (uint32_t i = 0; i < nc && !rc; i++)
+    if (pv_export_reserve(&D->X, cs[i])) rc = 1;
 out:
-  pv_export_free(&X);
-out0:
-  if (rc) fprintf(stderr, "lemma: %s\n", lem_errmsg(L));
-  lem_store_close(S);
+  lem_free(L, cs, nc * sizeof *cs);
   lem_buf_free(L, &man);
-  lem_proof_free(G);
+  return rc ? db_fail(L) : 0;
+}
+
+/* If the database holds goal as proved, take its stored statement as
+** theorem k of the prover (not proved again, usable by later goals) and
+** bind it to the stored theorem.  *dbid: the stored id, or 0 when the goal
+** is new.  0 or 1 (an error, printed). */
+static int db_resume(dbrun *D, pv_prover *P, lem_term goal, uint32_t *dbid) {
+  lem_ctx *L = P->L;
+  lem_term stored;
+  uint32_t k = P->nthms, id;
+  char name[32];
+  snprintf(name, sizeof name, "T%u", k + 1);
+  if (lem_store_find_proved(D->S, goal, dbid, &stored)) return db_fail(L);
+  if (!*dbid) return 0;
+  if (pv_assume(P, stored) || !(id = pv_export_assumed(&D->X, k, name)) ||
+      lem_store_reuse_theorem(D->S, id, *dbid))
+    return db_fail(L);
+  return 0;
+}
+
+/* Export prover theorem k (proved or not) with its decision points and
+** write it.  0 or 1. */
+static int db_write(dbrun *D, pv_prover *P, uint32_t k) {
+  lem_ctx *L = P->L;
+  char name[32];
+  snprintf(name, sizeof name, "T%u", k + 1);
+  uint32_t id = pv_export_theorem(&D->X, k, name);
+  lem_decision *d = NULL;
+  uint32_t nd = id ? pv_export_decisions(&D->X, k, &d) : UINT32_MAX;
+  if (nd == UINT32_MAX) return db_fail(L);
+  lem_err e = lem_store_write_theorem_decisions(D->S, D->G, id, d, nd);
+  lem_store_decisions_free(L, d, nd);
+  return e ? db_fail(L) : 0;
+}
+
+static void db_close(dbrun *D) {
+  lem_store_close(D->S);
+  if (D->xinit) pv_export_free(&D->X);
+  lem_proof_free(D->G);
+  memset(D, 0, sizeof *D);
+}
+
+/* The header of goal i, which the database at db holds as theorem dbid. */
+static int print_resumed(pv_prover *P, uint32_t i, uint32_t dbid,
+                         const char *db, FILE *out) {
+  lem_buf b = {0};
+  char *mpl = lem_term_str(P->L, P->thms[i].stmt);
+  int rc = !mpl || pv_readable(P->L, P->T, P->thms[i].stmt, &b);
+  if (!rc)
+    fprintf(out, "T%u: %s\n  %s\n  already proved: theorem %u of %s\n\n",
+            i + 1, b.p, mpl, dbid, db);
+  lem_buf_free(P->L, &b);
+  if (mpl) lem_free(P->L, mpl, strlen(mpl) + 1);
   return rc;
 }
 
 static int run(lem_ctx *L, const char *theory, goalsrc *gs, int ngs,
-               const pv_opts *o, FILE *out, const char *db,
+               const pv_opts *o, int no_smt, FILE *out, const char *db,
                const char *options) {
   lem_theory *T = NULL;
   if (lem_theory_load(L, theory, &T)) {
@@ -167,11 +235,36 @@ static int run(lem_ctx *L, const char *theory, goalsrc *gs, int ngs,
     fprintf(stderr, "lemma: %s\n", lem_errmsg(L));
     status = 1;
   }
+  dbrun D;
+  memset(&D, 0, sizeof D);
+  if (!status && db && db_open(&D, &P, db, options)) status = 1;
+  /* side goals through Z3, when the theory has an arithmetic model */
+  pv_side side;
+  memset(&side, 0, sizeof side);
+  if (!status && !no_smt && T->nmodels) {
+    if (pv_side_init(&side, L, T)) {
+      fprintf(stderr, "lemma: %s\n", lem_errmsg(L));
+      status = 1;
+    } else {
+      P.side = &side;
+    }
+  }
   /* a goal that is not proved does not stop the run: later goals may not
      need it.  Only an error (out of memory...) stops it. */
   int broken = status;
   for (uint32_t i = 0; i < ngoals && !broken; i++) {
+    uint32_t dbid = 0;
+    if (D.S && db_resume(&D, &P, goals[i], &dbid)) {
+      status = broken = 1;
+      break;
+    }
+    if (dbid) {
+      if (print_resumed(&P, i, dbid, db, out)) status = broken = 1;
+      continue;
+    }
+    uint32_t by_smt = side.proved;
     int r = pv_prove(&P, goals[i]);
+    by_smt = side.proved - by_smt;
     if (r < 0) {
       fprintf(stderr, "lemma: goal %u: %s\n", i + 1, lem_errmsg(L));
       status = broken = 1;
@@ -187,13 +280,17 @@ static int run(lem_ctx *L, const char *theory, goalsrc *gs, int ngs,
     fprintf(out, "T%u: %s\n  %s\n", i + 1, b.p, mpl);
     lem_buf_free(L, &b);
     lem_free(L, mpl, strlen(mpl) + 1);
+    if (D.S && db_write(&D, &P, i)) {
+      status = broken = 1;
+      break;
+    }
     if (!r) {
       fprintf(out, "  not proved: %s\n\n", t->why);
       fprintf(stderr, "lemma: goal %u not proved: %s\n", i + 1, t->why);
       status = 1;
       continue;
     }
-    const char *how = "directly";
+    const char *how = by_smt ? "by Z3 (a ground side goal)" : "directly";
     uint32_t var = 0;
     for (uint32_t c = 0; c < t->nchoices; c++)
       if (t->choices[c].proved) {
@@ -209,16 +306,52 @@ static int run(lem_ctx *L, const char *theory, goalsrc *gs, int ngs,
     if (print_proof(&P, i, out)) status = broken = 1;
     fputc('\n', out);
   }
-  if (db && P.L && P.nthms && store_all(&P, db, options))
-    status = 1;
+  db_close(&D);
+  if (P.side && side.asked)
+    fprintf(out, "smt: %u side goal%s asked, %u proved, %u unknown, "
+            "%u failed\n", side.asked, side.asked == 1 ? "" : "s",
+            side.proved, side.undecided, side.failed);
+  pv_side_free(&side);
   pv_prover_free(&P);
   lem_free(L, goals, cap * sizeof *goals);
   lem_theory_free(L, T);
   return status;
 }
 
+/* The database name for `--db` without a value: the theory directory's
+** name with ".db", in the current directory (corpus/peano -> peano.db; for
+** a manifest file, the name of the directory that holds it).  malloc'd;
+** NULL, after a message, when no name can be made. */
+static char *default_db(const char *theory) {
+  size_t n = strlen(theory);
+  while (n > 1 && theory[n - 1] == '/') n--;
+  size_t b = n;
+  while (b > 0 && theory[b - 1] != '/') b--;
+  if (n - b > 4 && !strncmp(theory + n - 4, ".mpl", 4)) { /* a manifest */
+    n = b;
+    while (n > 1 && theory[n - 1] == '/') n--;
+    b = n;
+    while (b > 0 && theory[b - 1] != '/') b--;
+  }
+  if (n == b || (n - b == 1 && theory[b] == '.') ||
+      (n - b == 2 && !strncmp(theory + b, "..", 2)) || theory[b] == '/') {
+    fprintf(stderr, "lemma: prove: cannot name a database after '%s'; give "
+            "--db FILE\n", theory);
+    return NULL;
+  }
+  char *p = malloc(n - b + 4);
+  if (!p) {
+    fprintf(stderr, "lemma: out of memory\n");
+    return NULL;
+  }
+  memcpy(p, theory + b, n - b);
+  memcpy(p + (n - b), ".db", 4);
+  return p;
+}
+
 int cmd_prove(int argc, char **argv) {
   const char *theory = NULL, *outpath = NULL, *db = NULL;
+  int db_default = 0;
   goalsrc *gs = calloc((size_t)argc + 1, sizeof *gs);
   int ngs = 0;
   pv_opts o;
@@ -227,7 +360,7 @@ int cmd_prove(int argc, char **argv) {
   o.lim.max_facts = 50000;
   o.lim.max_depth = 2;
   o.goal_seconds = 0;
-  int rc = 0;
+  int rc = 0, no_smt = 0;
   if (!gs) return 1;
   for (int i = 0; i < argc && !rc; i++) {
     const char *a = argv[i];
@@ -240,8 +373,12 @@ int cmd_prove(int argc, char **argv) {
       if (!has) rc = bad_usage("%s needs a file name", a);
       else outpath = argv[++i];
     } else if (!strcmp(a, "--db")) {
-      if (!has) rc = bad_usage("%s needs a file name", a);
-      else db = argv[++i];
+      /* without a value (last, or before an option): the default name */
+      if (has && argv[i + 1][0] != '-') db = argv[++i];
+      else db_default = 1;
+    } else if (!strncmp(a, "--db=", 5)) {
+      if (!a[5]) rc = bad_usage("%s needs a file name", a);
+      else db = a + 5;
     } else if (!strcmp(a, "--rounds")) {
       if (!has || !num_arg(a, argv[++i], 1, 1e6, &v)) rc = 2;
       else o.lim.max_rounds = (uint32_t)v;
@@ -256,6 +393,8 @@ int cmd_prove(int argc, char **argv) {
       else o.goal_seconds = v;
     } else if (!strcmp(a, "--no-induction")) {
       o.no_induction = 1;
+    } else if (!strcmp(a, "--no-smt")) {
+      no_smt = 1;
     } else if (a[0] == '-' && a[1]) {
       rc = bad_usage("unknown option '%s'", a);
     } else if (!theory) {
@@ -265,9 +404,13 @@ int cmd_prove(int argc, char **argv) {
     }
   }
   if (!rc && !theory) rc = bad_usage("%s", "expected a THEORY");
+  char *dbname = NULL;
+  if (!rc && db_default && !db && !(db = dbname = default_db(theory)))
+    rc = 1;
   if (!rc && !ngs) rc = bad_usage("%s", "expected --goal EXPR or --goals FILE");
   if (rc) {
     free(gs);
+    free(dbname);
     return rc;
   }
   FILE *out = stdout;
@@ -275,6 +418,7 @@ int cmd_prove(int argc, char **argv) {
     fprintf(stderr, "lemma: prove: cannot write '%s': %s\n", outpath,
             strerror(errno));
     free(gs);
+    free(dbname);
     return 1;
   }
   lem_ctx *L = lem_ctx_new(NULL, NULL, 0);
@@ -294,7 +438,7 @@ int cmd_prove(int argc, char **argv) {
         if (i) strcat(opts, " ");
         strcat(opts, argv[i]);
       }
-      rc = run(L, theory, gs, ngs, &o, out, db, opts);
+      rc = run(L, theory, gs, ngs, &o, no_smt, out, db, opts);
       free(opts);
     }
     lem_ctx_free(L);
@@ -304,5 +448,6 @@ int cmd_prove(int argc, char **argv) {
     rc = 1;
   }
   free(gs);
+  free(dbname);
   return rc;
 }

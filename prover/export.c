@@ -315,7 +315,10 @@ static lem_err fill_pass(pv_export *X, const pv_thm *t, const pv_choice *c,
       }
     pv_fid f = x->chosen ? induct_on(P, fs, nf, v) : 0;
     x->on_proof = f != 0;
-    x->expr = f ? P->E.facts[f].f : 0;
+    /* every candidate as the lemma its induction would prove, so that a
+       policy can read the options it did not take */
+    x->expr = f ? P->E.facts[f].f : pv_generalize(P, t->stmt, i);
+    if (!x->expr) return L->err ? L->err : LEM_ENOMEM;
   }
   return LEM_OK;
 }
@@ -329,10 +332,10 @@ uint32_t pv_export_decisions(pv_export *X, uint32_t k, lem_decision **out) {
     return UINT32_MAX;
   }
   const pv_thm *t = &P->thms[k];
-  /* a pass ends where the variable index stops increasing */
+  /* one decision point per pass of the iterative deepening */
   uint32_t npass = 0;
   for (uint32_t i = 0; i < t->nchoices; i++)
-    if (!i || t->choices[i].var <= t->choices[i - 1].var) npass++;
+    if (!i || t->choices[i].pass != t->choices[i - 1].pass) npass++;
   if (!npass) return 0;
   pv_fid *fs = NULL;
   uint32_t nf = t->proved ? pv_proof_facts(P, k, &fs) : 0;
@@ -342,7 +345,7 @@ uint32_t pv_export_decisions(pv_export *X, uint32_t k, lem_decision **out) {
   const lem_pthm *ot = lem_proof_thm(X->out, X->thm_id[k]);
   for (uint32_t i = 0, p = 0; !e && i < t->nchoices; p++) {
     uint32_t j = i + 1;
-    while (j < t->nchoices && t->choices[j].var > t->choices[j - 1].var) j++;
+    while (j < t->nchoices && t->choices[j].pass == t->choices[i].pass) j++;
     d[p].block = ot->root;
     d[p].goal = t->stmt;
     if (!(d[p].kind = lem_strndup(L, "induction-var", 13))) e = LEM_ENOMEM;

@@ -366,7 +366,7 @@ fail:
 /* ---- induction ---- */
 
 /* (>[v](member(v))(>[rest](prem)(concl))) for the goal's variable vi. */
-static lem_term generalize(pv_prover *P, lem_term goal, uint32_t vi) {
+lem_term pv_generalize(pv_prover *P, lem_term goal, uint32_t vi) {
   lem_ctx *L = P->L;
   pv_eng *E = &P->E;
   uint32_t nv = lem_all_nvars(L, goal);
@@ -438,12 +438,13 @@ fail:
 
 /* Which outer variables of goal may be inducted on: all of them, in order
 ** (the member hypothesis must then be derivable, which the search checks). */
-static int add_choice(pv_prover *P, pv_thm *t, uint32_t var, int proved) {
+static int add_choice(pv_prover *P, pv_thm *t, uint32_t var, int proved,
+                      uint32_t pass) {
   pv_choice *c = lem_realloc(P->L, t->choices, t->nchoices * sizeof *c,
                              (t->nchoices + 1) * sizeof *c);
   if (!c) return -1;
   t->choices = c;
-  t->choices[t->nchoices++] = (pv_choice){var, proved};
+  t->choices[t->nchoices++] = (pv_choice){var, proved, pass};
   return 0;
 }
 
@@ -488,7 +489,8 @@ int pv_prove(pv_prover *P, lem_term goal) {
   uint32_t cap = P->opts.lim.max_facts ? P->opts.lim.max_facts : 200000;
   /* ---- side goals (side.c): a ground goal may be settled by Z3 ---- */
   if (P->side && (id = pv_side_prove(P, goal, &err)) == 0 && err) return -1;
-  for (uint32_t budget = cap < 2000 ? cap : 2000; !id; budget *= 4) {
+  uint32_t pass = 0;
+  for (uint32_t budget = cap < 2000 ? cap : 2000; !id; budget *= 4, pass++) {
     if (budget > cap) budget = cap;
     E->lim.max_facts = budget;
     id = prove_in(P, P->root, goal, &err);
@@ -496,7 +498,7 @@ int pv_prove(pv_prover *P, lem_term goal) {
     for (uint32_t oi = 0; !id && oi < nord; oi++) {
       uint32_t vi = order[oi];
       if (E->lim.deadline > 0 && now() > E->lim.deadline) break;
-      lem_term lemma = generalize(P, goal, vi);
+      lem_term lemma = pv_generalize(P, goal, vi);
       if (!lemma) return -1;
       pv_fid lid = induct(P, lemma, &err);
       if (err) return -1;
@@ -504,7 +506,7 @@ int pv_prove(pv_prover *P, lem_term goal) {
         id = prove_in(P, P->root, goal, &err);
       if (err) return -1;
       t = &P->thms[k];
-      if (add_choice(P, t, vi, id != 0)) return -1;
+      if (add_choice(P, t, vi, id != 0, pass)) return -1;
     }
     if (budget >= cap || (E->lim.deadline > 0 && now() > E->lim.deadline))
       break;

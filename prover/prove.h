@@ -35,6 +35,7 @@ typedef struct pv_opts {
 typedef struct pv_choice {
   uint32_t var;    /* index into the goal's outer variable list */
   int proved;      /* did this choice give the proof */
+  uint32_t pass;   /* which budget of the iterative deepening (from 0) */
 } pv_choice;
 
 typedef struct pv_thm {
@@ -94,6 +95,10 @@ int pv_prove(pv_prover *P, lem_term goal);
 ** goals use it as a rule like any proved goal.  Returns 0, or -1 with an
 ** error in the context. */
 int pv_assume(pv_prover *P, lem_term stmt);
+
+/* The lemma induction on goal variable vi would prove:
+** (>[v](member(v))(>[rest](P)(Q))).  LEM_NOTERM on error. */
+lem_term pv_generalize(pv_prover *P, lem_term goal, uint32_t vi);
 
 /* The facts of theorem k's proof, in dependency order (premises first),
 ** stopping at earlier theorems.  *out is allocated through L (free with

@@ -180,8 +180,13 @@ expect 0 "in2 = {(" -- refute "$tmp/fun.mpl" --finite 3 --goal '(>[x,y,w](&(in[x
 expect 0 "none in any model" -- refute "$tmp/fun.mpl" --finite 1 --goal '(>[x,y,w](&(in[x,X])(&(in2[x,y,f])(in2[y,w,f])))(=[w,x]))'
 expect 1 "declares no arithmetic model" -- refute "$tmp/fun.mpl" --goal '(>[x](in[x,X])(=[x,x]))'
 expect 2 "bad value" -- refute "$tmp/fun.mpl" --finite 0 --goal '(>[x](in[x,X])(=[x,x]))'
-# lemma train: a database without decision points is refused clearly
-expect 1 "no usable decision points\|no decision points recorded" -- train "$tmp/left.db" -o "$tmp/model"
+# lemma train: the induction decisions of a real run are training data
+# (every candidate variable recorded with the lemma it would prove)
+expect 0 "wrote $tmp/model" -- train "$tmp/left.db" -o "$tmp/model" --epochs 2
+# a database whose runs made no decision is refused clearly
+grep -v '^#' "$top/corpus/peano-left/goals" | head -n 1 > "$tmp/left1d"
+$LEMMA prove "$top/corpus/peano-left" --goals "$tmp/left1d" --db "$tmp/one.db" >/dev/null 2>&1
+expect 1 "no usable decision points" -- train "$tmp/one.db" -o "$tmp/model1"
 expect 2 "expected -o MODEL" -- train "$tmp/left.db"
 grep -v '^#' "$top/corpus/peano/goals" | head -n 1 > "$tmp/left3.zero"
 # lemma explore, smallest batch (the larger runs are in tests/explore.sh):

@@ -3,6 +3,7 @@
 ** extraction and readable printing.  See prove.h.
 */
 #include "prove.h"
+#include "policy.h"
 #include "side.h"
 
 #include <string.h>
@@ -454,6 +455,25 @@ static int publish(pv_prover *P, uint32_t k) {
   return pv_saturate(&P->E, P->root, LEM_NOTERM) < 0 ? -1 : 0;
 }
 
+/* The goal's variables 0..n-1 ordered by the policy's score for the lemma
+** induction on each would prove (ties: the lower index first).  Returns 1,
+** or -1 on error. */
+static int policy_order(pv_prover *P, lem_term goal, uint32_t n,
+                        uint32_t *out) {
+  lem_term cands[64];
+  float prob[64];
+  for (uint32_t i = 0; i < n; i++)
+    if (!(cands[i] = pv_generalize(P, goal, i))) return -1;
+  if (lem_policy_score(P->L, P->opts.policy, P->T, goal, cands, n, prob))
+    return -1;
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t j = i;
+    for (; j > 0 && prob[out[j - 1]] < prob[i]; j--) out[j] = out[j - 1];
+    out[j] = i;
+  }
+  return 1;
+}
+
 int pv_prove(pv_prover *P, lem_term goal) {
   lem_ctx *L = P->L;
   pv_eng *E = &P->E;
@@ -486,6 +506,13 @@ int pv_prove(pv_prover *P, lem_term goal) {
       order[j] = i;
     }
   }
+  uint32_t learned[64];
+  int have_learned = 0;
+  if (induct_ok && P->opts.policy && nord > 1) {
+    int r = policy_order(P, goal, nord, learned);
+    if (r < 0) return -1;
+    have_learned = r;
+  }
   uint32_t cap = P->opts.lim.max_facts ? P->opts.lim.max_facts : 200000;
   /* ---- side goals (side.c): a ground goal may be settled by Z3 ---- */
   if (P->side && (id = pv_side_prove(P, goal, &err)) == 0 && err) return -1;
@@ -496,7 +523,7 @@ int pv_prove(pv_prover *P, lem_term goal) {
     id = prove_in(P, P->root, goal, &err);
     if (err) return -1;
     for (uint32_t oi = 0; !id && oi < nord; oi++) {
-      uint32_t vi = order[oi];
+      uint32_t vi = have_learned && pass % 2 == 0 ? learned[oi] : order[oi];
       if (E->lim.deadline > 0 && now() > E->lim.deadline) break;
       lem_term lemma = pv_generalize(P, goal, vi);
       if (!lemma) return -1;

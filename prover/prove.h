@@ -25,10 +25,18 @@ typedef struct pv_induction {
   lem_term x, y;   /* the variables of member and succ */
 } pv_induction;
 
+struct lem_policy;
+
 typedef struct pv_opts {
   pv_limits lim;       /* per saturation (the deadline is set per goal) */
   double goal_seconds; /* time budget per goal; 0: none */
   int no_induction;
+  /* A learned policy (policy.h, borrowed) that orders the induction
+  ** variables by its score, or NULL for the fixed heuristic (recursion
+  ** positions first).  Every variable is still tried at every budget, so a
+  ** bad model costs time, never a proof; and every second budget follows
+  ** the fixed heuristic (the fallback share is one half). */
+  struct lem_policy *policy;
 } pv_opts;
 
 /* A decision point: which variable an induction was tried on. */

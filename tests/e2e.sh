@@ -183,6 +183,12 @@ expect 2 "bad value" -- refute "$tmp/fun.mpl" --finite 0 --goal '(>[x](in[x,X])(
 # lemma train: the induction decisions of a real run are training data
 # (every candidate variable recorded with the lemma it would prove)
 expect 0 "wrote $tmp/model" -- train "$tmp/left.db" -o "$tmp/model" --epochs 2
+# prove --policy: the trained model orders the induction variables; the
+# same goals are proved, and a file that is no model is refused
+expect 0 "proved by induction on" -- prove "$top/corpus/peano-left" --goals "$tmp/left3" --policy "$tmp/model"
+[ "$(grep -c '^  proved' "$tmp/out")" = 3 ] && pass=$((pass+1)) || { echo "FAIL: --policy: not the 3 goals proved"; fail=$((fail+1)); }
+expect 1 "lemma: prove: " -- prove "$top/corpus/peano-left" --goals "$tmp/left3" --policy "$tmp/left3"
+expect 2 "needs a model file" -- prove "$top/corpus/peano-left" --goals "$tmp/left3" --policy
 # a database whose runs made no decision is refused clearly
 grep -v '^#' "$top/corpus/peano-left/goals" | head -n 1 > "$tmp/left1d"
 $LEMMA prove "$top/corpus/peano-left" --goals "$tmp/left1d" --db "$tmp/one.db" >/dev/null 2>&1

@@ -3,7 +3,7 @@
 # the bundled corpus.  Run by `make check`; under valgrind when VALGRIND is
 # set to a valgrind binary and LEM_E2E_VALGRIND=1.
 set -u
-top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+top=$(cd "${top_srcdir:-$(dirname "$0")/..}" && pwd)  # absolute: a test changes directory
 bld=$(cd "${top_builddir:-.}" && pwd)
 LEMMA="$bld/lemma"
 if [ "${LEM_E2E_VALGRIND:-0}" = 1 ] && [ -n "${VALGRIND:-}" ]; then

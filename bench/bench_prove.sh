@@ -7,7 +7,8 @@
 # under /usr/bin/time -v (wall time and peak RSS; without it, the shell's
 # clock and no RSS), prints each goal's result line and its step count
 # (counted from the numbered proof lines the prover prints), then times
-# `lemma replay` on the database and prints its "N passed, N failed" line.
+# `lemma replay` on the database and prints its "N passed, N failed" line,
+# then times `lemma html` writing the database as a web site.
 # Peer figure: Generative Logic's Peano prover stage (192 s on 2 cores,
 # /work/shared/reference/gl-results.md).  The tasks differ: GL explores and
 # proves what it conjectures; lemma proves a stated list of goals.
@@ -112,6 +113,18 @@ if [ -s "$tmp/p.db" ]; then
 else
   replay_rc=0
   echo "no database written; replay skipped"
+fi
+
+echo "== lemma html"
+if [ -s "$tmp/p.db" ]; then
+  timed html "$lemma" html "$tmp/p.db" -o "$tmp/site" --assets "$src/html"
+  echo "exit status $rc; wall $wall s; cpu $cpu; peak RSS $(show_rss)"
+  cat "$tmp/html.out" "$tmp/html.err"
+  steps=$(sed -n 's/.* \([0-9]*\) steps$/\1/p' "$tmp/html.out")
+  [ -n "$steps" ] && awk -v n="$steps" -v w="$wall" 'BEGIN {
+    if (w > 0) printf "html: %d steps / %.2f s = %.0f steps/s (wall)\n", n, w, n / w }'
+else
+  echo "no database written; html skipped"
 fi
 
 echo "== peer: Generative Logic (gl-results.md, 2 cores)"

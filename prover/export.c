@@ -5,6 +5,7 @@
 ** have: =[b,a] from =[a,b] is eq_refl =[a,a] then eq_subst on its left side.
 */
 #include "export.h"
+#include "side.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -105,7 +106,7 @@ static const lem_rule rule_of[] = {
     [PV_MP] = LEM_R_MP,           [PV_EXISTS] = LEM_R_EXISTS,
     [PV_EQ_SUBST] = LEM_R_EQ_SUBST, [PV_CONTRA] = LEM_R_CONTRA,
     [PV_INTRO] = LEM_R_INTRO,     [PV_INDUCT] = LEM_R_INDUCT,
-    [PV_REIT] = LEM_R_REIT,
+    [PV_REIT] = LEM_R_REIT,       [PV_SMT] = LEM_R_SMT,
 };
 
 /* Emit fact id (its premises are emitted already). */
@@ -198,6 +199,13 @@ static uint32_t emit(job *J, pv_fid id, uint32_t self) {
     case PV_INTRO:
       sp.nkids = 1;
       if (!(sp.kids[0] = block_of(J, F->aux))) return 0;
+      break;
+    case PV_SMT: /* the exact query and Z3's answer (side.h) */
+      if (!(sp.query = pv_side_query(P, id))) {
+        lem_error(L, LEM_EINVAL, "export: smt fact %u has no query", id);
+        return 0;
+      }
+      sp.answer = "unsat";
       break;
     case PV_INDUCT:
       sp.nkids = 2;

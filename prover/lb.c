@@ -20,6 +20,25 @@ static int key_arg(lem_sym rel, uint32_t pos, lem_term c, uint64_t *k) {
   *k = lem_key2(0x80000000u | (rel << 8) | pos, c);
   return 1;
 }
+/* Rule premises with constant c at argument pos (term ids stay below 2^31,
+** so ~c keeps these keys apart from key_arg's). */
+static int key_rulearg(lem_sym rel, uint32_t pos, lem_term c, uint64_t *k) {
+  if (!key_arg(rel, pos, c, k)) return 0;
+  *k ^= 0xffffffffu;
+  return 1;
+}
+
+/* The index key for a positive rule premise p: its relation and its first
+** constant argument, or its relation alone when it has none. */
+static uint64_t premise_key(const lem_ctx *L, lem_term p) {
+  lem_sym rel = lem_term_sym(L, p);
+  const lem_term *a = lem_term_args(L, p);
+  uint64_t k;
+  for (uint32_t i = 0, n = lem_term_nargs(L, p); i < n; i++)
+    if (lem_term_kind(L, a[i]) == LEM_CONST && key_rulearg(rel, i, a[i], &k))
+      return k;
+  return key_tag(K_RULE, rel);
+}
 
 static double now(void) {
   struct timespec ts;
@@ -114,6 +133,7 @@ uint32_t pv_block_new(pv_eng *E, uint32_t parent) {
   pv_block *B = &E->blocks[b];
   memset(B, 0, sizeof *B);
   B->parent = parent;
+  B->epoch = 1;
   if (parent && (lem_map_copy(E->L, &B->uf, &E->blocks[parent].uf) ||
                  lem_map_copy(E->L, &B->ufwhy, &E->blocks[parent].ufwhy)))
     return 0;
@@ -176,14 +196,20 @@ static lem_err mark_merged(pv_eng *E, lem_term c) {
 /* Usable in b: every constant of the fact is its own representative in b.
 ** Constants never merged anywhere are skipped without a look-up. */
 static int usable(pv_eng *E, uint32_t b, pv_fid id) {
-  const pv_fact *F = &E->facts[id];
-  const lem_map *uf = &E->blocks[b].uf;
+  pv_fact *F = &E->facts[id];
+  const pv_block *B = &E->blocks[b];
+  if (F->ublock == b && F->uepoch >> 1 == B->epoch) return F->uepoch & 1;
   uint32_t p;
-  for (uint32_t i = 0; i < F->ncst; i++) {
+  int ok = 1;
+  for (uint32_t i = 0; i < F->ncst && ok; i++) {
     lem_term c = E->pool[F->cst + i];
-    if (ever_merged(E, c) && lem_map_get(uf, c, &p)) return 0;
+    if (ever_merged(E, c) && lem_map_get(&B->uf, c, &p)) ok = 0;
   }
-  return 1;
+  /* joins ask about the same fact in the same block again and again; the
+     answer only changes when b's union-find does (epoch) */
+  F->ublock = b;
+  F->uepoch = B->epoch << 1 | (uint32_t)ok;
+  return ok;
 }
 
 /* t with constant from replaced by to (one step of the union-find). */
@@ -443,9 +469,9 @@ static uint32_t compile_rule(pv_eng *E, uint32_t b, pv_fid id) {
   for (uint32_t i = 0; i < R->nprem; i++) {
     lem_term p = R->prems[i];
     int neg = lem_term_kind(L, p) == LEM_NOT;
-    lem_sym rel = lem_term_sym(L, neg ? lem_term_arg(L, p, 0) : p);
-    if (ix_add(E, B, key_tag(neg ? K_RULENEG : K_RULE, rel), rid << 8 | i))
-      return UINT32_MAX;
+    uint64_t key = neg ? key_tag(K_RULENEG, lem_term_sym(L, lem_term_arg(L, p, 0)))
+                       : premise_key(L, p);
+    if (ix_add(E, B, key, rid << 8 | i)) return UINT32_MAX;
   }
   return rid;
 oom:
@@ -641,6 +667,21 @@ static int may_demand(pv_eng *E, lem_term p) {
   return lem_term_kind(L, v) == LEM_VAR && !lem_subst_get(L, &E->s, v);
 }
 
+/* Are functional atom p's arguments other than its out one all bound (or
+** ground) under E->s? */
+static int inputs_bound(pv_eng *E, lem_term p) {
+  lem_ctx *L = E->L;
+  uint32_t n = lem_term_nargs(L, p);
+  int o = out_pos(E, lem_term_sym(L, p), n);
+  for (uint32_t i = 0; i < n; i++) {
+    lem_term x = lem_term_arg(L, p, i);
+    if (i == (uint32_t)o || lem_term_ground(L, x)) continue;
+    if (lem_term_kind(L, x) != LEM_VAR || !lem_subst_get(L, &E->s, x))
+      return 0;
+  }
+  return 1;
+}
+
 /* Join premises j.. of rule rid (skipping skip, already matched) against the
 ** visible facts of b; fire on each complete match.  r: the round being run
 ** (facts of effective round > r are too new; premises before skip must be
@@ -692,14 +733,12 @@ static int join_rec(pv_eng *E, uint32_t b, uint32_t rid, uint32_t skip,
       v = candidates(E, blk, p); /* the vector may have grown (realloc) */
     }
   }
-  if (any) return 0;
-  lem_term a = lem_subst_apply(E->L, &E->s, p);
-  if (!a) return -1;
-  if (*budget && may_demand(E, p) && !fsig(E, a) &&
-      (uint64_t)(done | 1u << j) != (1ull << R->nprem) - 1)
+  if (any || !may_demand(E, p)) return 0;
+  if (inputs_bound(E, p)) return demand(E, b, p);
+  if (*budget && (uint64_t)(done | 1u << j) != (1ull << R->nprem) - 1)
     return join_rec(E, b, rid, skip, done | 1u << j, aside | 1u << j, r,
                     chosen, budget);
-  return demand(E, b, p);
+  return 0;
 }
 
 static int join(pv_eng *E, uint32_t b, uint32_t rid, uint32_t skip,
@@ -713,29 +752,52 @@ static int match_rule(pv_eng *E, uint32_t b, uint32_t rid, uint32_t skip,
   return join(E, b, rid, skip, 0, r, chosen);
 }
 
-/* A delta fact id meets every visible rule that has a premise it can match. */
+/* Delta fact id meets the rules of block blk whose premises are indexed
+** under key. */
+static int meet_key(pv_eng *E, uint32_t b, uint32_t blk, pv_fid id,
+                    uint64_t key, uint32_t r) {
+  lem_ctx *L = E->L;
+  lem_term f = E->facts[id].f;
+  pv_fid chosen[256];
+  const pv_vec *v = ix_get(E, blk, key);
+  for (uint32_t i = 0, n = v ? v->n : 0; i < n; i++) {
+    uint32_t code = ix_get(E, blk, key)->v[i]; /* the vector may move */
+    uint32_t rid = code >> 8, pi = code & 255;
+    if (!usable(E, b, E->rules[rid].fact)) continue;
+    lem_subst_undo(&E->s, 0);
+    E->matches++;
+    int m = lem_match(L, &E->s, E->rules[rid].prems[pi], f);
+    if (m < 0) return -1;
+    if (!m) continue;
+    chosen[pi] = id;
+    if (match_rule(E, b, rid, pi, r, chosen) < 0) return -1;
+    if (E->out_of_budget) return 0;
+  }
+  return 0;
+}
+
+/* A delta fact id meets every visible rule that has a premise it can match:
+** those indexed under its relation alone, and, for a positive atom, those
+** indexed under a constant it has at the same argument. */
 static int meet_rules(pv_eng *E, uint32_t b, pv_fid id, uint32_t r) {
   lem_ctx *L = E->L;
   lem_term f = E->facts[id].f;
   int neg = lem_term_kind(L, f) == LEM_NOT;
-  lem_sym rel = lem_term_sym(L, neg ? lem_term_arg(L, f, 0) : f);
-  pv_fid chosen[256];
+  lem_term a = neg ? lem_term_arg(L, f, 0) : f;
+  lem_sym rel = lem_term_sym(L, a);
   for (uint32_t blk = b; blk; blk = E->blocks[blk].parent) {
-    const pv_vec *v = ix_get(E, blk, key_tag(neg ? K_RULENEG : K_RULE, rel));
-    uint32_t n = v ? v->n : 0;
-    for (uint32_t i = 0; i < n; i++) {
-      uint32_t code = ix_get(E, blk, key_tag(neg ? K_RULENEG : K_RULE, rel))->v[i];
-      uint32_t rid = code >> 8, pi = code & 255;
-      if (!usable(E, b, E->rules[rid].fact)) continue;
-      lem_subst_undo(&E->s, 0);
-      E->matches++;
-      int m = lem_match(L, &E->s, E->rules[rid].prems[pi], f);
-      if (m < 0) return -1;
-      if (!m) continue;
-      chosen[pi] = id;
-      if (match_rule(E, b, rid, pi, r, chosen) < 0) return -1;
-      if (E->out_of_budget) return 0;
+    if (meet_key(E, b, blk, id, key_tag(neg ? K_RULENEG : K_RULE, rel), r))
+      return -1;
+    const lem_term *args = lem_term_args(L, a);
+    for (uint32_t i = 0, n = lem_term_nargs(L, a); !neg && i < n; i++) {
+      uint64_t key;
+      if (E->out_of_budget) break;
+      if (lem_term_kind(L, args[i]) == LEM_CONST &&
+          key_rulearg(rel, i, args[i], &key) &&
+          meet_key(E, b, blk, id, key, r))
+        return -1;
     }
+    if (E->out_of_budget) break;
   }
   lem_subst_undo(&E->s, 0);
   return 0;
@@ -768,6 +830,7 @@ static int do_merge(pv_eng *E, uint32_t b, pv_fid id) {
         return -1;
   }
   pv_block *B = &E->blocks[b];
+  B->epoch++;
   if (mark_merged(E, loser) || lem_map_put(L, &B->uf, loser, winner) ||
       lem_map_put(L, &B->ufwhy, loser, why)) {
     lem_free(L, todo.v, todo.cap * sizeof *todo.v);

@@ -52,7 +52,8 @@ typedef enum pv_how {
   PV_CONTRA,    /* prems = A, !(A) */
   PV_INTRO,     /* aux = the child block that proved it */
   PV_INDUCT,    /* aux = the base block; aux2 = the step block */
-  PV_REIT       /* prems = a fact of an enclosing block, restated here */
+  PV_REIT,      /* prems = a fact of an enclosing block, restated here */
+  PV_SMT        /* prems = the hypotheses; aux = the query (side.h) */
 } pv_how;
 
 typedef struct pv_fact {
@@ -64,6 +65,8 @@ typedef struct pv_fact {
   uint32_t sub, nsub;     /* substitution: eng->pairs[sub .. sub+nsub) */
   uint32_t cst, ncst;     /* distinct constants: eng->pool[cst ..) */
   uint32_t aux, aux2;
+  uint32_t ublock;        /* usable(): the block last asked about, and */
+  uint32_t uepoch;        /* its epoch then << 1 | the answer */
 } pv_fact;
 
 typedef struct pv_rule {
@@ -88,6 +91,7 @@ typedef struct pv_block {
   uint32_t parent;     /* 0 for a root */
   uint8_t kind;        /* pv_bkind: what the block is for */
   uint32_t round;      /* rounds run so far */
+  uint32_t epoch;      /* bumped by every merge in uf (from 1) */
   lem_map uf;          /* const -> its parent in the union-find */
   lem_map ufwhy;       /* const -> the fact =[..] that merged it */
   lem_map seen;        /* formula -> fact id, for facts made here */

@@ -3,6 +3,7 @@
 ** extraction and readable printing.  See prove.h.
 */
 #include "prove.h"
+#include "side.h"
 
 #include <string.h>
 #include <time.h>
@@ -29,11 +30,117 @@ const char *pv_how_name(pv_how how) {
     case PV_INTRO: return "intro";
     case PV_INDUCT: return "induct";
     case PV_REIT: return "reit";
+    case PV_SMT: return "smt";
   }
   return "?";
 }
 
 /* ---- set-up ---- */
+
+/* The operation argument of atom a (role op), or LEM_NOTERM. */
+static lem_term atom_op(pv_prover *P, lem_term a) {
+  lem_ctx *L = P->L;
+  const lem_reldecl *d = lem_theory_rel(P->T, lem_term_sym(L, a));
+  uint32_t n = lem_term_nargs(L, a);
+  if (!d || d->arity != n) return LEM_NOTERM;
+  for (uint32_t i = 0; i < n; i++)
+    if (d->roles[i] == LEM_ROLE_OP) return lem_term_arg(L, a, i);
+  return LEM_NOTERM;
+}
+
+/* Atoms of formula f's premises (through nested (>...) and &) into prem,
+** and of its final conclusions into concl. */
+typedef struct atoms {
+  lem_term a[64];
+  uint32_t n;
+} atoms;
+
+static void atoms_of(const lem_ctx *L, lem_term f, atoms *prem, atoms *concl,
+                     int in_prem) {
+  switch (lem_term_kind(L, f)) {
+    case LEM_REL: {
+      atoms *to = in_prem ? prem : concl;
+      if (to->n < 64) to->a[to->n++] = f;
+      return;
+    }
+    case LEM_AND:
+      atoms_of(L, lem_term_arg(L, f, 0), prem, concl, in_prem);
+      atoms_of(L, lem_term_arg(L, f, 1), prem, concl, in_prem);
+      return;
+    case LEM_ALL:
+      atoms_of(L, lem_all_prem(L, f), prem, concl, 1);
+      atoms_of(L, lem_all_concl(L, f), prem, concl, in_prem);
+      return;
+    default:
+      return;
+  }
+}
+
+static int add_rec(pv_prover *P, pv_recpos r) {
+  for (uint32_t i = 0; i < P->nrecs; i++)
+    if (P->recs[i].rel == r.rel && P->recs[i].op == r.op &&
+        P->recs[i].pos == r.pos)
+      return 0;
+  pv_recpos *n = lem_realloc(P->L, P->recs, P->nrecs * sizeof *n,
+                             (P->nrecs + 1) * sizeof *n);
+  if (!n) return -1;
+  P->recs = n;
+  P->recs[P->nrecs++] = r;
+  return 0;
+}
+
+/* Where the axiom recurses: for each rule of the root block, each argument
+** of a conclusion atom that some premise names as a successor (matches the
+** induction statement's succ with y := that variable). */
+static int find_recursions(pv_prover *P) {
+  lem_ctx *L = P->L;
+  pv_eng *E = &P->E;
+  for (uint32_t r = 1; r <= E->nrules; r++) {
+    if (E->facts[E->rules[r].fact].block != P->root) continue;
+    atoms prem = {0}, concl = {0};
+    atoms_of(L, E->facts[E->rules[r].fact].f, &prem, &concl, 0);
+    for (uint32_t c = 0; c < concl.n; c++) {
+      lem_term a = concl.a[c];
+      for (uint32_t i = 0, n = lem_term_nargs(L, a); i < n; i++) {
+        lem_term v = lem_term_arg(L, a, i);
+        if (lem_term_kind(L, v) != LEM_VAR) continue;
+        int succ = 0;
+        for (uint32_t k = 0; k < prem.n && !succ; k++) {
+          lem_subst_undo(&E->s2, 0);
+          int m = lem_match(L, &E->s2, P->ind.succ, prem.a[k]);
+          if (m < 0) return -1;
+          succ = m && lem_subst_get(L, &E->s2, P->ind.y) == v;
+        }
+        lem_subst_undo(&E->s2, 0);
+        if (succ && add_rec(P, (pv_recpos){lem_term_sym(L, a), atom_op(P, a),
+                                           i}))
+          return -1;
+      }
+    }
+  }
+  return 0;
+}
+
+/* How often goal variable v sits at a recursion position in the goal. */
+static uint32_t rec_score(pv_prover *P, lem_term goal, lem_term v) {
+  lem_ctx *L = P->L;
+  atoms prem = {0}, concl = {0};
+  atoms_of(L, goal, &prem, &concl, 0);
+  uint32_t score = 0;
+  for (uint32_t side = 0; side < 2; side++) {
+    const atoms *as = side ? &concl : &prem;
+    for (uint32_t k = 0; k < as->n; k++) {
+      lem_term a = as->a[k];
+      for (uint32_t r = 0; r < P->nrecs; r++) {
+        const pv_recpos *R = &P->recs[r];
+        if (R->rel == lem_term_sym(L, a) && R->op == atom_op(P, a) &&
+            lem_term_arg(L, a, R->pos) == v)
+          score++;
+      }
+    }
+  }
+  return score;
+}
 
 lem_err pv_prover_init(pv_prover *P, lem_ctx *L, const lem_theory *T,
                        const pv_induction *ind, const pv_opts *opts) {
@@ -58,7 +165,7 @@ lem_err pv_prover_init(pv_prover *P, lem_ctx *L, const lem_theory *T,
     if (!P->axiom) return L->err ? L->err : lem_error(L, LEM_ELIMIT, "budget");
   }
   if (pv_saturate(&P->E, P->root, LEM_NOTERM) < 0) return L->err;
-  return LEM_OK;
+  return P->has_ind && find_recursions(P) ? L->err : LEM_OK;
 }
 
 void pv_prover_free(pv_prover *P) {
@@ -69,6 +176,7 @@ void pv_prover_free(pv_prover *P) {
              P->thms[i].nchoices * sizeof *P->thms[i].choices);
   lem_free(L, P->thms, P->capthms * sizeof *P->thms);
   lem_map_free(L, &P->thm_of_fact);
+  lem_free(L, P->recs, P->nrecs * sizeof *P->recs);
   pv_eng_free(&P->E);
   memset(P, 0, sizeof *P);
 }
@@ -363,14 +471,30 @@ int pv_prove(pv_prover *P, lem_term goal) {
   /* Iterative deepening on the per-block fact budget: every choice (direct,
      then induction on each variable) at a small budget before any at a
      larger one, so that one hopeless choice cannot use up the goal's time. */
+  /* induction variables, those at the axiom's recursion positions first
+     (most occurrences first; ties keep the goal's order) */
+  uint32_t order[64], nord = 0;
+  if (induct_ok) {
+    uint32_t score[64];
+    nord = lem_all_nvars(L, goal) < 64 ? lem_all_nvars(L, goal) : 64;
+    for (uint32_t i = 0; i < nord; i++) {
+      score[i] = rec_score(P, goal, lem_term_arg(L, goal, i));
+      uint32_t j = i;
+      for (; j > 0 && score[order[j - 1]] < score[i]; j--)
+        order[j] = order[j - 1];
+      order[j] = i;
+    }
+  }
   uint32_t cap = P->opts.lim.max_facts ? P->opts.lim.max_facts : 200000;
+  /* ---- side goals (side.c): a ground goal may be settled by Z3 ---- */
+  if (P->side && (id = pv_side_prove(P, goal, &err)) == 0 && err) return -1;
   for (uint32_t budget = cap < 2000 ? cap : 2000; !id; budget *= 4) {
     if (budget > cap) budget = cap;
     E->lim.max_facts = budget;
     id = prove_in(P, P->root, goal, &err);
     if (err) return -1;
-    for (uint32_t vi = 0; !id && induct_ok && vi < lem_all_nvars(L, goal);
-         vi++) {
+    for (uint32_t oi = 0; !id && oi < nord; oi++) {
+      uint32_t vi = order[oi];
       if (E->lim.deadline > 0 && now() > E->lim.deadline) break;
       lem_term lemma = generalize(P, goal, vi);
       if (!lemma) return -1;
@@ -470,19 +594,58 @@ static lem_err name_of(lem_ctx *L, lem_term t, lem_buf *b) {
   return lem_term_print(L, t, b);
 }
 
+/* Marking: when m is not NULL and old is a term, the parts of f that differ
+** from old (position by position) are recorded as byte ranges of b. */
+static lem_err mark(lem_ctx *L, pv_marks *m, size_t start, size_t end) {
+  if (end <= start) return LEM_OK;
+  if (m->n && m->v[m->n - 1].end == start) { /* join neighbours */
+    m->v[m->n - 1].end = end;
+    return LEM_OK;
+  }
+  if (LEM_GROW(L, m->v, m->cap, m->n + 1)) return LEM_ENOMEM;
+  m->v[m->n++] = (pv_span){start, end};
+  return LEM_OK;
+}
+
+/* Can f and old be compared child by child? */
+static int same_shape(lem_ctx *L, lem_term f, lem_term old) {
+  lem_kind k = lem_term_kind(L, f);
+  if (k != lem_term_kind(L, old) ||
+      lem_term_nargs(L, f) != lem_term_nargs(L, old))
+    return 0;
+  if (k == LEM_REL) return lem_term_sym(L, f) == lem_term_sym(L, old);
+  if (k == LEM_ALL) return lem_all_nvars(L, f) == lem_all_nvars(L, old);
+  return k == LEM_AND || k == LEM_NOT;
+}
+
+/* An argument, marked when it differs from old's argument. */
+static lem_err arg_of(lem_ctx *L, lem_term f, lem_term old, uint32_t i,
+                      lem_buf *b, pv_marks *m) {
+  size_t start = b->len;
+  lem_term a = lem_term_arg(L, f, i);
+  lem_err e = name_of(L, a, b);
+  if (!e && m && old && lem_term_arg(L, old, i) != a)
+    e = mark(L, m, start, b->len);
+  return e;
+}
+
 static lem_err readable_rel(lem_ctx *L, const lem_theory *T, lem_term f,
-                            lem_buf *b) {
+                            lem_buf *b, lem_term old, pv_marks *m) {
   lem_sym r = lem_term_sym(L, f);
   uint32_t n = lem_term_nargs(L, f);
   const lem_notation *nt = lem_theory_notation(T, r);
   lem_err e = LEM_OK;
   if (!strcmp(lem_sym_name(L, r), "=") && n == 2) {
-    if ((e = name_of(L, lem_term_arg(L, f, 0), b)) ||
+    if ((e = arg_of(L, f, old, 0, b, m)) ||
         (e = lem_buf_puts(L, b, " = ")))
       return e;
-    return name_of(L, lem_term_arg(L, f, 1), b);
+    return arg_of(L, f, old, 1, b, m);
   }
-  if (!nt || nt->arity != n) return lem_term_print(L, f, b);
+  if (!nt || nt->arity != n) {
+    size_t start = b->len;
+    e = lem_term_print(L, f, b);
+    return !e && m && old ? mark(L, m, start, b->len) : e;
+  }
   for (const char *p = nt->tmpl; *p && !e;) {
     const char *close = *p == '{' ? strchr(p, '}') : NULL;
     if (close) {
@@ -494,7 +657,7 @@ static lem_err readable_rel(lem_ctx *L, const lem_theory *T, lem_term f,
           break;
       }
       if (i < n) {
-        e = name_of(L, lem_term_arg(L, f, i), b);
+        e = arg_of(L, f, old, i, b, m);
         p = close + 1;
         continue;
       }
@@ -514,35 +677,61 @@ static lem_err vars_list(lem_ctx *L, lem_term all, lem_buf *b) {
   return e;
 }
 
+/* old's child matching f's child c, or LEM_NOTERM (nothing to compare). */
+#define OLD(get) (old ? get : LEM_NOTERM)
+
 static lem_err readable(lem_ctx *L, const lem_theory *T, lem_term f,
-                        lem_buf *b, int paren) {
+                        lem_buf *b, int paren, lem_term old, pv_marks *m);
+
+/* f differs from old in shape: print it whole and mark all of it. */
+static lem_err readable_changed(lem_ctx *L, const lem_theory *T, lem_term f,
+                                lem_buf *b, int paren, pv_marks *m) {
+  size_t start = b->len;
+  lem_err e = readable(L, T, f, b, paren, LEM_NOTERM, NULL);
+  return e ? e : mark(L, m, start, b->len);
+}
+
+static lem_err readable(lem_ctx *L, const lem_theory *T, lem_term f,
+                        lem_buf *b, int paren, lem_term old, pv_marks *m) {
   lem_err e = LEM_OK;
+  if (!m || old == f) old = LEM_NOTERM;
+  if (old && !same_shape(L, f, old))
+    return readable_changed(L, T, f, b, paren, m);
   switch (lem_term_kind(L, f)) {
     case LEM_REL:
-      return readable_rel(L, T, f, b);
+      return readable_rel(L, T, f, b, old, m);
     case LEM_AND:
       if (paren && (e = lem_buf_puts(L, b, "("))) return e;
-      if ((e = readable(L, T, lem_term_arg(L, f, 0), b, 1)) ||
+      if ((e = readable(L, T, lem_term_arg(L, f, 0), b, 1,
+                        OLD(lem_term_arg(L, old, 0)), m)) ||
           (e = lem_buf_puts(L, b, " ∧ ")) ||
-          (e = readable(L, T, lem_term_arg(L, f, 1), b, 1)))
+          (e = readable(L, T, lem_term_arg(L, f, 1), b, 1,
+                        OLD(lem_term_arg(L, old, 1)), m)))
         return e;
       return paren ? lem_buf_puts(L, b, ")") : LEM_OK;
     case LEM_NOT: {
       lem_term a = lem_term_arg(L, f, 0);
+      lem_term oa = OLD(lem_term_arg(L, old, 0));
       if (lem_term_kind(L, a) == LEM_ALL &&
           lem_term_kind(L, lem_all_concl(L, a)) == LEM_NOT) {
+        if (oa && !same_shape(L, a, oa))
+          return readable_changed(L, T, f, b, paren, m);
+        lem_term oc = OLD(lem_all_concl(L, oa));
+        if (oc && !same_shape(L, lem_all_concl(L, a), oc))
+          return readable_changed(L, T, f, b, paren, m);
         if ((paren && (e = lem_buf_puts(L, b, "("))) ||
             (e = lem_buf_puts(L, b, "∃")) || (e = vars_list(L, a, b)) ||
             (e = lem_buf_puts(L, b, ". ")) ||
-            (e = readable(L, T, lem_all_prem(L, a), b, 1)) ||
+            (e = readable(L, T, lem_all_prem(L, a), b, 1,
+                          OLD(lem_all_prem(L, oa)), m)) ||
             (e = lem_buf_puts(L, b, " ∧ ")) ||
             (e = readable(L, T, lem_term_arg(L, lem_all_concl(L, a), 0), b,
-                          1)))
+                          1, OLD(lem_term_arg(L, oc, 0)), m)))
           return e;
         return paren ? lem_buf_puts(L, b, ")") : LEM_OK;
       }
       if ((e = lem_buf_puts(L, b, "¬"))) return e;
-      return readable(L, T, a, b, 1);
+      return readable(L, T, a, b, 1, oa, m);
     }
     case LEM_ALL:
       if (paren && (e = lem_buf_puts(L, b, "("))) return e;
@@ -550,16 +739,30 @@ static lem_err readable(lem_ctx *L, const lem_theory *T, lem_term f,
           ((e = lem_buf_puts(L, b, "∀")) || (e = vars_list(L, f, b)) ||
            (e = lem_buf_puts(L, b, ". "))))
         return e;
-      if ((e = readable(L, T, lem_all_prem(L, f), b, 1)) ||
+      if ((e = readable(L, T, lem_all_prem(L, f), b, 1,
+                        OLD(lem_all_prem(L, old)), m)) ||
           (e = lem_buf_puts(L, b, " ⇒ ")) ||
-          (e = readable(L, T, lem_all_concl(L, f), b, 1)))
+          (e = readable(L, T, lem_all_concl(L, f), b, 1,
+                        OLD(lem_all_concl(L, old)), m)))
         return e;
       return paren ? lem_buf_puts(L, b, ")") : LEM_OK;
     default:
+      if (old) return readable_changed(L, T, f, b, paren, m);
       return lem_term_print(L, f, b);
   }
 }
+#undef OLD
 
 lem_err pv_readable(lem_ctx *L, const lem_theory *T, lem_term f, lem_buf *b) {
-  return readable(L, T, f, b, 0);
+  return readable(L, T, f, b, 0, LEM_NOTERM, NULL);
+}
+
+lem_err pv_readable_marked(lem_ctx *L, const lem_theory *T, lem_term f,
+                           lem_term old, lem_buf *b, pv_marks *m) {
+  return readable(L, T, f, b, 0, old, m);
+}
+
+void pv_marks_free(lem_ctx *L, pv_marks *m) {
+  lem_free(L, m->v, m->cap * sizeof *m->v);
+  *m = (pv_marks){0};
 }

@@ -47,8 +47,21 @@ typedef struct pv_thm {
   uint64_t facts_made; /* facts the engine made for this goal */
 } pv_thm;
 
+/* An argument position the theory's axioms recurse on: an atom of relation
+** rel (with operation op, or LEM_NOTERM) in a rule's conclusion whose
+** argument pos is the successor of a premise variable.  Induction on a goal
+** variable found there is tried first. */
+typedef struct pv_recpos {
+  lem_sym rel;
+  lem_term op;
+  uint32_t pos;
+} pv_recpos;
+struct pv_side;
+
 typedef struct pv_prover {
   lem_ctx *L;
+  struct pv_side *side; /* side goals through Z3 (side.h); NULL: none.
+                           Set and freed by the caller. */
   const lem_theory *T;
   pv_eng E;
   uint32_t root;
@@ -59,6 +72,8 @@ typedef struct pv_prover {
   pv_thm *thms;
   uint32_t nthms, capthms;
   lem_map thm_of_fact; /* fact id -> theorem index + 1 */
+  pv_recpos *recs;     /* from the axiom's rules, at init */
+  uint32_t nrecs;
 } pv_prover;
 
 /* Set up a prover for theory T (borrowed).  ind may be NULL: the theory's
@@ -92,5 +107,23 @@ const char *pv_how_name(pv_how how);
 /* Append f to b in readable notation: the theory's notations for its
 ** relations, a = b, ¬, ∧, ∀x. A ⇒ B, ∃y. A ∧ B. */
 lem_err pv_readable(lem_ctx *L, const lem_theory *T, lem_term f, lem_buf *b);
+
+/* Byte ranges [start, end) of a readable text, in increasing order. */
+typedef struct pv_span {
+  size_t start, end;
+} pv_span;
+typedef struct pv_marks {
+  pv_span *v;
+  uint32_t n, cap;
+} pv_marks;
+
+/* pv_readable, and also record in m the byte ranges (offsets into b) of the
+** parts of f that differ from old, compared position by position: an
+** argument that changed, or a whole sub-formula whose shape changed.  old
+** LEM_NOTERM (or equal to f) marks nothing.  Used to show what an eq_subst
+** step rewrote.  m grows through L; free it with pv_marks_free. */
+lem_err pv_readable_marked(lem_ctx *L, const lem_theory *T, lem_term f,
+                           lem_term old, lem_buf *b, pv_marks *m);
+void pv_marks_free(lem_ctx *L, pv_marks *m);
 
 #endif

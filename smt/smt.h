@@ -16,7 +16,11 @@
 **     evaluate it directly with overflow-checked uint64 arithmetic, no Z3;
 **   - smt_find_counterexample: a model of a conjecture's negation over the
 **     naturals, as readable `name = value` lines.
-** The theory-driven MPL -> Z3 translation comes later.
+**   - the theory-driven translation (smt/mpl2smt.c): MPL formulas under a
+**     theory's model (smt_model: the arithmetic model its `model`
+**     statements declare, a finite domain of a given size, or an
+**     uninterpreted sort), side goals (smt_prove_qf), counterexample search
+**     (smt_refute) and a direct evaluator for replay (smt_eval_qf).
 **
 ** Threads: a handle belongs to one thread at a time (Z3 contexts are not
 ** thread-safe).  Give each thread its own handle, and its own lem_ctx.
@@ -33,6 +37,7 @@
 
 #include "ctx.h"
 #include "sym.h"
+#include "mpl.h"
 #include "term.h"
 
 /* ---- the handle ---------------------------------------------------- */
@@ -223,6 +228,111 @@ typedef enum smt_verdict {
 ** SMT_FAILED with LEM_EINVAL in L and out->query NULL. */
 smt_verdict smt_prove_ground(smt_solver *S, const smt_nat_table *T,
                              lem_term t, smt_result *out);
+
+/* ---- MPL under a theory's model (smt/mpl2smt.c) ------------------- */
+
+/* Where a formula is read.
+**   SMT_DOM_NAT: the theory's arithmetic model (its `model` statements, see
+**     lemma-mpl(5)): elements are naturals (Int >= 0), bound variables range
+**     over them, constants and relations read by the model and the roles.
+**     Its axiom is not asserted: the model is taken to satisfy it.
+**   SMT_DOM_FINITE: elements 0..size-1 (Int), every constant an unknown
+**     element, every declared relation an unknown predicate (a table);
+**     quantifiers are expanded over the domain, and the theory's whole axiom
+**     is asserted, so a structure Z3 finds is a model of the theory.
+**   SMT_DOM_UNINTERP: one uninterpreted sort U, constants and relations
+**     unknown, quantifiers over U, the axiom asserted: unsat means the
+**     formula follows from the axiom; a model is a (finite) model of it. */
+typedef enum smt_domain {
+  SMT_DOM_NAT = 1, SMT_DOM_FINITE, SMT_DOM_UNINTERP
+} smt_domain;
+
+#define SMT_FINITE_MAX 64u
+
+typedef struct smt_model {
+  const lem_theory *T;  /* borrowed; must outlive the model */
+  smt_domain dom;
+  uint32_t size;        /* SMT_DOM_FINITE */
+} smt_model;
+
+/* Fill *M.  smt_model_from_theory: the arithmetic model; LEM_EINVAL when T
+** has no model statement.  smt_model_finite: size 1..SMT_FINITE_MAX, else
+** LEM_EINVAL.  Nothing is allocated: there is nothing to free. */
+lem_err smt_model_from_theory(lem_ctx *L, const lem_theory *T,
+                              smt_model *M);
+lem_err smt_model_finite(lem_ctx *L, const lem_theory *T, uint32_t size,
+                         smt_model *M);
+lem_err smt_model_uninterpreted(lem_ctx *L, const lem_theory *T,
+                                smt_model *M);
+
+/* How a declared relation reads in the arithmetic model, from its roles
+** only: MEMBER (one elem, one set: elem is in set) or APPLY (one op, one
+** out, one or two in: out = op(in...)).  LEM_EINVAL for other roles. */
+typedef enum smt_read_kind { SMT_READ_MEMBER = 1, SMT_READ_APPLY }
+smt_read_kind;
+typedef struct smt_rel_reading {
+  smt_read_kind kind;
+  uint32_t elem, set;        /* MEMBER: argument positions */
+  uint32_t op, out, in[2];   /* APPLY */
+  uint32_t nin;
+} smt_rel_reading;
+lem_err smt_reading(lem_ctx *L, const lem_reldecl *r, smt_rel_reading *rd);
+
+/* The SMT-LIB2 query "hyps and not goal" under M, appended to out: a
+** comment line, declarations (constants named k0, k1, ... in order of first
+** use, so renaming constants does not change the text), for finite and
+** uninterpreted domains the theory's axiom, the hypotheses, the negated
+** goal, "(check-sat)".  With qf, a quantifier anywhere (also inside a
+** defined relation's body) is refused.  Deterministic: the same terms give
+** the same text.  LEM_EINVAL (with the reason: an unmodelled constant, a
+** relation without an arithmetic reading...), LEM_ELIMIT, LEM_ENOMEM. */
+lem_err smt_query_text(lem_ctx *L, const smt_model *M, uint32_t nhyps,
+                       const lem_term *hyps, lem_term goal, int qf,
+                       lem_buf *out);
+
+/* A side goal: prove concl from the hypotheses, all quantifier-free and
+** closed (block constants allowed), by checking smt_query_text(..., qf=1).
+** out->query is that text (also on SAT/UNKNOWN; NULL when the formula is
+** not translatable, then SMT_FAILED with the reason in out->text and L).
+** SMT_PROVED when Z3 answers unsat; unknown is SMT_UNDECIDED with Z3's
+** reason, never a proof. */
+smt_verdict smt_prove_qf(smt_solver *S, const smt_model *M, uint32_t nhyps,
+                         const lem_term *hyps, lem_term concl,
+                         smt_result *out);
+
+/* Counterexample search: a structure of M where the closed formula conj is
+** false.  The outer quantifiers of conj (>[x..](P)(>[y..](Q)(R))) are
+** opened as constants, P and Q asserted and R negated.
+**   SMT_SAT: out->text is the counterexample, readable: "a = 2, b = 0"
+**     (the opened variables, in order); for finite and uninterpreted
+**     domains, then "
+where i0 = 0, s = 1, ..." (the theory's constants)
+**     and one line per relation with its table as Z3 gives it;
+**   SMT_UNSAT: none in M (for SMT_DOM_NAT: conj holds in the model; for
+**     SMT_DOM_FINITE: in no model of size <= size; for SMT_DOM_UNINTERP:
+**     conj follows from the axiom);
+**   SMT_UNKNOWN: Z3 gave up, out->text its reason; SMT_ERROR: not
+**     translatable or a Z3 error, out->text the message.
+** out->query is the text checked (NULL when not translatable). */
+smt_status smt_refute(smt_solver *S, const smt_model *M, lem_term conj,
+                      smt_result *out);
+
+/* The direct evaluator for side goals, no Z3: under the arithmetic model,
+** values are propagated from the hypotheses (out = op(in) with known
+** inputs, a = b with one side known, numerals from the model); when every
+** constant gets a value, *holds says whether hyps imply concl (1) or not
+** (0).  The query is then "ground": its answer is unsat iff *holds is 1.
+** Variables (LEM_VAR, free in the literals given) are unknowns like
+** constants that are not numerals of the model, so a goal's quantified
+** levels can be judged before they are opened.
+** LEM_EINVAL when some constant is left undetermined or the formulas are
+** not quantifier-free literals over primitive relations; LEM_ELIMIT on a
+** value above 2^64-1. */
+lem_err smt_eval_qf(lem_ctx *L, const smt_model *M, uint32_t nhyps,
+                    const lem_term *hyps, lem_term concl, int *holds);
+
+/* The lem_ctx of a handle. */
+lem_ctx *smt_solver_ctx(const smt_solver *S);
 
 /* ---- for code inside smt/ only ------------------------------------- */
 #ifdef SMT_Z3_INTERNALS

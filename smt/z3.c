@@ -257,6 +257,8 @@ lem_err smt_solver_set_timeout(smt_solver *S, unsigned ms) {
 
 unsigned smt_solver_timeout(const smt_solver *S) { return S->timeout; }
 
+lem_ctx *smt_solver_ctx(const smt_solver *S) { return S->L; }
+
 lem_err smt_solver_set_rlimit(smt_solver *S, unsigned units) {
   if (units == 0) units = 1;
   smt_solver *saved = smt_enter(S);
@@ -337,8 +339,13 @@ static lem_err entries_render(lem_ctx *L, entries *E, smt_result *out) {
 ** rationals as decimal numerals ("-3", "1/2"), anything else in SMT-LIB2.
 ** NULL on a Z3 error or out of memory. */
 static char *value_str(smt_solver *S, Z3_ast a) {
-  const char *s = Z3_is_numeral_ast(S->z, a) ? Z3_get_numeral_string(S->z, a)
-                                             : Z3_ast_to_string(S->z, a);
+  /* Z3_is_numeral_ast also says yes for true and false, whose numeral
+     string is an error: ask the sort first */
+  Z3_sort_kind k = Z3_get_sort_kind(S->z, Z3_get_sort(S->z, a));
+  int num = (k == Z3_INT_SORT || k == Z3_REAL_SORT) &&
+            Z3_is_numeral_ast(S->z, a);
+  const char *s = num ? Z3_get_numeral_string(S->z, a)
+                      : Z3_ast_to_string(S->z, a);
   if (failed(S) || !s) return NULL;
   return lem_strndup(S->L, s, strlen(s));
 }

@@ -317,6 +317,7 @@ typedef struct theory_priv {
   uint32_t nstage, stagecap;
   char *indtext; /* the induction statement's text, read after the anchor */
   size_t indlen;
+  uint32_t modelcap;
 } theory_priv;
 
 static void free_def(lem_ctx *L, lem_def *d) {
@@ -349,6 +350,7 @@ void lem_theory_free(lem_ctx *L, lem_theory *T) {
   lem_free(L, T->files, (size_t)P->filecap * sizeof *T->files);
   lem_free(L, T->path, P->pathsz);
   if (P->indtext) lem_free(L, P->indtext, P->indlen + 1);
+  lem_free(L, T->models, (size_t)P->modelcap * sizeof *T->models);
   lem_free(L, P, sizeof *P);
 }
 
@@ -1115,6 +1117,82 @@ static lem_err st_induction(mctx *m, tok kw) {
   return advance(p);
 }
 
+/* model NAME VALUE;  The value is read here; that NAME is a constant of the
+** anchor is checked in finish(), once the anchor is known. */
+static lem_err st_model(mctx *m, tok kw) {
+  parser *p = &m->p;
+  lem_ctx *L = p->L;
+  theory_priv *P = m->P;
+  lem_theory *T = &P->T;
+  lem_err e;
+  if (p->X->cur.k != T_NAME) return expected(L, p->X, "a constant name");
+  tok nt = p->X->cur;
+  if ((e = advance(p))) return e;
+  tok vt = p->X->cur;
+  if (vt.k != T_NAME)
+    return expected(L, p->X, "a model value (nat, succ, add, mul or a numeral)");
+  static const char *const kinds[] = {"nat", "succ", "add", "mul"};
+  static const lem_model_kind kv[] = {LEM_MODEL_NAT, LEM_MODEL_SUCC,
+                                      LEM_MODEL_ADD, LEM_MODEL_MUL};
+  lem_model md = {0};
+  for (int k = 0; k < 4; k++)
+    if (is_name(&vt, kinds[k])) md.kind = kv[k];
+  if (!md.kind) {
+    uint64_t v = 0;
+    size_t i = 0;
+    for (; i < vt.n && vt.s[i] >= '0' && vt.s[i] <= '9'; i++) {
+      unsigned d = (unsigned)(vt.s[i] - '0');
+      if (v > (UINT64_MAX - d) / 10) break;
+      v = v * 10 + d;
+    }
+    if (i != vt.n || vt.n > 19) {
+      char q[200];
+      quote(q, sizeof q, vt.s, vt.n);
+      return perr(L, LEM_ESYNTAX, p->X->fname, vt.line, vt.col,
+                  "expected a model value (nat, succ, add, mul or a numeral "
+                  "below 10^19), found '%s'", q);
+    }
+    md.kind = LEM_MODEL_NUM;
+    md.value = v;
+  }
+  md.loc = (lem_loc){T->files[0], kw.line, kw.col};
+  lem_sym y = lem_sym_intern(L, nt.s, nt.n);
+  if (!y || !(md.c = lem_mk_const(L, y))) return L->err;
+  for (uint32_t i = 0; i < T->nmodels; i++)
+    if (T->models[i].c == md.c) {
+      char q[200];
+      quote(q, sizeof q, nt.s, nt.n);
+      return perr(L, LEM_ESEMANTIC, p->X->fname, kw.line, kw.col,
+                  "model of '%s' declared twice (first at %u:%u)", q,
+                  T->models[i].loc.line, T->models[i].loc.col);
+    }
+  if (LEM_GROW(L, T->models, P->modelcap, T->nmodels + 1)) return L->err;
+  T->models[T->nmodels++] = md;
+  if ((e = advance(p))) return e;
+  return expect(p, T_SEMI, "';'");
+}
+
+/* Each model statement must name a constant of the anchor. */
+static lem_err finish_models(lem_ctx *L, theory_priv *P) {
+  lem_theory *T = &P->T;
+  for (uint32_t i = 0; i < T->nmodels; i++) {
+    const lem_model *md = &T->models[i];
+    int found = 0;
+    for (uint32_t k = 0; k < T->nconsts; k++) found |= T->consts[k] == md->c;
+    if (!found)
+      return perr(L, LEM_ESEMANTIC, md->loc.file, md->loc.line, md->loc.col,
+                  "model: '%s' is not a constant of the anchor",
+                  lem_sym_name(L, lem_term_sym(L, md->c)));
+  }
+  return LEM_OK;
+}
+
+const lem_model *lem_theory_model(const lem_theory *T, lem_term c) {
+  for (uint32_t i = 0; T && i < T->nmodels; i++)
+    if (T->models[i].c == c) return &T->models[i];
+  return NULL;
+}
+
 static lem_err read_statements(mctx *m) {
   parser *p = &m->p;
   lem_ctx *L = p->L;
@@ -1124,7 +1202,7 @@ static lem_err read_statements(mctx *m) {
     if (kw.k != T_NAME)
       return expected(L, p->X,
                       "a statement (relation, define, anchor, notation, "
-                      "induction)");
+                      "induction, model)");
     if ((e = advance(p))) return e;
     if (is_name(&kw, "relation")) {
       e = st_relation(m, kw);
@@ -1136,12 +1214,14 @@ static lem_err read_statements(mctx *m) {
       e = st_notation(m, kw);
     } else if (is_name(&kw, "induction")) {
       e = st_induction(m, kw);
+    } else if (is_name(&kw, "model")) {
+      e = st_model(m, kw);
     } else {
       char q[200];
       quote(q, sizeof q, kw.s, kw.n);
       return perr(L, LEM_ESYNTAX, p->X->fname, kw.line, kw.col,
                   "unknown statement '%s': expected relation, define, "
-                  "anchor, notation or induction", q);
+                  "anchor, notation, induction or model", q);
     }
   }
   return e;
@@ -1430,6 +1510,7 @@ static lem_err finish(mctx *m) {
       e = L->err;
   }
   if (!e && P->indtext) e = finish_induction(L, P);
+  if (!e) e = finish_models(L, P);
 out:
   lem_free(L, view, vsz ? vsz : 1);
   lem_free(L, edge, esz);
@@ -1681,6 +1762,15 @@ lem_err lem_theory_print(lem_ctx *L, const lem_theory *T, lem_buf *b) {
     if (!e) e = lem_buf_puts(L, b, " ");
     if (!e) e = lem_term_print(L, T->ind_zero, b);
     if (!e) e = lem_buf_puts(L, b, ";\n");
+  }
+  static const char *const mk[] = {"", "nat", "", "succ", "add", "mul"};
+  for (uint32_t i = 0; i < T->nmodels && !e; i++) {
+    const lem_model *md = &T->models[i];
+    e = lem_buf_printf(L, b, "model %s ", lem_sym_name(L, lem_term_sym(L, md->c)));
+    if (!e)
+      e = md->kind == LEM_MODEL_NUM
+              ? lem_buf_printf(L, b, "%llu;\n", (unsigned long long)md->value)
+              : lem_buf_printf(L, b, "%s;\n", mk[md->kind]);
   }
   return e;
 }

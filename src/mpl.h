@@ -16,7 +16,8 @@
 **   anchor Peano[N,i0,s,+,*,i1] := (&(NaturalNumbers[N,i0,s,+,*])(in2[i0,i1,s]));
 **   notation in3[x,y,z,f] "{x} {f} {y} = {z}";
 **   induction [n,m] (in[n,N]) (in2[n,m,s]) i0;
-** Further statements (model, batch) are added as later layers need them and
+**   model N nat;  model i0 0;  model s succ;  model + add;  model * mul;
+** Further statements (batch) are added as later layers need them and
 ** documented in the same man page; an unknown statement is an error.
 **
 ** Inside a definition's body, its parameters are LEM_VAR nodes (so expanding
@@ -73,6 +74,21 @@ typedef struct lem_notation { /* notation in3[x,y,z,f] "{x} {f} {y} = {z}"; */
   lem_loc loc;
 } lem_notation;
 
+/* model NAME VALUE;  how a theory constant reads in the arithmetic model
+** (the naturals): VALUE is nat (the set of all naturals), succ (x + 1),
+** add (x + y), mul (x * y) or a decimal numeral (that number). */
+typedef enum lem_model_kind {
+  LEM_MODEL_NAT = 1, LEM_MODEL_NUM, LEM_MODEL_SUCC, LEM_MODEL_ADD,
+  LEM_MODEL_MUL
+} lem_model_kind;
+
+typedef struct lem_model {
+  lem_term c;          /* the theory constant (LEM_CONST) */
+  lem_model_kind kind;
+  uint64_t value;      /* LEM_MODEL_NUM */
+  lem_loc loc;
+} lem_model;
+
 typedef struct lem_theory {
   lem_sym name;          /* the manifest's directory name, or file stem */
   char *path;            /* the manifest's path, as given (DIR/theory.mpl
@@ -101,6 +117,10 @@ typedef struct lem_theory {
   lem_term ind_succ;      /* a relation over ind_x, ind_y and constants */
   lem_term ind_zero;      /* one of consts */
   lem_loc ind_loc;
+  /* model statements, in file order (each names a distinct constant);
+  ** nmodels == 0: the theory declares no arithmetic model */
+  lem_model *models;
+  uint32_t nmodels;
 } lem_theory;
 
 /* Load a theory from a manifest file, or from a directory holding
@@ -163,7 +183,9 @@ lem_err lem_def_print(lem_ctx *L, lem_buf *b, const char *kw,
 lem_err lem_theory_print(lem_ctx *L, const lem_theory *T, lem_buf *b);
 
 /* Look-ups by name (linear in the theory's size); NULL if absent.  The
-** anchor is found by lem_theory_def. */
+** anchor is found by lem_theory_def.  lem_theory_model: the model statement
+** of constant c (a LEM_CONST term). */
+const lem_model *lem_theory_model(const lem_theory *T, lem_term c);
 const lem_reldecl *lem_theory_rel(const lem_theory *T, lem_sym name);
 const lem_def *lem_theory_def(const lem_theory *T, lem_sym name);
 const lem_notation *lem_theory_notation(const lem_theory *T, lem_sym rel);

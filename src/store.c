@@ -923,6 +923,46 @@ lem_err lem_store_read_theory(lem_store *S, char **name, char **manifest,
   return e;
 }
 
+/* A copy of column i (NULL becomes ""); NULL on out of memory. */
+static char *column_dup(lem_ctx *L, sqlite3_stmt *st, int i) {
+  const char *t = (const char *)sqlite3_column_text(st, i);
+  return lem_strndup(L, t ? t : "", t ? (size_t)sqlite3_column_bytes(st, i) : 0);
+}
+
+lem_err lem_store_read_run(lem_store *S, lem_store_run *out) {
+  sqlite3_stmt *st = NULL;
+  lem_err e = LEM_OK;
+  *out = (lem_store_run){0};
+  if (sqlite3_prepare_v2(S->db, "SELECT tool_version, options, theory_hash,"
+                         " started, finished, (SELECT count(*) FROM run)"
+                         " FROM run ORDER BY id DESC LIMIT 1", -1, &st,
+                         NULL) != SQLITE_OK)
+    return dberr(S, "cannot read runs");
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    char **f[5] = {&out->version, &out->options, &out->theory_hash,
+                   &out->started, &out->finished};
+    for (int i = 0; i < 5 && !e; i++)
+      if (!(*f[i] = column_dup(S->L, st, i))) e = LEM_ENOMEM;
+    out->nruns = (uint32_t)sqlite3_column_int64(st, 5);
+  } else if (rc == SQLITE_DONE) {
+    e = lem_error(S->L, LEM_EDB, "%s: the database holds no run", S->path);
+  } else {
+    e = dberr(S, "cannot read runs");
+  }
+  sqlite3_finalize(st);
+  if (e) lem_store_run_free(S->L, out);
+  return e;
+}
+
+void lem_store_run_free(lem_ctx *L, lem_store_run *r) {
+  char *f[5] = {r->version, r->options, r->theory_hash, r->started,
+                r->finished};
+  for (int i = 0; i < 5; i++)
+    if (f[i]) lem_free(L, f[i], strlen(f[i]) + 1);
+  *r = (lem_store_run){0};
+}
+
 /* A sorted map from database ids to proof ids / terms. */
 typedef struct idmap {
   sqlite3_int64 *db;

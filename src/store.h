@@ -75,6 +75,20 @@ lem_err lem_store_write_theorem(lem_store *S, const lem_proof *P, uint32_t thm);
 lem_err lem_store_read_theory(lem_store *S, char **name, char **manifest,
                               size_t *len);
 
+/* The latest run's record: tool version, options, theory hash, start and
+** end times (ISO 8601 UTC; finished is "" for a run that did not end
+** cleanly), and how many runs the database holds. */
+typedef struct lem_store_run {
+  char *version, *options, *theory_hash, *started, *finished;
+  uint32_t nruns;
+} lem_store_run;
+
+/* Fill *out with the latest run; its strings are allocated through the
+** store's context: free them with lem_store_run_free.  LEM_EDB if the
+** database holds no run; on failure *out is all NULL. */
+lem_err lem_store_read_run(lem_store *S, lem_store_run *out);
+void lem_store_run_free(lem_ctx *L, lem_store_run *r);
+
 /* Load every theorem with its proof graph into a new proof in the store's
 ** context (*out; free with lem_proof_free).  Expressions are re-read with
 ** lem_read_expr.  A database whose rows do not fit together (a missing

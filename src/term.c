@@ -13,33 +13,13 @@
 
 #define KIDCHUNK 16384 /* lem_terms per child chunk */
 
-typedef struct node {
-  uint8_t kind;
-  uint8_t ground;
-  uint16_t pad;
-  uint32_t n;        /* number of children */
-  lem_sym sym;
-  uint32_t num;
-  uint32_t hash;
-  uint32_t size;     /* nodes in the tree, saturating */
-  const lem_term *kids;
-} node;
+typedef lem_node node;
 
 typedef struct kchunk {
   struct kchunk *next;
   uint32_t size, used;
   lem_term data[];
 } kchunk;
-
-struct lem_bank {
-  node *nodes;       /* nodes[1..count] */
-  uint32_t count, cap;
-  uint64_t *slots;   /* hash set: hash << 32 | id; 0 = empty.  The hash
-                        beside the id spares a probe the node's cache line
-                        unless the hashes match. */
-  uint32_t nslots;
-  kchunk *chunks;
-};
 
 lem_bank *lem_bank_new(lem_ctx *L) {
   lem_bank *B = lem_calloc(L, sizeof *B);
@@ -268,29 +248,6 @@ lem_term lem_fresh_var(lem_ctx *L, lem_sym name) {
 }
 
 #define N(t) (&L->bank->nodes[(t)])
-lem_kind lem_term_kind(const lem_ctx *L, lem_term t) { return N(t)->kind; }
-lem_sym lem_term_sym(const lem_ctx *L, lem_term t) { return N(t)->sym; }
-uint32_t lem_term_num(const lem_ctx *L, lem_term t) { return N(t)->num; }
-uint32_t lem_term_nargs(const lem_ctx *L, lem_term t) { return N(t)->n; }
-const lem_term *lem_term_args(const lem_ctx *L, lem_term t) {
-  return N(t)->kids;
-}
-lem_term lem_term_arg(const lem_ctx *L, lem_term t, uint32_t i) {
-  return i < N(t)->n ? N(t)->kids[i] : LEM_NOTERM;
-}
-uint32_t lem_term_hash(const lem_ctx *L, lem_term t) { return N(t)->hash; }
-uint32_t lem_term_size(const lem_ctx *L, lem_term t) { return N(t)->size; }
-int lem_term_ground(const lem_ctx *L, lem_term t) { return N(t)->ground; }
-int lem_term_is_formula(const lem_ctx *L, lem_term t) {
-  return N(t)->kind >= LEM_REL;
-}
-uint32_t lem_all_nvars(const lem_ctx *L, lem_term t) { return N(t)->n - 2; }
-lem_term lem_all_prem(const lem_ctx *L, lem_term t) {
-  return N(t)->kids[N(t)->n - 2];
-}
-lem_term lem_all_concl(const lem_ctx *L, lem_term t) {
-  return N(t)->kids[N(t)->n - 1];
-}
 uint32_t lem_bank_count(const lem_ctx *L) { return L->bank->count; }
 
 int lem_bank_check(const lem_ctx *L) {

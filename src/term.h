@@ -73,22 +73,84 @@ lem_term lem_fresh_var(lem_ctx *L, lem_sym name);
 lem_term lem_term_map(lem_ctx *L, lem_term t,
                       lem_term (*f)(void *ud, lem_term child), void *ud);
 
+/* The bank's layout, public only so that the accessors below inline (they
+** are the prover's innermost operations).  Use the accessors, never the
+** fields. */
+typedef struct lem_node {
+  uint8_t kind;
+  uint8_t ground;
+  uint16_t pad;
+  uint32_t n;        /* number of children */
+  lem_sym sym;
+  uint32_t num;
+  uint32_t hash;
+  uint32_t size;     /* nodes in the tree, saturating */
+  const lem_term *kids;
+} lem_node;
+
+struct lem_bank {
+  lem_node *nodes;   /* nodes[1..count] */
+  uint32_t count, cap;
+  uint64_t *slots;   /* hash set: hash << 32 | id; 0 = empty.  The hash
+                        beside the id spares a probe the node's cache line
+                        unless the hashes match. */
+  uint32_t nslots;
+  struct kchunk *chunks;
+};
+
+#define LEM_NODE_(L, t) (&(L)->bank->nodes[(t)])
+
 /* Accessors; t must be a valid id. */
-lem_kind lem_term_kind(const lem_ctx *L, lem_term t);
-lem_sym lem_term_sym(const lem_ctx *L, lem_term t);   /* VAR/CONST/APP/REL */
-uint32_t lem_term_num(const lem_ctx *L, lem_term t);  /* VAR */
-uint32_t lem_term_nargs(const lem_ctx *L, lem_term t);/* number of children */
-const lem_term *lem_term_args(const lem_ctx *L, lem_term t);
-lem_term lem_term_arg(const lem_ctx *L, lem_term t, uint32_t i);
-uint32_t lem_term_hash(const lem_ctx *L, lem_term t); /* structural hash */
-uint32_t lem_term_size(const lem_ctx *L, lem_term t); /* nodes in the tree */
-int lem_term_ground(const lem_ctx *L, lem_term t);    /* no LEM_VAR inside */
-int lem_term_is_formula(const lem_ctx *L, lem_term t);
+static inline lem_kind lem_term_kind(const lem_ctx *L, lem_term t) {
+  return (lem_kind)LEM_NODE_(L, t)->kind;
+}
+/* VAR/CONST/APP/REL */
+static inline lem_sym lem_term_sym(const lem_ctx *L, lem_term t) {
+  return LEM_NODE_(L, t)->sym;
+}
+/* VAR */
+static inline uint32_t lem_term_num(const lem_ctx *L, lem_term t) {
+  return LEM_NODE_(L, t)->num;
+}
+/* number of children */
+static inline uint32_t lem_term_nargs(const lem_ctx *L, lem_term t) {
+  return LEM_NODE_(L, t)->n;
+}
+static inline const lem_term *lem_term_args(const lem_ctx *L, lem_term t) {
+  return LEM_NODE_(L, t)->kids;
+}
+static inline lem_term lem_term_arg(const lem_ctx *L, lem_term t, uint32_t i) {
+  const lem_node *x = LEM_NODE_(L, t);
+  return i < x->n ? x->kids[i] : LEM_NOTERM;
+}
+/* structural hash */
+static inline uint32_t lem_term_hash(const lem_ctx *L, lem_term t) {
+  return LEM_NODE_(L, t)->hash;
+}
+/* nodes in the tree */
+static inline uint32_t lem_term_size(const lem_ctx *L, lem_term t) {
+  return LEM_NODE_(L, t)->size;
+}
+/* no LEM_VAR inside */
+static inline int lem_term_ground(const lem_ctx *L, lem_term t) {
+  return LEM_NODE_(L, t)->ground;
+}
+static inline int lem_term_is_formula(const lem_ctx *L, lem_term t) {
+  return LEM_NODE_(L, t)->kind >= LEM_REL;
+}
 
 /* For LEM_ALL: the bound variables, the premise and the conclusion. */
-uint32_t lem_all_nvars(const lem_ctx *L, lem_term t);
-lem_term lem_all_prem(const lem_ctx *L, lem_term t);
-lem_term lem_all_concl(const lem_ctx *L, lem_term t);
+static inline uint32_t lem_all_nvars(const lem_ctx *L, lem_term t) {
+  return LEM_NODE_(L, t)->n - 2;
+}
+static inline lem_term lem_all_prem(const lem_ctx *L, lem_term t) {
+  const lem_node *x = LEM_NODE_(L, t);
+  return x->kids[x->n - 2];
+}
+static inline lem_term lem_all_concl(const lem_ctx *L, lem_term t) {
+  const lem_node *x = LEM_NODE_(L, t);
+  return x->kids[x->n - 1];
+}
 
 /* Number of nodes in the bank (the largest id). */
 uint32_t lem_bank_count(const lem_ctx *L);

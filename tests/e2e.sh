@@ -115,5 +115,72 @@ if (cd "$tmp/cwd" && $LEMMA prove "$top/corpus/peano-left/" --goals "$tmp/left1"
 expect 0 " 0 failed" -- replay "$tmp/cwd/peano-left.db"
 expect 2 "needs a file name" -- prove "$top/corpus/peano" --goal '(in[i0,N])' --db=
 
+# html: the stored proofs as a site (tests/html.sh checks it in depth; here
+# it runs under valgrind too)
+expect 0 "4 theorems\|3 theorems" -- html "$tmp/left.db" -o "$tmp/site" --assets "$top/html"
+[ -s "$tmp/site/t1.html" ] && [ -s "$tmp/site/lemma.js" ] && pass=$((pass+1)) || { echo "FAIL: html: no t1.html"; fail=$((fail+1)); }
+# smt side goals: ground facts over 0..20 written relationally (sums,
+# products and their negations, numbers named from i0 by s) are proved
+# through Z3, stored with their queries, and replay with 0 failures.
+# Without --no-smt the proofs use smt steps; a tampered query fails replay.
+awk 'function num(k) { return k == 0 ? "i0" : "x" k }
+function goal(a, b, c, op, neg,   m, k, vs, p, atom) {
+  m = a; if (b > m) m = b; if (c > m) m = c
+  if (m == 0) { atom = "in3[i0,i0,i0," op "]"; return neg ? "!(" atom ")" : "(" atom ")" }
+  vs = "x1"; for (k = 2; k <= m; k++) vs = vs ",x" k
+  p = "(in2[" num(m - 1) "," num(m) ",s])"
+  for (k = m - 2; k >= 0; k--) p = "(&(in2[" num(k) "," num(k + 1) ",s])" p ")"
+  atom = "in3[" num(a) "," num(b) "," num(c) "," op "]"
+  return "(>[" vs "]" p (neg ? "!(" atom ")" : "(" atom ")") ")"
+}
+BEGIN {
+  for (a = 0; a <= 20; a += 4) for (b = 1; a + b <= 20; b += 6) {
+    print goal(a, b, a + b, "+", 0); print goal(a, b, a + b + 1 > 20 ? 0 : a + b + 1, "+", 1)
+    if (a * b <= 20) print goal(a, b, a * b, "*", 0)
+    if (a * b + 1 <= 20) print goal(a, b, a * b + 1, "*", 1)
+  }
+  print goal(3, 2, 7, "*", 1); print goal(2, 3, 5, "+", 0); print goal(20, 0, 0, "*", 0)
+}' > "$tmp/ground"
+ng=$(wc -l < "$tmp/ground")
+expect 0 "proved by Z3" -- prove "$top/corpus/peano" --goals "$tmp/ground" --db "$tmp/ground.db"
+grep -q "^smt: $ng side goals asked, $ng proved" "$tmp/out" && pass=$((pass+1)) || { echo "FAIL: smt: not all $ng ground goals proved by Z3"; fail=$((fail+1)); }
+expect 0 " 0 failed" -- replay "$tmp/ground.db"
+grep -q "^smt: $ng rechecked through Z3 ($ng also evaluated directly), 0 failed" "$tmp/out" && pass=$((pass+1)) || { echo "FAIL: replay: smt steps not all rechecked"; sed 's/^/  | /' "$tmp/out"; fail=$((fail+1)); }
+# --no-smt: no smt step; NOT 3*2=7 is then beyond the logic blocks' budget
+expect 1 "not proved" -- prove "$top/corpus/peano" --no-smt --facts 2000 --goal "$(sed -n "$((ng - 2))p" "$tmp/ground")"
+grep -q " smt " "$tmp/out" && { echo "FAIL: --no-smt still used smt"; fail=$((fail+1)); } || pass=$((pass+1))
+# a tampered query or answer fails replay
+if command -v sqlite3 >/dev/null; then
+  cp "$tmp/ground.db" "$tmp/t1.db"
+  sqlite3 "$tmp/t1.db" "UPDATE smt SET query = replace(query, '(* ', '(+ ') WHERE step = (SELECT min(step) FROM smt WHERE query LIKE '%(* %')"
+  expect 1 "stored query is not the query" -- replay "$tmp/t1.db"
+  cp "$tmp/ground.db" "$tmp/t2.db"
+  sqlite3 "$tmp/t2.db" "UPDATE smt SET answer = 'sat' WHERE step = (SELECT min(step) FROM smt)"
+  expect 1 "answer is not unsat" -- replay "$tmp/t2.db"
+fi
+# a goal the model cannot read is no side goal: the run goes on
+expect 0 "proved" -- prove "$top/corpus/peano" --goal '(>[a](in[a,N])(in3[i0,a,a,+]))'
+
+# refute: counterexamples in the arithmetic model, printed readably; true
+# laws get none; an untranslatable conjecture fails alone; a resource limit
+# of 1 gives unknown, never an answer; finite structures of an axiom.
+expect 1 "counterexample: a = [0-9]*, b = [1-9]" -- refute "$top/corpus/peano" \
+  --goal '(>[a,b,c](in3[a,b,c,+])(=[c,a]))' --goal '(>[a,b,c](in3[a,b,c,+])(in3[b,a,c,+]))' \
+  --goal '(>[a](in3[a,s,a,+])(=[a,a]))' --goal '(>[a,b](in2[a,b,s])(=[b,a]))'
+grep -q "none: it holds in the arithmetic model" "$tmp/out" && pass=$((pass+1)) || { echo "FAIL: refute: a true law got a counterexample"; fail=$((fail+1)); }
+grep -q "error: constant 's'" "$tmp/out" && grep -q "^C4: " "$tmp/out" && pass=$((pass+1)) || { echo "FAIL: refute: the run did not go on after an error"; fail=$((fail+1)); }
+expect 0 "counterexample: a = [0-9]*, b = [0-9]*, c = [0-9]*, d = [0-9]*" -- refute "$top/corpus/peano-left" \
+  --goal '(>[a,b,c,d](&(app2[a,b,c,mul])(app2[a,b,d,add]))(=[c,d]))'
+expect 1 "unknown: " -- refute "$top/corpus/peano" --rlimit 1 \
+  --goal '(>[a,b,c,d,e](&(in3[a,b,d,*])(in3[d,c,e,*]))(>[f](in3[b,c,f,*])(in3[a,f,e,*])))'
+printf 'relation in[x,X] : (elem, set);\nrelation in2[x,y,f] : (in, out, op);\nanchor F[X,f,z] := (&(in[z,X])(>[x](in[x,X])(&!(>[y](in[y,X])!(in2[x,y,f]))(>[y,w](&(in2[x,y,f])(in2[x,w,f]))(=[y,w])))));\n' > "$tmp/fun.mpl"
+expect 0 "in2 = {(" -- refute "$tmp/fun.mpl" --finite 3 --goal '(>[x,y,w](&(in[x,X])(&(in2[x,y,f])(in2[y,w,f])))(=[w,x]))'
+expect 0 "none in any model" -- refute "$tmp/fun.mpl" --finite 1 --goal '(>[x,y,w](&(in[x,X])(&(in2[x,y,f])(in2[y,w,f])))(=[w,x]))'
+expect 1 "declares no arithmetic model" -- refute "$tmp/fun.mpl" --goal '(>[x](in[x,X])(=[x,x]))'
+expect 2 "bad value" -- refute "$tmp/fun.mpl" --finite 0 --goal '(>[x](in[x,X])(=[x,x]))'
+# lemma train: a database without decision points is refused clearly
+expect 1 "no usable decision points\|no decision points recorded" -- train "$tmp/left.db" -o "$tmp/model"
+expect 2 "expected -o MODEL" -- train "$tmp/left.db"
+
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

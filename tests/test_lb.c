@@ -29,6 +29,7 @@
 #include "check/check.h"
 #include "export.h"
 #include "prove.h"
+#include "side.h"
 #include "store.h" /* lem_read_expr */
 #include "testalloc.h"
 
@@ -568,6 +569,69 @@ Test(lb, intro_nested_goal) {
   cr_assert_eq(F(prem(id, 0))->how, PV_INTRO);
 }
 
+/* ---- side goals (side.c) ---- */
+
+#define NATMODEL                                                    \
+  "anchor Nat[N,z,s] := (&(in[z,N])(>[x](in[x,N])!(in2[x,z,s])));\n" \
+  "model N nat;\nmodel z 0;\nmodel s succ;\n"
+
+Test(lb, side_goal_ground_fact_by_smt) {
+  load(NATMODEL);
+  pv_side D;
+  cr_assert_eq(pv_side_init(&D, W.L, W.T), LEM_OK, "%s", lem_errmsg(W.L));
+  W.P.side = &D;
+  /* 2 is not 0, written relationally: a side goal, two quantifier levels */
+  pv_fid id = prove_ok("(>[a](in2[z,a,s])(>[b](in2[a,b,s])!(=[b,z])))");
+  cr_assert_eq(F(id)->how, PV_INTRO);
+  pv_fid inner = prem(id, 0);
+  cr_assert_eq(F(inner)->how, PV_INTRO);
+  pv_fid smt = prem(inner, 0);
+  cr_assert_eq(F(smt)->how, PV_SMT);
+  cr_assert_eq(F(smt)->nprem, 2); /* both levels' hypotheses */
+  cr_assert_eq(F(prem(smt, 0))->how, PV_HYP);
+  const char *q = pv_side_query(&W.P, smt);
+  cr_assert(q && strstr(q, "(assert (not (not (= k1 0))))"), "%s", q);
+  cr_assert_eq(D.asked, 1);
+  cr_assert_eq(D.proved, 1);
+  /* an open law (true in the model) is no side goal: Z3 is not asked */
+  lem_term g = lem_read_formula(W.L, W.T, "(>[a,b](in2[a,b,s])!(=[b,z]))",
+                                29, "goal", 1, 1);
+  cr_assert_neq(g, LEM_NOTERM, "%s", lem_errmsg(W.L));
+  cr_assert_geq(pv_prove(&W.P, g), 0);
+  cr_assert_eq(D.asked, 1);
+  /* a false ground fact is refused before Z3 (1 = 0) */
+  g = lem_read_formula(W.L, W.T, "(>[a](in2[z,a,s])(=[a,z]))", 26, "goal", 1,
+                       1);
+  cr_assert_neq(g, LEM_NOTERM, "%s", lem_errmsg(W.L));
+  cr_assert_eq(pv_prove(&W.P, g), 0);
+  cr_assert_eq(D.asked, 1);
+  cr_assert_eq(count_how(PV_SMT), 1);
+  /* the hook leaves no trace for goals that are no side goals (open or
+     false): no block, no fact, no constant */
+  static const char *const no[] = {"(>[a,b](in2[a,b,s])!(=[b,z]))",
+                                   "(>[a](in2[z,a,s])(=[a,z]))",
+                                   "(>[a](in[a,N])(in[a,N]))"};
+  for (int i = 0; i < 3; i++) {
+    lem_term h = lem_read_formula(W.L, W.T, no[i], strlen(no[i]), "g", 1, 1);
+    uint32_t nb = E()->nblocks, nf = E()->nfacts, nsym = lem_bank_count(W.L);
+    int err = 0;
+    cr_assert_eq(pv_side_prove(&W.P, h, &err), 0);
+    cr_assert_eq(err, 0);
+    cr_assert_eq(E()->nblocks, nb);
+    cr_assert_eq(E()->nfacts, nf);
+    cr_assert_eq(lem_bank_count(W.L), nsym, "%s", no[i]);
+  }
+  W.P.side = NULL;
+  pv_side_free(&D);
+}
+
+Test(lb, side_goal_needs_a_model) {
+  load("anchor Toy[a,b] := (q[a]);\n");
+  pv_side D;
+  cr_assert_eq(pv_side_init(&D, W.L, W.T), LEM_EINVAL);
+  pv_side_free(&D);
+}
+
 /* ---- reit ---- */
 
 Test(lb, reit_enclosing_fact_into_child) {
@@ -627,6 +691,57 @@ Test(lb, induct_base_and_step_blocks) {
   pv_fid inner = prem(base, 0);
   cr_assert_eq(F(inner)->how, PV_REIT);
   cr_assert_eq(F(inner)->f, X("(ev[z])"));
+}
+
+/* The axiom's recursion positions: r[x,y] with y = s(b) in the conclusion
+** and in2[b,y,s] among the premises makes (r, position 1) one; position 0
+** is not (x is no successor).  A goal variable found there is inducted on
+** first, whatever its place in the goal's variable list. */
+Test(lb, induct_tries_recursion_positions_first) {
+  load("anchor Toy[N,z,s] := (&(in[z,N])(&(r[z,z])"
+       "(>[x,b,y](&(r[x,b])(in2[b,y,s]))(r[x,y]))));\n"
+       "induction [n,m] (in[n,N]) (in2[n,m,s]) z;\n");
+  cr_assert_eq(W.P.nrecs, 1);
+  cr_assert_eq(W.P.recs[0].rel, lem_sym_cstr(W.L, "r"));
+  cr_assert_eq(W.P.recs[0].pos, 1);
+  cr_assert_eq(W.P.recs[0].op, LEM_NOTERM);
+  /* not provable (nothing says q): every choice fails, in the order tried */
+  lem_term g = lem_read_formula(W.L, W.T, "(>[u,v](r[v,u])(q[v]))", 22, "g",
+                                1, 1);
+  cr_assert_neq(g, LEM_NOTERM, "%s", lem_errmsg(W.L));
+  cr_assert_eq(pv_prove(&W.P, g), 0);
+  const pv_thm *th = &W.P.thms[0];
+  cr_assert_geq(th->nchoices, 2);
+  cr_assert_eq(th->choices[0].var, 0, "u (at r's position 1) first");
+  cr_assert_eq(th->choices[1].var, 1);
+  /* with the variables swapped, v is at position 1 and goes first */
+  g = lem_read_formula(W.L, W.T, "(>[u,v](r[u,v])(q[u]))", 22, "g", 1, 1);
+  cr_assert_eq(pv_prove(&W.P, g), 0);
+  th = &W.P.thms[1];
+  cr_assert_eq(th->choices[0].var, 1);
+  cr_assert_eq(th->choices[1].var, 0);
+}
+
+/* A nested goal does not saturate its enclosing block without a target:
+** the inner block restates the outer hypotheses (reit) and does the work. */
+Test(lb, nested_goal_restates_outer_hypotheses) {
+  load("anchor Toy[a] := (>[x,y](&(p[x])(q[y]))(r[x,y]));\n");
+  pv_fid id = prove_ok("(>[x](p[x])(>[y](q[y])(r[x,y])))");
+  const pv_fact *outer = F(id);
+  cr_assert_eq(outer->how, PV_INTRO);
+  const pv_block *Ob = &E()->blocks[outer->aux];
+  cr_assert_eq(Ob->round, 0, "the outer block ran no round of its own");
+  pv_fid inner = prem(id, 0);
+  cr_assert_eq(F(inner)->how, PV_INTRO);
+  uint32_t ib = F(inner)->aux;
+  pv_fid rx = 0;
+  for (pv_fid i = 1; i <= E()->nfacts; i++)
+    if (E()->facts[i].block == ib && E()->facts[i].how == PV_REIT)
+      rx = i;
+  cr_assert_neq(rx, 0);
+  cr_assert_eq(F(rx)->f, X("(p[_x])"));
+  cr_assert_eq(F(prem(rx, 0))->block, outer->aux);
+  cr_assert_eq(F(prem(rx, 0))->how, PV_HYP);
 }
 
 Test(lb, induct_not_without_statement) {

@@ -960,3 +960,51 @@ Test(mpl, induction_errors) {
           "t.mpl:", "';'");
   ind_err("induction z;\n", LEM_ESYNTAX, "t.mpl:4:1: ", "expected [x,y]");
 }
+
+Test(mpl, model_statement) {
+  char buf[1024];
+  snprintf(buf, sizeof buf, "%s%s", IND_PRE,
+           "model N nat;\nmodel z 0;\nmodel s succ;\n");
+  lem_theory *T = NULL;
+  cr_assert_eq(lem_theory_load_text(L, buf, strlen(buf), "t.mpl", &T), LEM_OK,
+               "%s", lem_errmsg(L));
+  cr_assert_eq(T->nmodels, 3);
+  cr_assert_eq(T->models[0].kind, LEM_MODEL_NAT);
+  cr_assert_eq(T->models[1].kind, LEM_MODEL_NUM);
+  cr_assert_eq(T->models[1].value, 0);
+  cr_assert_eq(T->models[2].kind, LEM_MODEL_SUCC);
+  cr_assert_str_eq(name_of(T->models[2].c), "s");
+  cr_assert_eq(lem_theory_model(T, T->models[2].c), &T->models[2]);
+  /* printed back and read again: the same model */
+  lem_buf b = {0};
+  cr_assert_eq(lem_theory_print(L, T, &b), LEM_OK);
+  cr_assert(strstr(b.p, "model z 0;\n"), "%s", b.p);
+  lem_theory *U = NULL;
+  cr_assert_eq(lem_theory_load_text(L, b.p, b.len, "printed", &U), LEM_OK,
+               "%s\n%s", lem_errmsg(L), b.p);
+  cr_assert_eq(U->nmodels, 3);
+  for (int i = 0; i < 3; i++) {
+    cr_assert_eq(U->models[i].c, T->models[i].c);
+    cr_assert_eq(U->models[i].kind, T->models[i].kind);
+    cr_assert_eq(U->models[i].value, T->models[i].value);
+  }
+  lem_buf_free(L, &b);
+  lem_theory_free(L, U);
+  lem_theory_free(L, T);
+  lem_theory *P = load_peano();
+  cr_assert_eq(P->nmodels, 6); /* the corpus declares its model */
+  lem_theory_free(L, P);
+}
+
+Test(mpl, model_errors) {
+  ind_err("model N plus;\n", LEM_ESYNTAX, "t.mpl:4:9: ",
+          "expected a model value");
+  ind_err("model N 12345678901234567890;\n", LEM_ESYNTAX, "t.mpl:4:9: ",
+          "numeral below 10^19");
+  ind_err("model s succ;\nmodel s add;\n", LEM_ESEMANTIC, "t.mpl:5:1: ",
+          "model of 's' declared twice (first at 4:1)");
+  ind_err("model q 3;\n", LEM_ESEMANTIC, "t.mpl:4:1: ",
+          "'q' is not a constant of the anchor");
+  ind_err("model s succ\n", LEM_ESYNTAX, "t.mpl:", "';'");
+  ind_err("model ;\n", LEM_ESYNTAX, "t.mpl:4:7: ", "a constant name");
+}

@@ -45,3 +45,11 @@ notation app2[x,y,z,f] "{f}({x}, {y}) = {z}";
 
 # Induction: the elements of Nat are built from zero by succ.
 induction [k,j] (elt[k,Nat]) (app1[k,j,succ]) zero;
+
+# The arithmetic model, for Z3; elt, app1 and app2 read by their roles.
+model Nat nat;
+model zero 0;
+model one 1;
+model succ succ;
+model add add;
+model mul mul;

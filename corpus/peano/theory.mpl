@@ -46,3 +46,13 @@ notation in3[x,y,z,f] "{x} {f} {y} = {z}";
 # Induction: the elements n of N are the naturals built from i0 by s, so a
 # property of i0 that passes from n to its successor m holds of all of N.
 induction [n,m] (in[n,N]) (in2[n,m,s]) i0;
+
+# The arithmetic model, for Z3 (side goals, counterexamples): N is the set
+# of naturals, i0 and i1 the numbers 0 and 1, s is x + 1, + and * are sum
+# and product.  How in, in2 and in3 read follows from their roles.
+model N nat;
+model i0 0;
+model i1 1;
+model s succ;
+model + add;
+model * mul;

@@ -8,5 +8,8 @@
 
 int cmd_replay(int argc, char **argv);
 int cmd_prove(int argc, char **argv);
+int cmd_html(int argc, char **argv);
+int cmd_refute(int argc, char **argv);
+int cmd_train(int argc, char **argv);
 
 #endif

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "export.h"
 #include "prove.h"
+#include "side.h"
 #include "store.h"
 
 #include <errno.h>
@@ -194,7 +195,7 @@ static int print_resumed(pv_prover *P, uint32_t i, uint32_t dbid,
 }
 
 static int run(lem_ctx *L, const char *theory, goalsrc *gs, int ngs,
-               const pv_opts *o, FILE *out, const char *db,
+               const pv_opts *o, int no_smt, FILE *out, const char *db,
                const char *options) {
   lem_theory *T = NULL;
   if (lem_theory_load(L, theory, &T)) {
@@ -237,6 +238,17 @@ static int run(lem_ctx *L, const char *theory, goalsrc *gs, int ngs,
   dbrun D;
   memset(&D, 0, sizeof D);
   if (!status && db && db_open(&D, &P, db, options)) status = 1;
+  /* side goals through Z3, when the theory has an arithmetic model */
+  pv_side side;
+  memset(&side, 0, sizeof side);
+  if (!status && !no_smt && T->nmodels) {
+    if (pv_side_init(&side, L, T)) {
+      fprintf(stderr, "lemma: %s\n", lem_errmsg(L));
+      status = 1;
+    } else {
+      P.side = &side;
+    }
+  }
   /* a goal that is not proved does not stop the run: later goals may not
      need it.  Only an error (out of memory...) stops it. */
   int broken = status;
@@ -250,7 +262,9 @@ static int run(lem_ctx *L, const char *theory, goalsrc *gs, int ngs,
       if (print_resumed(&P, i, dbid, db, out)) status = broken = 1;
       continue;
     }
+    uint32_t by_smt = side.proved;
     int r = pv_prove(&P, goals[i]);
+    by_smt = side.proved - by_smt;
     if (r < 0) {
       fprintf(stderr, "lemma: goal %u: %s\n", i + 1, lem_errmsg(L));
       status = broken = 1;
@@ -276,7 +290,7 @@ static int run(lem_ctx *L, const char *theory, goalsrc *gs, int ngs,
       status = 1;
       continue;
     }
-    const char *how = "directly";
+    const char *how = by_smt ? "by Z3 (a ground side goal)" : "directly";
     uint32_t var = 0;
     for (uint32_t c = 0; c < t->nchoices; c++)
       if (t->choices[c].proved) {
@@ -293,6 +307,11 @@ static int run(lem_ctx *L, const char *theory, goalsrc *gs, int ngs,
     fputc('\n', out);
   }
   db_close(&D);
+  if (P.side && side.asked)
+    fprintf(out, "smt: %u side goal%s asked, %u proved, %u unknown, "
+            "%u failed\n", side.asked, side.asked == 1 ? "" : "s",
+            side.proved, side.undecided, side.failed);
+  pv_side_free(&side);
   pv_prover_free(&P);
   lem_free(L, goals, cap * sizeof *goals);
   lem_theory_free(L, T);
@@ -341,7 +360,7 @@ int cmd_prove(int argc, char **argv) {
   o.lim.max_facts = 50000;
   o.lim.max_depth = 2;
   o.goal_seconds = 0;
-  int rc = 0;
+  int rc = 0, no_smt = 0;
   if (!gs) return 1;
   for (int i = 0; i < argc && !rc; i++) {
     const char *a = argv[i];
@@ -374,6 +393,8 @@ int cmd_prove(int argc, char **argv) {
       else o.goal_seconds = v;
     } else if (!strcmp(a, "--no-induction")) {
       o.no_induction = 1;
+    } else if (!strcmp(a, "--no-smt")) {
+      no_smt = 1;
     } else if (a[0] == '-' && a[1]) {
       rc = bad_usage("unknown option '%s'", a);
     } else if (!theory) {
@@ -417,7 +438,7 @@ int cmd_prove(int argc, char **argv) {
         if (i) strcat(opts, " ");
         strcat(opts, argv[i]);
       }
-      rc = run(L, theory, gs, ngs, &o, out, db, opts);
+      rc = run(L, theory, gs, ngs, &o, no_smt, out, db, opts);
       free(opts);
     }
     lem_ctx_free(L);

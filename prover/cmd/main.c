@@ -31,11 +31,21 @@ static const char usage_text[] =
     "form\n"
     "  prove THEORY (--goal EXPR | --goals FILE)... [--out FILE] [--db FILE]\n"
     "                    [--rounds N] [--facts N] [--depth N] [--seconds S]\n"
-    "                    [--no-induction]\n"
+    "                    [--no-induction] [--no-smt]\n"
     "                    prove goals in order; print each proof step by step\n"
+    "  refute THEORY (--goal EXPR | --goals FILE)... [--finite K]\n"
+    "                    [--uninterpreted] [--rlimit N]\n"
+    "                    look for counterexamples with Z3 (the theory's model,\n"
+    "                    or finite structures of its axiom)\n"
+    "  train DB... -o MODEL [--epochs N] [--batch N] [--seed N] [--lr X]\n"
+    "                    [--weight-decay X] [--smoothing X] [--holdout X]\n"
+    "                    train the tactic policy on the decision points\n"
+    "                    recorded in proof databases\n"
     "  replay FILE.db [--theorem ID]\n"
     "                    re-check every stored proof with the independent "
     "checker\n"
+    "  html FILE.db -o DIR [--theorem ID] [--assets DIR]\n"
+    "                    write the proofs as a navigable web site\n"
     "\n"
     "THEORY is a theory directory (holding theory.mpl) or a manifest file.\n"
     "See lemma(1) and lemma-mpl(5).\n";
@@ -106,6 +116,9 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "parse")) return cmd_parse(argc - 2, argv + 2);
   if (!strcmp(cmd, "replay")) return cmd_replay(argc - 2, argv + 2);
   if (!strcmp(cmd, "prove")) return cmd_prove(argc - 2, argv + 2);
+  if (!strcmp(cmd, "html")) return cmd_html(argc - 2, argv + 2);
+  if (!strcmp(cmd, "refute")) return cmd_refute(argc - 2, argv + 2);
+  if (!strcmp(cmd, "train")) return cmd_train(argc - 2, argv + 2);
   if (cmd[0] == '-') return usage_error("unknown option '%s'", cmd);
   return usage_error("unknown command '%s'", cmd);
 }

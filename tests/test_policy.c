@@ -1,0 +1,289 @@
+/*
+** test_policy.c: the learned policy (prover/policy.c and friends).
+**
+** Tokenization is name-free (renaming relations or bound variables gives
+** the same tokens) and marks goal and candidate; the model is under a
+** million parameters; scoring through the cache equals scoring without it;
+** the weights file round-trips and bad files are refused; decision points
+** are read from a database and a database without them gets an error; and
+** training on a synthetic learnable rule (the positive candidate concludes
+** the goal's head relation) lowers the loss, beats chance on held-out
+** points, and gives the same weights twice for one seed.
+*/
+#include <criterion/criterion.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "policy.h"
+#include "store.h"
+#include "tensor/tensor.h"
+
+static lem_ctx *L;
+static void setup(void) { L = lem_ctx_new(NULL, NULL, 0); }
+static void teardown(void) { lem_ctx_free(L); }
+TestSuite(policy, .init = setup, .fini = teardown, .timeout = 600);
+
+static lem_term X(const char *s) {
+  lem_term t = lem_read_expr(L, s, strlen(s), "test");
+  cr_assert_neq(t, LEM_NOTERM, "%s: %s", s, lem_errmsg(L));
+  return t;
+}
+
+static int same_seq(const lem_pol_seq *a, const lem_pol_seq *b) {
+  return a->n == b->n && !memcmp(a->type, b->type, a->n) &&
+         !memcmp(a->slot, b->slot, a->n);
+}
+
+Test(policy, tokens_ignore_names) {
+  lem_pol_symmap m1, m2;
+  lem_pol_seq g1, g2, c1, c2;
+  lem_policy_tokenize(L, NULL, X("(&(p[a,b])!(q[b]))"), 1, &m1, &g1);
+  lem_policy_tokenize(L, NULL, X("(&(u[c,d])!(v[d]))"), 1, &m2, &g2);
+  cr_assert(same_seq(&g1, &g2));
+  lem_policy_tokenize(L, NULL, X("(>[x,y](q[x])(p[y,x]))"), 0, &m1, &c1);
+  lem_policy_tokenize(L, NULL, X("(>[s,t](v[s])(u[t,s]))"), 0, &m2, &c2);
+  cr_assert(same_seq(&c1, &c2));
+  /* markers first; the goal's head relation has slot 1 */
+  cr_assert_neq(g1.type[0], c1.type[0]);
+  cr_assert_eq(g1.slot[2], 1);
+  /* a relation the goal does not mention has slot 0 */
+  lem_pol_seq c3;
+  lem_policy_tokenize(L, NULL, X("(w[a])"), 0, &m1, &c3);
+  cr_assert_eq(c3.slot[1], 0);
+  /* a different structure gives different tokens */
+  lem_policy_tokenize(L, NULL, X("(>[x,y](q[y])(p[y,x]))"), 0, &m1, &c2);
+  cr_assert(!same_seq(&c1, &c2));
+}
+
+Test(policy, tokens_use_roles_and_cut_long_formulas) {
+  const char *thy = "relation in2[x,y,f] : (in, out, op);\n"
+                    "relation in[x,X] : (elem, set);\n";
+  lem_theory *T;
+  cr_assert_eq(lem_theory_load_text(L, thy, strlen(thy), "t.mpl", &T), LEM_OK,
+               "%s", lem_errmsg(L));
+  lem_pol_symmap m;
+  lem_pol_seq a, b;
+  lem_policy_tokenize(L, T, X("(in2[u,v,s])"), 1, &m, &a);
+  lem_policy_tokenize(L, NULL, X("(in2[u,v,s])"), 1, &m, &b);
+  cr_assert_neq(a.type[1], b.type[1]);     /* roles change the class */
+  cr_assert_neq(a.type[2], a.type[4]);     /* an input and an op differ */
+  lem_theory_free(L, T);
+  char big[4096] = "(&(p[a])";
+  for (int i = 0; i < 60; i++) strcat(big, "(&(p[a])");
+  strcat(big, "(p[a])");
+  for (int i = 0; i < 61; i++) strcat(big, ")");
+  lem_policy_tokenize(L, NULL, X(big), 1, &m, &a);
+  cr_assert_eq(a.n, LEM_POLICY_TMAX);
+}
+
+Test(policy, small_model_and_cached_scores) {
+  lem_policy *P = lem_policy_new(L, 3, 0);
+  cr_assert_not_null(P);
+  size_t n = lem_policy_nparams(P);
+  cr_assert(n > 300000 && n < 1000000, "%zu parameters", n);
+  lem_term goal = X("(p[a,b])"), c[40];
+  char buf[64];
+  for (int i = 0; i < 40; i++) {
+    /* 7 distinct structures: 0..6 negations of the conclusion */
+    strcpy(buf, "(>[x](q[x,a])");
+    for (int k = 0; k < i % 7; k++) strcat(buf, "!(");
+    strcat(buf, i % 7 ? "p[x,b]" : "(p[x,b])");
+    for (int k = 0; k < i % 7; k++) strcat(buf, ")");
+    strcat(buf, ")");
+    c[i] = X(buf);
+  }
+  float p1[40], p2[40];
+  cr_assert_eq(lem_policy_score(L, P, NULL, goal, c, 40, p1), LEM_OK);
+  uint64_t h, m;
+  lem_policy_cache_stats(P, &h, &m);
+  cr_assert_eq(h, 33);  /* 40 candidates, 7 distinct, the goal once */
+  cr_assert_eq(lem_policy_score(L, P, NULL, goal, c, 40, p2), LEM_OK);
+  float sum = 0.0f;
+  for (int i = 0; i < 40; i++) {
+    cr_assert_float_eq(p1[i], p2[i], 1e-6f);
+    sum += p1[i];
+  }
+  cr_assert_float_eq(sum, 1.0f, 1e-4f);
+  /* without the cache, from tokens, the same probabilities */
+  lem_pol_decision d = {.goal = goal, .cands = c, .ncands = 40, .positive = 0};
+  lem_pol_data D = {0};
+  cr_assert_eq(lem_pol_data_add(L, &D, NULL, &d), LEM_OK);
+  float p3[40];
+  lem_policy_score_example(P, &D.ex[0], p3);
+  for (int i = 0; i < 40; i++) cr_assert_float_eq(p1[i], p3[i], 1e-5f);
+  cr_assert_eq(lem_policy_score(L, P, NULL, goal, c, 0, p3), LEM_EINVAL);
+  d.positive = 40;
+  cr_assert_eq(lem_pol_data_add(L, &D, NULL, &d), LEM_EINVAL);
+  lem_pol_data_free(L, &D);
+  lem_policy_free(L, P);
+}
+
+/* ---- a synthetic learnable rule ---- */
+
+/* Goal: a relation rH over two constants, maybe under a negation and a
+** conjunction.  Candidates: rules (>[x,y](rJ[x,y])(rK[y,x])); only the
+** positive concludes rH (distractors may mention rH as a premise). */
+static void synth(lem_rng *r, lem_pol_data *D, int npoints, int ncands) {
+  char buf[128];
+  for (int i = 0; i < npoints; i++) {
+    int h = (int)(lem_rng_u32(r) % 8), other = (h + 1 + lem_rng_u32(r) % 7) % 8;
+    if (lem_rng_u32(r) % 2)
+      snprintf(buf, sizeof buf, "(&(r%d[a,b])!(r%d[b,c]))", h, other);
+    else
+      snprintf(buf, sizeof buf, "(r%d[c,a])", h);
+    lem_term goal = X(buf), c[16];
+    uint32_t pos = lem_rng_u32(r) % (uint32_t)ncands;
+    for (int k = 0; k < ncands; k++) {
+      int concl = (int)(lem_rng_u32(r) % 8), prem = (int)(lem_rng_u32(r) % 8);
+      if ((uint32_t)k == pos) concl = h;
+      else if (concl == h) concl = (h + 1 + (int)(lem_rng_u32(r) % 7)) % 8;
+      if ((uint32_t)k != pos && lem_rng_u32(r) % 3 == 0) prem = h;
+      snprintf(buf, sizeof buf, "(>[x,y](r%d[x,y])(r%d[y,x]))", prem, concl);
+      c[k] = X(buf);
+    }
+    lem_pol_decision d = {.goal = goal, .cands = c, .ncands = (uint32_t)ncands,
+                      .positive = pos};
+    cr_assert_eq(lem_pol_data_add(L, D, NULL, &d), LEM_OK);
+  }
+}
+
+typedef struct trace {
+  float first, last;
+} trace;
+static void note(void *ud, uint32_t ep, float loss, float acc) {
+  trace *t = ud;
+  (void)acc;
+  if (ep == 1) t->first = loss;
+  t->last = loss;
+}
+
+Test(policy, learns_a_rule_and_generalizes) {
+  lem_rng r;
+  lem_rng_seed(&r, 77);
+  lem_pol_data train = {0}, test = {0};
+  synth(&r, &train, 96, 4);
+  synth(&r, &test, 60, 4);
+  lem_policy *P = lem_policy_new(L, 1, 1);
+  cr_assert_not_null(P);
+  float l0, a0, l1, a1;
+  lem_policy_eval(P, &test, &l0, &a0);
+  lem_train_opts o;
+  lem_train_opts_default(&o);
+  o.epochs = 6;
+  trace tr = {0};
+  cr_assert_eq(lem_policy_train(L, P, &train, &o, note, &tr), LEM_OK);
+  lem_policy_eval(P, &test, &l1, &a1);
+  cr_log_info("train loss %g -> %g; held-out loss %g -> %g, accuracy %g -> %g",
+              tr.first, tr.last, l0, l1, a0, a1);
+  cr_assert(tr.last < 0.7f * tr.first, "training loss %g -> %g", tr.first,
+            tr.last);
+  cr_assert(l1 < l0, "held-out loss %g -> %g", l0, l1);
+  cr_assert(a1 >= 0.6f, "held-out accuracy %g (chance 0.25)", a1);
+  /* the weights file round-trips exactly */
+  char path[] = "/tmp/lemma-policy-XXXXXX";
+  int fd = mkstemp(path);
+  cr_assert(fd >= 0);
+  close(fd);
+  cr_assert_eq(lem_policy_save(L, P, path), LEM_OK, "%s", lem_errmsg(L));
+  lem_policy *Q;
+  cr_assert_eq(lem_policy_load(L, path, 0, &Q), LEM_OK, "%s", lem_errmsg(L));
+  float p[4], q[4];
+  lem_policy_score_example(P, &test.ex[0], p);
+  lem_policy_score_example(Q, &test.ex[0], q);
+  cr_assert_eq(memcmp(p, q, sizeof p), 0);
+  lem_policy_free(L, Q);
+  /* a cut-off file and a foreign one are refused with a message */
+  FILE *f = fopen(path, "r+b");
+  cr_assert_eq(ftruncate(fileno(f), 5000), 0);
+  fclose(f);
+  cr_assert_eq(lem_policy_load(L, path, 0, &Q), LEM_ESYNTAX);
+  cr_assert_null(Q);
+  f = fopen(path, "wb");
+  fputs("hello, not a model", f);
+  fclose(f);
+  cr_assert_eq(lem_policy_load(L, path, 0, &Q), LEM_ESYNTAX);
+  cr_assert(strstr(lem_errmsg(L), "safetensors"), "%s", lem_errmsg(L));
+  cr_assert_eq(lem_policy_load(L, "/nonexistent/x", 0, &Q), LEM_EIO);
+  unlink(path);
+  lem_policy_free(L, P);
+  lem_pol_data_free(L, &train);
+  lem_pol_data_free(L, &test);
+}
+
+Test(policy, training_is_deterministic) {
+  lem_rng r;
+  lem_rng_seed(&r, 5);
+  lem_pol_data D = {0};
+  synth(&r, &D, 12, 3);
+  lem_train_opts o;
+  lem_train_opts_default(&o);
+  o.epochs = 2;
+  o.batch = 4;
+  float out[2][3];
+  for (int run = 0; run < 2; run++) {
+    lem_policy *P = lem_policy_new(L, 9, 1);
+    cr_assert_eq(lem_policy_train(L, P, &D, &o, NULL, NULL), LEM_OK);
+    lem_policy_score_example(P, &D.ex[0], out[run]);
+    lem_policy_free(L, P);
+  }
+  cr_assert_eq(memcmp(out[0], out[1], sizeof out[0]), 0);
+  lem_policy *P = lem_policy_new(L, 9, 0);
+  cr_assert_eq(lem_policy_train(L, P, &D, &o, NULL, NULL), LEM_EINVAL);
+  lem_policy_free(L, P);
+  lem_pol_data_free(L, &D);
+}
+
+/* ---- the database reader ---- */
+
+static void exec(sqlite3 *db, const char *sql) {
+  char *err = NULL;
+  cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, &err), SQLITE_OK, "%s: %s",
+               sql, err ? err : "");
+}
+
+Test(policy, reads_decisions_from_a_database) {
+  char path[] = "/tmp/lemma-dec-XXXXXX";
+  int fd = mkstemp(path);
+  cr_assert(fd >= 0);
+  close(fd);
+  sqlite3 *db;
+  cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+  exec(db, "CREATE TABLE expressions(id INTEGER PRIMARY KEY, text TEXT);"
+           "INSERT INTO expressions VALUES (1,'(p[a,b])'),"
+           "(2,'(>[x](q[x])(p[x,b]))'),(3,'(>[x](p[x,b])(q[x]))'),"
+           "(4,'(q[a])');");
+  sqlite3_close(db);
+  lem_pol_data D = {0};
+  uint32_t n = 99;
+  cr_assert_eq(lem_pol_data_read_db(L, &D, path, &n), LEM_EDB);
+  cr_assert(strstr(lem_errmsg(L), "no decision points"), "%s", lem_errmsg(L));
+  cr_assert_eq(n, 0);
+  cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+  exec(db, "CREATE TABLE decisions(id INTEGER PRIMARY KEY, theorem INTEGER,"
+           " kind TEXT, goal INTEGER);"
+           "CREATE TABLE decision_candidates(decision INTEGER, position "
+           "INTEGER, expr INTEGER, chosen INTEGER);");
+  sqlite3_close(db);
+  cr_assert_eq(lem_pol_data_read_db(L, &D, path, &n), LEM_EDB);
+  cr_assert(strstr(lem_errmsg(L), "no usable"), "%s", lem_errmsg(L));
+  cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+  exec(db, "INSERT INTO decisions VALUES (1,1,'rule',1),(2,1,'rule',4),"
+           "(3,1,'rule',1);"
+           "INSERT INTO decision_candidates VALUES (1,0,2,0),(1,1,3,1),"
+           "(1,2,4,0),(2,0,2,0),(2,1,3,0),(3,0,2,1),(3,1,3,0);");
+  sqlite3_close(db);
+  cr_assert_eq(lem_pol_data_read_db(L, &D, path, &n), LEM_OK, "%s",
+               lem_errmsg(L));
+  cr_assert_eq(n, 2);   /* point 2 has no chosen candidate */
+  cr_assert_eq(D.n, 2);
+  cr_assert_eq(D.ex[0].ncands, 3);
+  cr_assert_eq(D.ex[0].positive, 1);
+  cr_assert_eq(D.ex[1].positive, 0);
+  cr_assert_eq(lem_pol_data_read_db(L, &D, "/nonexistent/db", &n), LEM_EDB);
+  lem_pol_data_free(L, &D);
+  unlink(path);
+}

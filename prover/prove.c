@@ -540,6 +540,13 @@ int pv_assume(pv_prover *P, lem_term stmt) {
   return publish(P, k);
 }
 
+lem_term pv_generalized(pv_prover *P, lem_term goal, uint32_t vi) {
+  if (!P->has_ind || lem_term_kind(P->L, goal) != LEM_ALL ||
+      vi >= lem_all_nvars(P->L, goal))
+    return LEM_NOTERM;
+  return generalize(P, goal, vi);
+}
+
 /* ---- extraction ---- */
 
 typedef struct walk {

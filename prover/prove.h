@@ -95,6 +95,12 @@ int pv_prove(pv_prover *P, lem_term goal);
 ** error in the context. */
 int pv_assume(pv_prover *P, lem_term stmt);
 
+/* The generalised goal an induction on goal's outer variable vi proves,
+** (>[v](member(v))(>[rest](P)(Q))), as pv_prove tries it; LEM_NOTERM when
+** the prover has no induction principle, goal is not a (>...) or vi is out
+** of range (no error then), or on out of memory. */
+lem_term pv_generalized(pv_prover *P, lem_term goal, uint32_t vi);
+
 /* The facts of theorem k's proof, in dependency order (premises first),
 ** stopping at earlier theorems.  *out is allocated through L (free with
 ** lem_free(L, *out, n * sizeof **out)).  Returns n, or UINT32_MAX on error.

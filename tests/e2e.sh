@@ -188,6 +188,11 @@ expect 0 "" -- prove "$top/corpus/peano-left" --goals "$tmp/left1v" --db "$tmp/o
 expect 1 "no usable decision points\|no decision points recorded" -- train "$tmp/one.db" -o "$tmp/model"
 expect 0 "decision points" -- train "$tmp/left.db" -o "$tmp/model" --epochs 1
 expect 2 "expected -o MODEL" -- train "$tmp/left.db"
+grep -v '^#' "$top/corpus/peano/goals" | head -n 1 > "$tmp/left3.zero"
+# lemma explore, smallest batch (the larger runs are in tests/explore.sh):
+# x0 + 0 = x0 and 0 + x0 = x0 are found, stored, and replay.
+expect 0 "found as T" -- explore "$top/corpus/peano" --batch "$top/tests/data/explore-tiny.batch" --no-progress --db "$tmp/tiny.db" --goals "$tmp/left3.zero"
+expect 0 " 0 failed" -- replay "$tmp/tiny.db"
 
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

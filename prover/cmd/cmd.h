@@ -11,5 +11,6 @@ int cmd_prove(int argc, char **argv);
 int cmd_html(int argc, char **argv);
 int cmd_refute(int argc, char **argv);
 int cmd_train(int argc, char **argv);
+int cmd_explore(int argc, char **argv);
 
 #endif

@@ -41,6 +41,10 @@ static const char usage_text[] =
     "                    [--weight-decay X] [--smoothing X] [--holdout X]\n"
     "                    train the tactic policy on the decision points\n"
     "                    recorded in proof databases\n"
+    "  explore THEORY [--db FILE] [--batch FILE] [--max-vars N] [--max-ops N]\n"
+    "                    [--max-eq-ops N] [--seconds-per-conjecture S]\n"
+    "                    [--rounds N] [--facts N] [--no-z3] [--no-progress]\n"
+    "                    discover, filter and prove conjectures batch by batch\n"
     "  replay FILE.db [--theorem ID]\n"
     "                    re-check every stored proof with the independent "
     "checker\n"
@@ -119,6 +123,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "html")) return cmd_html(argc - 2, argv + 2);
   if (!strcmp(cmd, "refute")) return cmd_refute(argc - 2, argv + 2);
   if (!strcmp(cmd, "train")) return cmd_train(argc - 2, argv + 2);
+  if (!strcmp(cmd, "explore")) return cmd_explore(argc - 2, argv + 2);
   if (cmd[0] == '-') return usage_error("unknown option '%s'", cmd);
   return usage_error("unknown command '%s'", cmd);
 }

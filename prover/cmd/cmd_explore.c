@@ -1,0 +1,754 @@
+/*
+** cmd_explore.c: `lemma explore THEORY --db FILE [options]`
+**
+** Theory exploration: for each batch of the theory's batch file (default
+** THEORY/explore.batch, syntax in lemma-mpl(5)) the conjecturer
+** (prover/conj.h) enumerates equations over the batch's operations, drops
+** the ill-typed, refuted, redundant and trivial ones, and the prover tries
+** each survivor, smallest first, under a budget; what it proves is a rule
+** for everything after it, in this batch and the next.  A proved
+** statement's mirror (the equation read the other way) is tried right
+** after it and recorded with kind 'mirrored'.  The compressor then splits
+** the theorems into essential ones (proved by induction) and the others,
+** which follow directly from earlier theorems (the ones their proof cites).
+**
+** Progress goes to stderr: one updating line on a terminal, a plain line a
+** stage otherwise.  The theorems and the summary go to stdout; the proofs
+** go to the database (theorems of kind 'discovered'/'mirrored'), which
+** `lemma replay` re-checks.
+*/
+#include "cmd.h"
+#include "config.h"
+#include "conj.h"
+#include "canon.h"
+#include "export.h"
+#include "prove.h"
+#include "store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAXBATCH 16
+#define MAXMODEL 32
+#define MAXLIST 16
+
+typedef struct batch {
+  char name[64];
+  lem_sym ops[MAXLIST], consts[MAXLIST];
+  uint32_t nops, nconsts; /* 0: all */
+  int has_consts;
+  uint32_t vars, side, total;
+} batch;
+
+typedef struct xopts {
+  const char *theory, *db, *batchfile, *goals;
+  int vars, side, total; /* -1: as the batch says */
+  pv_opts po;
+  int no_z3, no_mirror;
+  int progress_tty;
+} xopts;
+
+typedef struct xthm {   /* one prover theorem the exploration proved */
+  uint32_t k;           /* prover theorem index */
+  uint32_t batch;
+  int mirrored;
+  int essential;
+  char *text;           /* the equation, readable (borrowed from conj) */
+} xthm;
+
+typedef struct stage {
+  const char *name;
+  double secs;
+  long rss_kb;
+} stage;
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static long peak_kb(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss;
+}
+
+static int bad_usage(const char *msg, const char *arg) {
+  fprintf(stderr, "lemma: explore: ");
+  fprintf(stderr, msg, arg);
+  fprintf(stderr, "\nTry 'lemma --help'.\n");
+  return 2;
+}
+
+static int num_arg(const char *opt, const char *s, double lo, double hi,
+                   double *out) {
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (errno || end == s || *end || v < lo || v > hi) {
+    fprintf(stderr, "lemma: explore: %s: bad value '%s' (expected %g..%g)\n",
+            opt, s, lo, hi);
+    return 0;
+  }
+  *out = v;
+  return 1;
+}
+
+/* ---- the batch file --------------------------------------------------- */
+
+static const struct { const char *name; smt_op op; } model_ops[] = {
+    {"zero", SMT_OP_ZERO}, {"num", SMT_OP_NUM}, {"succ", SMT_OP_SUCC},
+    {"add", SMT_OP_ADD},   {"mul", SMT_OP_MUL}};
+
+static int bf_error(const char *f, uint32_t line, const char *msg,
+                    const char *what) {
+  fprintf(stderr, "lemma: %s:%u: %s '%s'\n", f, line, msg, what);
+  return 1;
+}
+
+static int parse_list(lem_ctx *L, char *s, lem_sym *v, uint32_t *n) {
+  *n = 0;
+  for (char *t = strtok(s, ","); t; t = strtok(NULL, ",")) {
+    if (*n == MAXLIST) return 0;
+    v[(*n)++] = lem_sym_cstr(L, t);
+  }
+  return 1;
+}
+
+/* Read the batch file: model lines and batch lines (see lemma-mpl(5)). */
+static int read_batches(lem_ctx *L, const char *path, smt_nat_sym *model,
+                        uint32_t *nmodel, batch *bs, uint32_t *nb) {
+  FILE *f = fopen(path, "r");
+  if (!f) {
+    fprintf(stderr, "lemma: explore: cannot read '%s': %s\n", path,
+            strerror(errno));
+    return 1;
+  }
+  char line[1024];
+  uint32_t ln = 0;
+  int rc = 0;
+  while (!rc && fgets(line, sizeof line, f)) {
+    ln++;
+    char *h = strchr(line, '#');
+    if (h) *h = 0;
+    char *w[32];
+    int nw = 0;
+    for (char *t = strtok(line, " \t\r\n"); t && nw < 32;
+         t = strtok(NULL, " \t\r\n"))
+      w[nw++] = t;
+    if (!nw) continue;
+    if (!strcmp(w[0], "model")) {
+      if (nw < 3 || nw > 4)
+        rc = bf_error(path, ln, "expected 'model SYMBOL MEANING [VALUE]', got",
+                      w[0]);
+      else if (*nmodel == MAXMODEL)
+        rc = bf_error(path, ln, "too many model lines at", w[1]);
+      smt_op op = SMT_OP_NONE;
+      for (size_t i = 0; !rc && i < sizeof model_ops / sizeof *model_ops; i++)
+        if (!strcmp(w[2], model_ops[i].name)) op = model_ops[i].op;
+      if (!rc && op == SMT_OP_NONE)
+        rc = bf_error(path, ln,
+                      "unknown meaning (zero, num, succ, add, mul):", w[2]);
+      if (!rc && (op == SMT_OP_NUM) != (nw == 4))
+        rc = bf_error(path, ln, "'num' and only 'num' takes a value:", w[1]);
+      uint64_t v = 0;
+      if (!rc && nw == 4) {
+        char *end;
+        errno = 0;
+        v = strtoull(w[3], &end, 10);
+        if (errno || *end || w[3][0] == '-')
+          rc = bf_error(path, ln, "bad value", w[3]);
+      }
+      if (!rc) model[(*nmodel)++] = (smt_nat_sym){lem_sym_cstr(L, w[1]), op, v};
+    } else if (!strcmp(w[0], "batch")) {
+      if (nw < 2) {
+        rc = bf_error(path, ln, "expected a batch name after", w[0]);
+        break;
+      }
+      if (*nb == MAXBATCH) {
+        rc = bf_error(path, ln, "too many batches at", w[1]);
+        break;
+      }
+      batch *b = &bs[(*nb)++];
+      memset(b, 0, sizeof *b);
+      snprintf(b->name, sizeof b->name, "%s", w[1]);
+      b->vars = 3, b->side = 2, b->total = 4;
+      for (int i = 2; !rc && i < nw; i += 2) {
+        if (i + 1 >= nw) {
+          rc = bf_error(path, ln, "missing value after", w[i]);
+          break;
+        }
+        char *end;
+        unsigned long v = strtoul(w[i + 1], &end, 10);
+        int isnum = *end == 0 && w[i + 1][0] != '-';
+        if (!strcmp(w[i], "ops")) {
+          if (!parse_list(L, w[i + 1], b->ops, &b->nops))
+            rc = bf_error(path, ln, "too many operations in", w[i]);
+        } else if (!strcmp(w[i], "consts")) {
+          b->has_consts = 1;
+          if (!strcmp(w[i + 1], "-")) b->nconsts = 0;
+          else if (!parse_list(L, w[i + 1], b->consts, &b->nconsts))
+            rc = bf_error(path, ln, "too many constants in", w[i]);
+        } else if (!strcmp(w[i], "vars") && isnum && v >= 1 && v <= 4) {
+          b->vars = (uint32_t)v;
+        } else if (!strcmp(w[i], "side") && isnum && v <= 4) {
+          b->side = (uint32_t)v;
+        } else if (!strcmp(w[i], "total") && isnum && v <= 8) {
+          b->total = (uint32_t)v;
+        } else {
+          rc = bf_error(path, ln, "bad batch option or value for", w[i]);
+        }
+      }
+    } else {
+      rc = bf_error(path, ln, "unknown statement (model, batch):", w[0]);
+    }
+  }
+  if (!rc && ferror(f)) rc = bf_error(path, ln, "read error in", path);
+  fclose(f);
+  if (!rc && !*nb) {
+    fprintf(stderr, "lemma: %s: no batch\n", path);
+    rc = 1;
+  }
+  return rc;
+}
+
+/* ---- progress --------------------------------------------------------- */
+
+typedef struct prog {
+  int tty;
+  double t0;
+  uint32_t left, proved;
+} prog;
+
+static void progress(prog *p, const char *what, int final) {
+  if (p->tty) {
+    fprintf(stderr, "\r\033[K%-10s  left %u  proved %u  %.1fs", what, p->left,
+            p->proved, now() - p->t0);
+    if (final) fputc('\n', stderr);
+    fflush(stderr);
+  } else if (final) {
+    fprintf(stderr, "lemma: explore: %s: proved %u\n", what, p->proved);
+  }
+}
+
+/* ---- proving ------------------------------------------------------------ */
+
+typedef struct xrun {
+  lem_ctx *L;
+  lem_theory *T;
+  pv_prover P;
+  xthm *th;
+  uint32_t nth, capth;
+  lem_map proved;   /* canonical statement -> 1 */
+  uint32_t tried, failed, pruned_late;
+  int dirty;        /* the prover holds a failed attempt's facts */
+  uint32_t rebuilds;
+  const pv_opts *po;
+  int no_mirror;
+  cj_stats sum;     /* over all batches */
+  stage st[4];
+  lem_term *stmts;  /* the proved statements, in order */
+  uint32_t capstmts;
+  char **texts;     /* owned copies of the equations' text */
+  uint32_t ntexts, captexts;
+} xrun;
+
+static char *keep_text(xrun *R, const char *s) {
+  char *c = lem_strndup(R->L, s, strlen(s));
+  if (!c || LEM_GROW(R->L, R->texts, R->captexts, R->ntexts + 1)) return NULL;
+  return R->texts[R->ntexts++] = c;
+}
+
+/* A failed attempt leaves its facts and witnesses in the prover, where
+** they cost memory and crowd later searches; the prover cannot drop them,
+** so a new prover re-proves the theorems so far (in the same order, under
+** the same budget, so with the same proofs) before the next attempt. */
+static int rebuild(xrun *R) {
+  pv_prover_free(&R->P);
+  memset(&R->P, 0, sizeof R->P);
+  if (pv_prover_init(&R->P, R->L, R->T, NULL, R->po)) return -1;
+  R->rebuilds++;
+  for (uint32_t i = 0; i < R->nth; i++) {
+    lem_term st = R->stmts[i];
+    int r = pv_prove(&R->P, st);
+    if (r < 0) return -1;
+    if (!r) {
+      lem_error(R->L, LEM_EINVAL, "explore: T%u did not prove again", i + 1);
+      return -1;
+    }
+    R->th[i].k = R->P.nthms - 1;
+  }
+  R->dirty = 0;
+  return 0;
+}
+
+/* Prove s (if new); 1 proved, 0 not, -1 error. */
+static int try_prove(xrun *R, lem_term s, uint32_t b, int mirrored,
+                     const char *text) {
+  uint32_t d;
+  if (lem_map_get(&R->proved, s, &d)) return 2; /* proved before */
+  if (R->dirty && rebuild(R)) return -1;
+  R->tried++;
+  int r = pv_prove(&R->P, s);
+  if (r < 0) return -1;
+  if (!r) {
+    R->dirty = 1;
+    return 0;
+  }
+  char *t = keep_text(R, text);
+  if (!t || lem_map_put(R->L, &R->proved, s, 1) ||
+      LEM_GROW(R->L, R->th, R->capth, R->nth + 1))
+    return -1;
+  if (LEM_GROW(R->L, R->stmts, R->capstmts, R->nth + 1)) return -1;
+  R->stmts[R->nth] = s;
+  R->th[R->nth++] = (xthm){R->P.nthms - 1, b, mirrored, 0, t};
+  return 1;
+}
+
+static void add_stats(cj_stats *a, const cj_stats *b) {
+  a->terms += b->terms;
+  a->ill_typed += b->ill_typed;
+  a->classes += b->classes;
+  a->equations += b->equations;
+  a->refuted_eval += b->refuted_eval;
+  a->star += b->star;
+  a->too_big += b->too_big;
+  a->pruned += b->pruned;
+  a->duplicate += b->duplicate;
+  a->trivial += b->trivial;
+  a->refuted_cb += b->refuted_cb;
+  a->unknown_cb += b->unknown_cb;
+  a->survivors += b->survivors;
+}
+
+typedef struct pending { /* a survivor not proved yet */
+  lem_term stmt, mirror;
+  uint32_t id;
+  char *text;             /* owned by the run (keep_text) */
+} pending;
+
+/* Prove c and then its mirror; 1 if c was proved, 0 not, -1 error. */
+static int prove_conj(xrun *R, uint32_t bi, lem_term stmt, lem_term mirror,
+                      const char *text, prog *pg) {
+  if (R->no_mirror) mirror = LEM_NOTERM;
+  int r = try_prove(R, stmt, bi, 0, text), mfirst = 0;
+  if (r == 0 && mirror) {
+    /* the other reading may be the one the prover finds; then this one
+       follows from it */
+    mfirst = try_prove(R, mirror, bi, 1, text);
+    if (mfirst < 0) return -1;
+    if (mfirst == 1) {
+      pg->proved++;
+      printf("  T%u  %s (mirrored)\n", R->nth, text);
+      r = try_prove(R, stmt, bi, 0, text);
+    }
+  }
+  if (r <= 0 || r == 2) return r < 0 ? -1 : r > 0 || mfirst == 1;
+  pg->proved++;
+  printf("  T%u  %s\n", R->nth, text);
+  if (mirror && !mfirst) {
+    int m = try_prove(R, mirror, bi, 1, text);
+    if (m < 0) return -1;
+    if (m == 1) {
+      pg->proved++;
+      printf("  T%u  %s (mirrored)\n", R->nth, text);
+    }
+  }
+  return 1;
+}
+
+static int run_batch(xrun *R, const batch *b, uint32_t bi, const xopts *o,
+                     const cj_model *M, smt_solver *Z, prog *pg) {
+  lem_ctx *L = R->L;
+  cj_opts co;
+  memset(&co, 0, sizeof co);
+  co.max_vars = o->vars >= 0 ? (uint32_t)o->vars : b->vars;
+  co.max_ops = o->side >= 0 ? (uint32_t)o->side : b->side;
+  co.max_eq_ops = o->total >= 0 ? (uint32_t)o->total : b->total;
+  if (b->nops) co.only_ops = b->ops, co.nonly_ops = b->nops;
+  if (b->has_consts) co.only_consts = b->consts, co.nonly_consts = b->nconsts;
+  cj_gen *G;
+  double t = now();
+  pg->left = 0;
+  progress(pg, "conjecture", 0);
+  if (cj_new(L, R->T, M, &co, Z ? cj_refute_z3 : NULL, Z, &G)) {
+    fprintf(stderr, "%slemma: %s\n", pg->tty ? "\n" : "", lem_errmsg(L));
+    return 1;
+  }
+  R->st[0].secs += now() - t;
+  R->st[0].rss_kb = peak_kb();
+  printf("batch %s:\n", b->name);
+  pending *pd = NULL;
+  uint32_t npd = 0, cappd = 0;
+  int rc = 0, r;
+  cj_conj c;
+  double tp = 0;
+  for (;;) {
+    t = now();
+    r = cj_next(G, &c);
+    R->st[0].secs += now() - t;
+    if (r <= 0) break;
+    t = now();
+    pg->left = npd;
+    progress(pg, "prove", 0);
+    int p = prove_conj(R, bi, c.stmt, c.mirror, c.text, pg);
+    if (p < 0 || (p > 0 && cj_accept(G, c.id))) break;
+    if (!p) {
+      char *tx = keep_text(R, c.text);
+      if (!tx || LEM_GROW(L, pd, cappd, npd + 1)) break;
+      pd[npd++] = (pending){c.stmt, c.mirror, c.id, tx};
+    }
+    /* a new theorem: retry what failed before, while that helps */
+    for (int more = p > 0; more && !rc;) {
+      more = 0;
+      uint32_t k = 0;
+      for (uint32_t i = 0; i < npd && !rc; i++) {
+        if (cj_redundant(G, pd[i].id)) {
+          R->pruned_late++;
+          continue;
+        }
+        int q = prove_conj(R, bi, pd[i].stmt, pd[i].mirror, pd[i].text, pg);
+        if (q < 0 || (q > 0 && cj_accept(G, pd[i].id))) rc = 1;
+        if (q > 0) more = 1;
+        else pd[k++] = pd[i];
+      }
+      npd = k;
+    }
+    tp += now() - t;
+    if (rc) break;
+  }
+  if (r < 0 || lem_errmsg(L)[0]) rc = 1;
+  t = now();
+  for (uint32_t i = 0; i < npd; i++)
+    printf("  --  %s (not proved)\n", pd[i].text);
+  R->failed += npd;
+  tp += now() - t;
+  if (rc) fprintf(stderr, "%slemma: %s\n", pg->tty ? "\n" : "", lem_errmsg(L));
+  pg->left = 0;
+  progress(pg, b->name, 1);
+  R->st[1].secs += tp;
+  R->st[1].rss_kb = peak_kb();
+  add_stats(&R->sum, cj_gen_stats(G));
+  lem_free(L, pd, cappd * sizeof *pd);
+  cj_gen_free(G);
+  return rc;
+}
+
+/* ---- compressor ----------------------------------------------------------- */
+
+/* Theorem j's proof: did it need induction, and which earlier theorems does
+** it cite (prover indices into *cites)? */
+static int cites_of(xrun *R, uint32_t k, uint32_t **cites, uint32_t *nc,
+                    uint32_t *cap) {
+  pv_fid *fs;
+  uint32_t n = pv_proof_facts(&R->P, k, &fs);
+  if (n == UINT32_MAX) return -1;
+  *nc = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t tk;
+    if (!lem_map_get(&R->P.thm_of_fact, fs[i], &tk) || tk - 1 >= k) continue;
+    int dup = 0;
+    for (uint32_t j = 0; j < *nc; j++) dup |= (*cites)[j] == tk - 1;
+    if (dup) continue;
+    if (LEM_GROW(R->L, *cites, *cap, *nc + 1)) {
+      lem_free(R->L, fs, n * sizeof *fs);
+      return -1;
+    }
+    (*cites)[(*nc)++] = tk - 1;
+  }
+  lem_free(R->L, fs, n * sizeof *fs);
+  return 0;
+}
+
+static uint32_t xthm_of(const xrun *R, uint32_t k) {
+  for (uint32_t i = 0; i < R->nth; i++)
+    if (R->th[i].k == k) return i + 1;
+  return 0;
+}
+
+/* Essential: needed induction.  The others follow directly from the
+** theorems their proof cites. */
+static int compress(xrun *R, uint32_t *ness) {
+  uint32_t *c = NULL, nc = 0, cap = 0;
+  *ness = 0;
+  printf("compressor:\n");
+  for (uint32_t i = 0; i < R->nth; i++) {
+    const pv_thm *t = &R->P.thms[R->th[i].k];
+    int ind = 0;
+    for (uint32_t j = 0; j < t->nchoices; j++) ind |= t->choices[j].proved;
+    R->th[i].essential = ind;
+    *ness += (uint32_t)ind;
+    if (cites_of(R, R->th[i].k, &c, &nc, &cap)) {
+      lem_free(R->L, c, cap * sizeof *c);
+      return 1;
+    }
+    printf("  T%u %s", i + 1, ind ? "essential (induction)" : "follows from");
+    if (!ind && !nc) printf(" the axioms");
+    for (uint32_t j = 0; j < nc; j++) printf(" T%u", xthm_of(R, c[j]));
+    printf("\n");
+  }
+  lem_free(R->L, c, cap * sizeof *c);
+  return 0;
+}
+
+/* ---- the database --------------------------------------------------------- */
+
+static int store(xrun *R, const char *path, const char *options) {
+  lem_ctx *L = R->L;
+  lem_proof *G = lem_proof_new(L);
+  lem_store *S = NULL;
+  lem_buf man = {0};
+  pv_export X;
+  int rc = 1;
+  if (!G || pv_export_init(&X, &R->P, G)) goto out0;
+  for (uint32_t i = 0; i < R->nth; i++) {
+    char name[32];
+    snprintf(name, sizeof name, "T%u", i + 1);
+    uint32_t id = pv_export_theorem(&X, R->th[i].k, name);
+    if (!id) goto out;
+    G->thms[id - 1].kind = R->th[i].mirrored ? LEM_TK_MIRRORED
+                                             : LEM_TK_DISCOVERED;
+  }
+  if (lem_theory_print(L, R->T, &man)) goto out;
+  char hash[16];
+  snprintf(hash, sizeof hash, "%08x", lem_hash_bytes(man.p, man.len, 0));
+  /* start from an empty database: an exploration is one run */
+  if (remove(path) && errno != ENOENT) {
+    lem_error(L, LEM_EIO, "cannot replace '%s': %s", path, strerror(errno));
+    goto out;
+  }
+  if (lem_store_open(L, path, LEM_STORE_WRITE, &S) ||
+      lem_store_begin_run(S, PACKAGE_VERSION, options, hash) ||
+      lem_store_write_theory(S, lem_sym_name(L, R->T->name), man.p, man.len))
+    goto out;
+  for (uint32_t t = 1; t <= G->nthms; t++)
+    if (lem_store_write_theorem(S, G, t)) goto out;
+  rc = 0;
+out:
+  pv_export_free(&X);
+out0:
+  if (rc) fprintf(stderr, "lemma: %s\n", lem_errmsg(L));
+  lem_store_close(S);
+  lem_buf_free(L, &man);
+  lem_proof_free(G);
+  return rc;
+}
+
+static void summary(const xrun *R, uint32_t ness, double total) {
+  const cj_stats *s = &R->sum;
+  printf("summary:\n");
+  printf("  terms enumerated            %llu (ill-typed dropped %llu)\n",
+         (unsigned long long)s->terms, (unsigned long long)s->ill_typed);
+  printf("  equations (same sort)       %llu\n",
+         (unsigned long long)s->equations);
+  printf("  refuted at test points      %llu\n",
+         (unsigned long long)s->refuted_eval);
+  printf("  candidates t = rep          %llu\n", (unsigned long long)s->star);
+  printf("  over the size limits        %llu\n", (unsigned long long)s->too_big);
+  printf("  pruned by rewriting         %llu\n", (unsigned long long)s->pruned);
+  printf("  canonical duplicates        %llu\n",
+         (unsigned long long)s->duplicate);
+  printf("  trivial                     %llu\n", (unsigned long long)s->trivial);
+  printf("  refuted by Z3               %llu (undecided, kept: %llu)\n",
+         (unsigned long long)s->refuted_cb, (unsigned long long)s->unknown_cb);
+  printf("  conjectures after filters   %llu\n",
+         (unsigned long long)s->survivors);
+  printf("  pruned after a later proof  %u\n", R->pruned_late);
+  printf("  proof attempts              %u (prover rebuilt %u times)\n",
+         R->tried, R->rebuilds);
+  printf("  proved                      %u\n", R->nth);
+  printf("  failed                      %u\n", R->failed);
+  printf("  essential                   %u\n", ness);
+  const char *nm[3] = {"conjecture", "prove", "compress+store"};
+  for (int i = 0; i < 3; i++)
+    printf("  stage %-15s %.2f s, peak %ld kB\n", nm[i], R->st[i].secs,
+           R->st[i].rss_kb);
+  printf("  total                       %.2f s\n", total);
+}
+
+/* Which statements of a goals file the exploration proved, compared by
+** canonical form.  1 when one is missing (or the file is bad). */
+static int check_goals(xrun *R, const char *path) {
+  lem_term *g;
+  uint32_t n;
+  if (lem_read_goals(R->L, R->T, path, &g, &n)) {
+    fprintf(stderr, "lemma: %s\n", lem_errmsg(R->L));
+    return 1;
+  }
+  int rc = 0;
+  printf("goals (%s):\n", path);
+  for (uint32_t i = 0; i < n; i++) {
+    lem_term c = lem_canon(R->L, g[i]);
+    uint32_t found = 0;
+    for (uint32_t j = 0; j < R->nth && c && !found; j++)
+      if (lem_canon(R->L, R->P.thms[R->th[j].k].stmt) == c) found = j + 1;
+    if (found) {
+      printf("  goal %u: found as T%u\n", i + 1, found);
+      continue;
+    }
+    /* not discovered in this form: does it follow from the discoveries
+       without induction?  (It is not stored.) */
+    if (R->dirty && rebuild(R)) {
+      rc = 1;
+      break;
+    }
+    int save = R->P.opts.no_induction, r;
+    R->P.opts.no_induction = 1;
+    r = pv_prove(&R->P, g[i]);
+    R->P.opts.no_induction = save;
+    R->dirty = 1;
+    if (r < 0) {
+      rc = 1;
+      break;
+    }
+    if (r) printf("  goal %u: follows directly from the theorems\n", i + 1);
+    else {
+      printf("  goal %u: not found\n", i + 1);
+      rc = 1;
+    }
+  }
+  lem_free(R->L, g, n * sizeof *g);
+  return rc;
+}
+
+static int explore(lem_ctx *L, const xopts *o, const char *options) {
+  smt_nat_sym model[MAXMODEL];
+  uint32_t nmodel = 0, nb = 0;
+  batch bs[MAXBATCH];
+  char path[4096];
+  const char *bf = o->batchfile;
+  if (!bf) {
+    snprintf(path, sizeof path, "%s/explore.batch", o->theory);
+    bf = path;
+  }
+  if (read_batches(L, bf, model, &nmodel, bs, &nb)) return 1;
+  cj_model M = {model, nmodel};
+  xrun R;
+  memset(&R, 0, sizeof R);
+  R.L = L;
+  R.po = &o->po;
+  R.no_mirror = o->no_mirror;
+  if (lem_theory_load(L, o->theory, &R.T)) {
+    fprintf(stderr, "lemma: %s\n", lem_errmsg(L));
+    return 1;
+  }
+  smt_solver *Z = NULL;
+  if (!o->no_z3 && !(Z = smt_solver_new(L))) {
+    fprintf(stderr, "lemma: %s\n", lem_errmsg(L));
+    lem_theory_free(L, R.T);
+    return 1;
+  }
+  if (Z) smt_solver_set_timeout(Z, 2000);
+  prog pg = {o->progress_tty, now(), 0, 0};
+  int rc = 0;
+  if (pv_prover_init(&R.P, L, R.T, NULL, &o->po)) {
+    fprintf(stderr, "lemma: %s\n", lem_errmsg(L));
+    rc = 1;
+  }
+  for (uint32_t i = 0; i < nb && !rc; i++)
+    rc = run_batch(&R, &bs[i], i, o, &M, Z, &pg);
+  uint32_t ness = 0;
+  double t = now();
+  if (!rc) rc = compress(&R, &ness);
+  if (!rc && o->db) rc = store(&R, o->db, options);
+  R.st[2].secs = now() - t;
+  R.st[2].rss_kb = peak_kb();
+  if (!rc) summary(&R, ness, now() - pg.t0);
+  if (!rc && o->goals) rc = check_goals(&R, o->goals);
+  if (R.P.L) pv_prover_free(&R.P);
+  smt_solver_free(Z);
+  for (uint32_t i = 0; i < R.ntexts; i++)
+    lem_free(L, R.texts[i], strlen(R.texts[i]) + 1);
+  lem_free(L, R.texts, R.captexts * sizeof *R.texts);
+  lem_free(L, R.th, R.capth * sizeof *R.th);
+  lem_free(L, R.stmts, R.capstmts * sizeof *R.stmts);
+  lem_map_free(L, &R.proved);
+  lem_theory_free(L, R.T);
+  return rc;
+}
+
+int cmd_explore(int argc, char **argv) {
+  xopts o;
+  memset(&o, 0, sizeof o);
+  o.vars = o.side = o.total = -1;
+  o.po.lim.max_rounds = 30;
+  o.po.lim.max_facts = 20000;
+  o.po.lim.max_depth = 2;
+  o.po.goal_seconds = 0;
+  o.progress_tty = isatty(2);
+  int rc = 0;
+  for (int i = 0; i < argc && !rc; i++) {
+    const char *a = argv[i];
+    double v;
+    int has = i + 1 < argc;
+    if (!strcmp(a, "--db")) {
+      if (!has) rc = bad_usage("%s needs a file name", a);
+      else o.db = argv[++i];
+    } else if (!strcmp(a, "--goals")) {
+      if (!has) rc = bad_usage("%s needs a file name", a);
+      else o.goals = argv[++i];
+    } else if (!strcmp(a, "--batch")) {
+      if (!has) rc = bad_usage("%s needs a file name", a);
+      else o.batchfile = argv[++i];
+    } else if (!strcmp(a, "--max-vars")) {
+      if (!has || !num_arg(a, argv[++i], 1, 4, &v)) rc = 2;
+      else o.vars = (int)v;
+    } else if (!strcmp(a, "--max-ops")) {
+      if (!has || !num_arg(a, argv[++i], 0, 4, &v)) rc = 2;
+      else o.side = (int)v;
+    } else if (!strcmp(a, "--max-eq-ops")) {
+      if (!has || !num_arg(a, argv[++i], 0, 8, &v)) rc = 2;
+      else o.total = (int)v;
+    } else if (!strcmp(a, "--seconds-per-conjecture")) {
+      if (!has || !num_arg(a, argv[++i], 0, 1e6, &v)) rc = 2;
+      else o.po.goal_seconds = v;
+    } else if (!strcmp(a, "--rounds")) {
+      if (!has || !num_arg(a, argv[++i], 1, 1e6, &v)) rc = 2;
+      else o.po.lim.max_rounds = (uint32_t)v;
+    } else if (!strcmp(a, "--facts")) {
+      if (!has || !num_arg(a, argv[++i], 100, 1e8, &v)) rc = 2;
+      else o.po.lim.max_facts = (uint32_t)v;
+    } else if (!strcmp(a, "--no-mirror")) {
+      o.no_mirror = 1;
+    } else if (!strcmp(a, "--no-z3")) {
+      o.no_z3 = 1;
+    } else if (!strcmp(a, "--no-progress")) {
+      o.progress_tty = 0;
+    } else if (a[0] == '-' && a[1]) {
+      rc = bad_usage("unknown option '%s'", a);
+    } else if (!o.theory) {
+      o.theory = a;
+    } else {
+      rc = bad_usage("unexpected argument '%s'", a);
+    }
+  }
+  if (!rc && !o.theory) rc = bad_usage("%s", "expected a THEORY");
+  if (rc) return rc;
+  lem_ctx *L = lem_ctx_new(NULL, NULL, 0);
+  if (!L) {
+    fprintf(stderr, "lemma: out of memory\n");
+    return 1;
+  }
+  size_t ol = 1;
+  for (int i = 0; i < argc; i++) ol += strlen(argv[i]) + 1;
+  char *opts = malloc(ol);
+  if (!opts) {
+    rc = 1;
+  } else {
+    opts[0] = 0;
+    for (int i = 0; i < argc; i++) {
+      if (i) strcat(opts, " ");
+      strcat(opts, argv[i]);
+    }
+    rc = explore(L, &o, opts);
+    free(opts);
+  }
+  lem_ctx_free(L);
+  return rc;
+}

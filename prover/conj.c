@@ -1,0 +1,1083 @@
+/*
+** conj.c: the conjecturer (see conj.h for the pipeline).
+**
+** Terms are short prefix codes of bytes: code i < nops is operation i, then
+** the element constants, then the variables (max_vars per sort).  A term is
+** at most CJ_MAXLEN codes, so everything here works on small fixed arrays
+** and the whole enumeration is a few passes over one sorted array.
+*/
+#include "conj.h"
+
+#include "canon.h"
+#include "map.h"
+#include "unify.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CJ_MAXLEN 24
+#define CJ_MAXAR 3
+#define CJ_NPTS 16
+#define CJ_MAXSORT 8
+#define CJ_MAXOPS 16
+#define CJ_MAXCST 16
+#define CJ_MAXREL 8
+
+typedef struct cop {      /* an operation of the theory */
+  lem_term c;             /* the constant, e.g. + */
+  const lem_reldecl *rel; /* the relation it is written with, e.g. in3 */
+  uint32_t arity, pin[CJ_MAXAR], pout, pop;
+  uint8_t sin[CJ_MAXAR], sout; /* sorts (index into sorts, 0: unknown) */
+  smt_op m;
+} cop;
+
+typedef struct ccst {     /* an element constant */
+  lem_term c;
+  uint8_t sort;
+  uint64_t val;
+} ccst;
+
+typedef struct tm {       /* an enumerated term */
+  uint64_t v[CJ_NPTS];    /* its values at the test points */
+  uint8_t code[CJ_MAXLEN];
+  uint8_t len, nops, sort;
+} tm;
+
+typedef struct cand {     /* an equation a = b */
+  uint8_t a[CJ_MAXLEN], b[CJ_MAXLEN];
+  uint8_t la, lb;
+} cand;
+
+typedef struct cj {
+  lem_ctx *L;
+  const lem_theory *T;
+  const cj_model *M;
+  cj_opts o;
+  const lem_reldecl *mem; /* the membership relation in[x,X] */
+  uint32_t mem_e, mem_s;
+  lem_term sorts[CJ_MAXSORT + 1];
+  uint32_t nsorts;
+  cop ops[CJ_MAXOPS];
+  uint32_t nops;
+  ccst cst[CJ_MAXCST];
+  uint32_t ncst;
+  uint32_t nvar;          /* variable codes: nsorts' * max_vars */
+  tm *t;
+  uint32_t nt, capt;
+  cand *rules;            /* accepted equations, used for pruning */
+  uint32_t nrules, caprules;
+  lem_map seen;           /* canonical statement -> 1 */
+  lem_term *xv;           /* lem_term of each variable code */
+  cj_stats st;
+} cj;
+
+/* ---- reading the signature off the theory ---------------------------- */
+
+static int is_op_rel(const lem_reldecl *d, uint32_t *nin) {
+  uint32_t in = 0, out = 0, op = 0;
+  for (uint32_t i = 0; i < d->arity; i++) {
+    if (d->roles[i] == LEM_ROLE_IN) in++;
+    else if (d->roles[i] == LEM_ROLE_OUT) out++;
+    else if (d->roles[i] == LEM_ROLE_OP) op++;
+    else return 0;
+  }
+  *nin = in;
+  return out == 1 && op == 1 && in >= 1 && in <= CJ_MAXAR;
+}
+
+static int is_mem_rel(const lem_reldecl *d) {
+  return d->arity == 2 && d->roles[0] == LEM_ROLE_ELEM &&
+         d->roles[1] == LEM_ROLE_SET;
+}
+
+static uint8_t sort_of(cj *C, lem_term s, int add) {
+  for (uint32_t i = 1; i <= C->nsorts; i++)
+    if (C->sorts[i] == s) return (uint8_t)i;
+  if (!add || C->nsorts == CJ_MAXSORT) return 0;
+  C->sorts[++C->nsorts] = s;
+  return (uint8_t)C->nsorts;
+}
+
+static cop *op_of(cj *C, lem_term c) {
+  for (uint32_t i = 0; i < C->nops; i++)
+    if (C->ops[i].c == c) return &C->ops[i];
+  return NULL;
+}
+
+static ccst *cst_of(cj *C, lem_term c) {
+  for (uint32_t i = 0; i < C->ncst; i++)
+    if (C->cst[i].c == c) return &C->cst[i];
+  return NULL;
+}
+
+static void add_op(cj *C, const lem_reldecl *d, lem_term c) {
+  if (op_of(C, c) || C->nops == CJ_MAXOPS) return;
+  cop *o = &C->ops[C->nops++];
+  memset(o, 0, sizeof *o);
+  o->c = c;
+  o->rel = d;
+  for (uint32_t i = 0; i < d->arity; i++) {
+    if (d->roles[i] == LEM_ROLE_IN) o->pin[o->arity++] = i;
+    else if (d->roles[i] == LEM_ROLE_OUT) o->pout = i;
+    else o->pop = i;
+  }
+}
+
+static void add_cst(cj *C, lem_term c) {
+  if (cst_of(C, c) || op_of(C, c) || C->ncst == CJ_MAXCST) return;
+  C->cst[C->ncst++] = (ccst){c, 0, 0};
+}
+
+/* An atom of the axiom: note operations, element constants and sorts. */
+static void note_atom(cj *C, lem_term a) {
+  const lem_ctx *L = C->L;
+  const lem_reldecl *d = lem_theory_rel(C->T, lem_term_sym(L, a));
+  uint32_t nin;
+  if (!d || d->arity != lem_term_nargs(L, a)) return;
+  const lem_term *x = lem_term_args(L, a);
+  if (is_mem_rel(d)) {
+    if (lem_term_kind(L, x[1]) != LEM_CONST) return;
+    uint8_t s = sort_of(C, x[1], 1);
+    if (!C->mem) C->mem = d, C->mem_e = 0, C->mem_s = 1;
+    if (lem_term_kind(L, x[0]) == LEM_CONST) {
+      add_cst(C, x[0]);
+      ccst *k = cst_of(C, x[0]);
+      if (k && !k->sort) k->sort = s;
+    }
+    return;
+  }
+  if (!is_op_rel(d, &nin)) return;
+  for (uint32_t i = 0; i < d->arity; i++)
+    if (d->roles[i] == LEM_ROLE_OP && lem_term_kind(L, x[i]) == LEM_CONST)
+      add_op(C, d, x[i]);
+  for (uint32_t i = 0; i < d->arity; i++)
+    if (d->roles[i] != LEM_ROLE_OP && lem_term_kind(L, x[i]) == LEM_CONST)
+      add_cst(C, x[i]);
+}
+
+/* (>[x..](R[x..,f])(&(in[x,X])...)): the sorts of f's arguments. */
+static void note_sig(cj *C, lem_term r) {
+  const lem_ctx *L = C->L;
+  lem_term p = lem_all_prem(L, r), q = lem_all_concl(L, r);
+  if (lem_term_kind(L, p) != LEM_REL) return;
+  const lem_reldecl *d = lem_theory_rel(C->T, lem_term_sym(L, p));
+  uint32_t nin;
+  if (!d || !is_op_rel(d, &nin) || d->arity != lem_term_nargs(L, p)) return;
+  cop *o = NULL;
+  for (uint32_t i = 0; i < d->arity; i++)
+    if (d->roles[i] == LEM_ROLE_OP) {
+      lem_term c = lem_term_arg(L, p, i);
+      if (lem_term_kind(L, c) != LEM_CONST) return;
+      add_op(C, d, c);
+      o = op_of(C, c);
+    }
+  if (!o) return;
+  while (q) { /* walk the conjunction of membership atoms */
+    lem_term a = q;
+    q = LEM_NOTERM;
+    if (lem_term_kind(L, a) == LEM_AND) {
+      q = lem_term_arg(L, a, 1);
+      a = lem_term_arg(L, a, 0);
+    }
+    if (lem_term_kind(L, a) != LEM_REL) return;
+    const lem_reldecl *m = lem_theory_rel(C->T, lem_term_sym(L, a));
+    if (!m || !is_mem_rel(m)) return;
+    lem_term v = lem_term_arg(L, a, 0), s = lem_term_arg(L, a, 1);
+    if (lem_term_kind(L, s) != LEM_CONST) return;
+    uint8_t si = sort_of(C, s, 1);
+    for (uint32_t j = 0; j < o->arity; j++)
+      if (lem_term_arg(L, p, o->pin[j]) == v) o->sin[j] = si;
+    if (lem_term_arg(L, p, o->pout) == v) o->sout = si;
+  }
+}
+
+/* Walk the axiom, expanding defined relations (depth-bounded). */
+static lem_err walk(cj *C, lem_term f, uint32_t depth) {
+  lem_ctx *L = C->L;
+  if (depth > 64) return LEM_OK;
+  switch (lem_term_kind(L, f)) {
+    case LEM_AND:
+      if (walk(C, lem_term_arg(L, f, 0), depth)) return L->err;
+      return walk(C, lem_term_arg(L, f, 1), depth);
+    case LEM_NOT:
+      return walk(C, lem_term_arg(L, f, 0), depth);
+    case LEM_ALL:
+      note_sig(C, f);
+      if (walk(C, lem_all_prem(L, f), depth)) return L->err;
+      return walk(C, lem_all_concl(L, f), depth);
+    case LEM_REL: {
+      const lem_def *d = lem_theory_def(C->T, lem_term_sym(L, f));
+      if (!d) {
+        note_atom(C, f);
+        return LEM_OK;
+      }
+      if (d->nparams != lem_term_nargs(L, f)) return LEM_OK;
+      lem_subst s;
+      lem_subst_init(&s);
+      lem_err e = LEM_OK;
+      for (uint32_t i = 0; i < d->nparams && !e; i++)
+        e = lem_subst_bind(L, &s, d->params[i], lem_term_arg(L, f, i));
+      lem_term b = e ? LEM_NOTERM : lem_subst_apply(L, &s, d->body);
+      lem_subst_free(L, &s);
+      if (!b) return L->err ? L->err : LEM_ENOMEM;
+      return walk(C, b, depth + 1);
+    }
+    default:
+      return LEM_OK;
+  }
+}
+
+static const smt_nat_sym *model_of(const cj_model *M, lem_sym y) {
+  for (uint32_t i = 0; M && i < M->n; i++)
+    if (M->v[i].sym == y) return &M->v[i];
+  return NULL;
+}
+
+static int listed(const lem_sym *v, uint32_t n, lem_sym y) {
+  for (uint32_t i = 0; i < n; i++)
+    if (v[i] == y) return 1;
+  return 0;
+}
+
+/* Keep the operations and constants the options select and the model
+** explains; give every unknown sort the only sort when there is one. */
+static lem_err settle_sig(cj *C) {
+  lem_ctx *L = C->L;
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < C->nops; i++) {
+    cop *o = &C->ops[i];
+    lem_sym y = lem_term_sym(L, o->c);
+    if (C->o.only_ops && !listed(C->o.only_ops, C->o.nonly_ops, y)) continue;
+    const smt_nat_sym *m = model_of(C->M, y);
+    int ok = m && ((m->op == SMT_OP_SUCC && o->arity == 1) ||
+                   ((m->op == SMT_OP_ADD || m->op == SMT_OP_MUL) &&
+                    o->arity >= 2));
+    if (!ok)
+      return lem_error(L, LEM_EINVAL,
+                       "explore: the model gives no %s-ary operation for '%s'",
+                       o->arity == 1 ? "1" : o->arity == 2 ? "2" : "3",
+                       lem_sym_name(L, y));
+    o->m = m->op;
+    C->ops[k++] = *o;
+  }
+  C->nops = k;
+  k = 0;
+  for (uint32_t i = 0; i < C->ncst; i++) {
+    ccst *c = &C->cst[i];
+    lem_sym y = lem_term_sym(L, c->c);
+    if (C->o.only_consts && !listed(C->o.only_consts, C->o.nonly_consts, y))
+      continue;
+    const smt_nat_sym *m = model_of(C->M, y);
+    if (!m || (m->op != SMT_OP_ZERO && m->op != SMT_OP_NUM)) {
+      if (C->o.only_consts)
+        return lem_error(L, LEM_EINVAL,
+                         "explore: the model gives no value for '%s'",
+                         lem_sym_name(L, y));
+      continue; /* a constant the model does not explain is left out */
+    }
+    c->val = m->op == SMT_OP_NUM ? m->value : 0;
+    C->cst[k++] = *c;
+  }
+  C->ncst = k;
+  if (!C->nops)
+    return lem_error(L, LEM_EINVAL, "explore: theory '%s' has no operation "
+                     "to conjecture about", lem_sym_name(L, C->T->name));
+  if (C->nsorts == 1) {
+    for (uint32_t i = 0; i < C->nops; i++) {
+      for (uint32_t j = 0; j < C->ops[i].arity; j++)
+        if (!C->ops[i].sin[j]) C->ops[i].sin[j] = 1;
+      if (!C->ops[i].sout) C->ops[i].sout = 1;
+    }
+    for (uint32_t i = 0; i < C->ncst; i++)
+      if (!C->cst[i].sort) C->cst[i].sort = 1;
+  }
+  C->nvar = (C->nsorts ? C->nsorts : 1) * C->o.max_vars;
+  if (C->nops + C->ncst + C->nvar > 250)
+    return lem_error(L, LEM_EINVAL, "explore: too many symbols");
+  return LEM_OK;
+}
+
+/* ---- codes ------------------------------------------------------------ */
+
+static int is_var(const cj *C, uint8_t k) { return k >= C->nops + C->ncst; }
+
+static uint8_t var_sort(const cj *C, uint8_t k) {
+  if (!C->nsorts) return 0;
+  return (uint8_t)(1 + (k - C->nops - C->ncst) / C->o.max_vars);
+}
+
+static uint32_t arity_of(const cj *C, uint8_t k) {
+  return k < C->nops ? C->ops[k].arity : 0;
+}
+
+/* The end of the subterm starting at i. */
+static uint32_t tend(const cj *C, const uint8_t *c, uint32_t i) {
+  uint32_t need = 1;
+  while (need) need += arity_of(C, c[i++]) - 1;
+  return i;
+}
+
+static uint8_t head_sort(const cj *C, uint8_t k) {
+  if (k < C->nops) return C->ops[k].sout;
+  if (!is_var(C, k)) return C->cst[k - C->nops].sort;
+  return var_sort(C, k);
+}
+
+/* Compare two codes: shorter first, then bytewise. */
+static int code_cmp(const uint8_t *a, uint32_t la, const uint8_t *b,
+                    uint32_t lb) {
+  if (la != lb) return la < lb ? -1 : 1;
+  return memcmp(a, b, la);
+}
+
+/* ---- enumeration ------------------------------------------------------ */
+
+static uint64_t point_val(uint32_t p, uint32_t var) {
+  /* deterministic small values; the first points are all-0 and all-1 */
+  if (p < 2) return p;
+  uint32_t h = lem_hash_mix(p * 2654435761u, var + 1);
+  h = lem_hash_mix(h, p);
+  return h % 7;
+}
+
+static uint64_t apply_op(const cop *o, const uint64_t *x) {
+  uint64_t r = x[0];
+  switch (o->m) {
+    case SMT_OP_SUCC: return r + 1;
+    case SMT_OP_ADD:
+      for (uint32_t i = 1; i < o->arity; i++) r += x[i];
+      return r;
+    default:
+      for (uint32_t i = 1; i < o->arity; i++) r *= x[i];
+      return r;
+  }
+}
+
+static tm *new_tm(cj *C) {
+  if (LEM_GROW(C->L, C->t, C->capt, C->nt + 1)) return NULL;
+  tm *t = &C->t[C->nt++];
+  memset(t, 0, sizeof *t);
+  return t;
+}
+
+static lem_err leaves(cj *C) {
+  for (uint32_t i = 0; i < C->ncst + C->nvar; i++) {
+    tm *t = new_tm(C);
+    if (!t) return LEM_ENOMEM;
+    uint8_t k = (uint8_t)(C->nops + i);
+    t->code[0] = k;
+    t->len = 1;
+    t->sort = head_sort(C, k);
+    for (uint32_t p = 0; p < CJ_NPTS; p++)
+      t->v[p] = i < C->ncst ? C->cst[i].val : point_val(p, i - C->ncst);
+  }
+  C->st.terms += C->ncst + C->nvar;
+  return LEM_OK;
+}
+
+static int sort_fits(uint8_t want, uint8_t have) {
+  return !want || !have || want == have;
+}
+
+/* Op o over kids (term indices): add the term, or count it ill-typed. */
+static lem_err compose(cj *C, const cop *o, uint8_t k, const uint32_t *kid) {
+  uint32_t len = 1;
+  for (uint32_t j = 0; j < o->arity; j++) {
+    if (!sort_fits(o->sin[j], C->t[kid[j]].sort)) {
+      C->st.ill_typed++;
+      return LEM_OK;
+    }
+    len += C->t[kid[j]].len;
+  }
+  if (len > CJ_MAXLEN) return LEM_OK;
+  tm *t = new_tm(C);
+  if (!t) return LEM_ENOMEM;
+  t->code[0] = k;
+  t->len = 1;
+  for (uint32_t j = 0; j < o->arity; j++) {
+    const tm *s = &C->t[kid[j]];
+    memcpy(t->code + t->len, s->code, s->len);
+    t->len = (uint8_t)(t->len + s->len);
+    t->nops = (uint8_t)(t->nops + s->nops);
+  }
+  t->nops++;
+  t->sort = o->sout;
+  for (uint32_t p = 0; p < CJ_NPTS; p++) {
+    uint64_t x[CJ_MAXAR];
+    for (uint32_t j = 0; j < o->arity; j++) x[j] = C->t[kid[j]].v[p];
+    t->v[p] = apply_op(o, x);
+  }
+  C->st.terms++;
+  return LEM_OK;
+}
+
+/* Every term with exactly n operations, from the levels below (lv[i] is
+** the first index of level i; level n-1 ends at lv[n]). */
+static lem_err level(cj *C, const uint32_t *lv, uint32_t n) {
+  for (uint32_t k = 0; k < C->nops; k++) {
+    const cop *o = &C->ops[k];
+    uint32_t kid[CJ_MAXAR], split[CJ_MAXAR];
+    /* iterate over the ways to give n-1 operations to arity kids */
+    memset(split, 0, sizeof split);
+    for (;;) {
+      uint32_t sum = 0;
+      for (uint32_t j = 0; j + 1 < o->arity; j++) sum += split[j];
+      if (sum <= n - 1) {
+        split[o->arity - 1] = n - 1 - sum;
+        /* the product of the chosen levels */
+        uint32_t idx[CJ_MAXAR];
+        for (uint32_t j = 0; j < o->arity; j++) idx[j] = lv[split[j]];
+        int empty = 0;
+        for (uint32_t j = 0; j < o->arity; j++)
+          if (lv[split[j]] == lv[split[j] + 1]) empty = 1;
+        while (!empty) {
+          for (uint32_t j = 0; j < o->arity; j++) kid[j] = idx[j];
+          if (compose(C, o, (uint8_t)k, kid)) return LEM_ENOMEM;
+          uint32_t j = o->arity;
+          while (j > 0) {
+            j--;
+            if (++idx[j] < lv[split[j] + 1]) break;
+            idx[j] = lv[split[j]];
+            if (j == 0) empty = 1;
+          }
+        }
+      }
+      /* next split of the first arity-1 kids */
+      uint32_t j = 0;
+      while (j + 1 < o->arity && ++split[j] > n - 1) split[j++] = 0;
+      if (j + 1 >= o->arity) break;
+    }
+  }
+  return LEM_OK;
+}
+
+static int tm_cmp(const void *x, const void *y) {
+  const tm *a = x, *b = y;
+  if (a->sort != b->sort) return a->sort < b->sort ? -1 : 1;
+  int c = memcmp(a->v, b->v, sizeof a->v);
+  if (c) return c;
+  return code_cmp(a->code, a->len, b->code, b->len);
+}
+
+static uint32_t cand_nvars(const cand *c) {
+  uint8_t seen[256] = {0};
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < (uint32_t)c->la + c->lb; i++) {
+    uint8_t k = i < c->la ? c->a[i] : c->b[i - c->la];
+    n += !seen[k];
+    seen[k] = 1;
+  }
+  return n;
+}
+
+/* Smaller first; at equal size the more general first (more distinct
+** symbols: (x0 + x1) + x2 before its instance (x0 + x1) + x0), so that an
+** instance of a law proved already is pruned instead of tried. */
+static int cand_cmp(const void *x, const void *y) {
+  const cand *a = x, *b = y;
+  uint32_t sa = a->la + a->lb, sb = b->la + b->lb;
+  if (sa != sb) return sa < sb ? -1 : 1;
+  uint32_t va = cand_nvars(a), vb = cand_nvars(b);
+  if (va != vb) return va > vb ? -1 : 1;
+  int c = code_cmp(a->a, a->la, b->a, b->la);
+  return c ? c : code_cmp(a->b, a->lb, b->b, b->lb);
+}
+
+static uint32_t nvars_in(const cj *C, const uint8_t *a, uint32_t la,
+                         const uint8_t *b, uint32_t lb, uint8_t *sorts) {
+  uint8_t seen[256] = {0};
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < la + lb; i++) {
+    uint8_t k = i < la ? a[i] : b[i - la];
+    if (is_var(C, k) && !seen[k]) {
+      seen[k] = 1;
+      n++;
+      if (sorts) sorts[var_sort(C, k)]++;
+    }
+  }
+  return n;
+}
+
+/* The t = rep candidates, smallest first. */
+static lem_err candidates(cj *C, cand **out, uint32_t *n) {
+  qsort(C->t, C->nt, sizeof *C->t, tm_cmp);
+  cand *v = NULL;
+  uint32_t nv = 0, cap = 0;
+  uint64_t per_sort[CJ_MAXSORT + 1] = {0};
+  for (uint32_t i = 0, rep = 0; i < C->nt; i++) {
+    const tm *t = &C->t[i];
+    per_sort[t->sort]++;
+    if (i == 0 || tm_cmp(&C->t[rep], t) > 0 || t->sort != C->t[rep].sort ||
+        memcmp(t->v, C->t[rep].v, sizeof t->v)) {
+      rep = i;
+      C->st.classes++;
+      continue;
+    }
+    const tm *r = &C->t[rep];
+    C->st.star++;
+    if (t->nops + r->nops > C->o.max_eq_ops || t->nops > C->o.max_ops) {
+      C->st.too_big++;
+      continue;
+    }
+    uint8_t vs[CJ_MAXSORT + 1] = {0};
+    nvars_in(C, t->code, t->len, r->code, r->len, vs);
+    int big = 0;
+    for (uint32_t s = 0; s <= C->nsorts; s++)
+      if (vs[s] > C->o.max_vars) big = 1;
+    if (big) {
+      C->st.too_big++;
+      continue;
+    }
+    if (LEM_GROW(C->L, v, cap, nv + 1)) {
+      lem_free(C->L, v, cap * sizeof *v);
+      return LEM_ENOMEM;
+    }
+    cand *c = &v[nv++];
+    memset(c, 0, sizeof *c);
+    memcpy(c->a, t->code, t->len);
+    memcpy(c->b, r->code, r->len);
+    c->la = t->len;
+    c->lb = r->len;
+  }
+  /* same-class pairs over all pairs of the same sort */
+  uint64_t same = 0;
+  for (uint32_t i = 0; i < C->nt;) {
+    uint32_t j = i + 1;
+    while (j < C->nt && C->t[j].sort == C->t[i].sort &&
+           !memcmp(C->t[j].v, C->t[i].v, sizeof C->t[i].v))
+      j++;
+    same += (uint64_t)(j - i) * (j - i - 1) / 2;
+    i = j;
+  }
+  for (uint32_t s = 0; s <= CJ_MAXSORT; s++)
+    C->st.equations += per_sort[s] * (per_sort[s] ? per_sort[s] - 1 : 0) / 2;
+  C->st.refuted_eval = C->st.equations - same;
+  qsort(v, nv, sizeof *v, cand_cmp);
+  *out = v;
+  *n = nv;
+  return LEM_OK;
+}
+
+/* ---- pruning by ordered rewriting ------------------------------------- */
+
+/* Match pattern p (its variables bind subterms) against t at i.  bind[k]
+** holds start+1 of the subterm bound to variable code k (0: unbound) and
+** blen[k] its length. */
+static int match_at(const cj *C, const uint8_t *p, uint32_t lp,
+                    const uint8_t *t, uint32_t i, uint32_t lt, uint32_t *bind,
+                    uint32_t *blen, uint32_t *endp) {
+  uint32_t j = 0;
+  while (j < lp) {
+    if (i >= lt) return 0;
+    uint8_t k = p[j];
+    if (is_var(C, k)) {
+      uint32_t e = tend(C, t, i);
+      if (!sort_fits(var_sort(C, k), head_sort(C, t[i]))) return 0;
+      if (bind[k]) {
+        if (blen[k] != e - i || memcmp(t + bind[k] - 1, t + i, e - i))
+          return 0;
+      } else {
+        bind[k] = i + 1;
+        blen[k] = e - i;
+      }
+      i = e;
+      j++;
+    } else {
+      if (t[i] != k) return 0;
+      i++;
+      j++;
+    }
+  }
+  *endp = i;
+  return 1;
+}
+
+/* Rewrite t (in place) with l -> r at some position if the result is
+** smaller.  Returns 1 if it did. */
+static int rewrite1(const cj *C, uint8_t *t, uint8_t *lt, const uint8_t *l,
+                    uint32_t ll, const uint8_t *r, uint32_t lr) {
+  for (uint32_t i = 0; i < *lt; i++) {
+    uint32_t bind[256] = {0}, blen[256], e;
+    if (!match_at(C, l, ll, t, i, *lt, bind, blen, &e)) continue;
+    uint8_t nt[2 * CJ_MAXLEN];
+    uint32_t n = 0, ok = 1;
+    memcpy(nt, t, i);
+    n = i;
+    for (uint32_t j = 0; j < lr && ok; j++) {
+      uint8_t k = r[j];
+      if (is_var(C, k)) {
+        if (!bind[k] || n + blen[k] > CJ_MAXLEN) ok = 0;
+        else {
+          memcpy(nt + n, t + bind[k] - 1, blen[k]);
+          n += blen[k];
+        }
+      } else if (n + 1 > CJ_MAXLEN) {
+        ok = 0;
+      } else {
+        nt[n++] = k;
+      }
+    }
+    if (!ok || n + (*lt - e) > CJ_MAXLEN) continue;
+    memcpy(nt + n, t + e, *lt - e);
+    n += *lt - e;
+    if (code_cmp(nt, n, t, *lt) < 0) {
+      memcpy(t, nt, n);
+      *lt = (uint8_t)n;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static void normalize(const cj *C, uint8_t *t, uint8_t *lt) {
+  for (uint32_t guard = 0; guard < 10000; guard++) {
+    int changed = 0;
+    for (uint32_t k = 0; k < C->nrules && !changed; k++) {
+      const cand *q = &C->rules[k];
+      changed = rewrite1(C, t, lt, q->a, q->la, q->b, q->lb) ||
+                rewrite1(C, t, lt, q->b, q->lb, q->a, q->la);
+    }
+    if (!changed) return;
+  }
+}
+
+static int joinable(const cj *C, const cand *c) {
+  uint8_t a[CJ_MAXLEN], b[CJ_MAXLEN], la = c->la, lb = c->lb;
+  memcpy(a, c->a, la);
+  memcpy(b, c->b, lb);
+  normalize(C, a, &la);
+  normalize(C, b, &lb);
+  return !code_cmp(a, la, b, lb);
+}
+
+/* ---- the relational form ---------------------------------------------- */
+
+typedef struct rf {       /* one side's atoms, in post-order */
+  lem_term atom[CJ_MAXLEN];
+  uint32_t n;
+  lem_term iv[CJ_MAXLEN]; /* the variables naming inner subterms */
+  uint32_t niv;
+} rf;
+
+static lem_term leaf_term(const cj *C, uint8_t k) {
+  if (is_var(C, k)) return C->xv[k - C->nops - C->ncst];
+  return C->cst[k - C->nops].c;
+}
+
+static lem_term fresh(cj *C, uint32_t *nfresh) {
+  char nm[16];
+  snprintf(nm, sizeof nm, "y%u", (*nfresh)++);
+  lem_sym y = lem_sym_cstr(C->L, nm);
+  return y ? lem_mk_var(C->L, y, 0) : LEM_NOTERM;
+}
+
+/* Name the subterm at *i: a leaf names itself, an operation gets out (or a
+** fresh variable) and its atom. */
+static lem_term emit(cj *C, const uint8_t *c, uint32_t *i, lem_term out,
+                     rf *R, uint32_t *nfresh) {
+  uint8_t k = c[(*i)++];
+  if (k >= C->nops) return leaf_term(C, k);
+  const cop *o = &C->ops[k];
+  lem_term kid[CJ_MAXAR], args[CJ_MAXREL];
+  for (uint32_t j = 0; j < o->arity; j++)
+    if (!(kid[j] = emit(C, c, i, LEM_NOTERM, R, nfresh))) return LEM_NOTERM;
+  if (!out) {
+    if (!(out = fresh(C, nfresh))) return LEM_NOTERM;
+    R->iv[R->niv++] = out;
+  }
+  for (uint32_t j = 0; j < o->arity; j++) args[o->pin[j]] = kid[j];
+  args[o->pout] = out;
+  args[o->pop] = o->c;
+  lem_term a = lem_mk_rel(C->L, o->rel->name, o->rel->arity, args);
+  if (!a) return LEM_NOTERM;
+  R->atom[R->n++] = a;
+  return out;
+}
+
+static int has_term(const lem_term *v, uint32_t n, lem_term t) {
+  for (uint32_t i = 0; i < n; i++)
+    if (v[i] == t) return 1;
+  return 0;
+}
+
+/* The statement a = b (a has an operation), canonical; *trivial is set when
+** the conclusion is among the premises or nothing is quantified. */
+static lem_term relational(cj *C, const uint8_t *a, uint32_t la,
+                           const uint8_t *b, uint32_t lb, int *trivial) {
+  lem_ctx *L = C->L;
+  (void)la;
+  rf A = {0}, B = {0};
+  uint32_t nfresh = 0, i = 0;
+  lem_term concl, prem[CJ_MAXLEN + 8];
+  uint32_t np = 0;
+  *trivial = 0;
+  if (lb == 1) {
+    if (!emit(C, a, &i, leaf_term(C, b[0]), &A, &nfresh)) return LEM_NOTERM;
+    concl = A.atom[A.n - 1];
+    for (uint32_t j = 0; j + 1 < A.n; j++) prem[np++] = A.atom[j];
+  } else {
+    lem_term r = fresh(C, &nfresh);
+    if (!r || !emit(C, a, &i, r, &A, &nfresh)) return LEM_NOTERM;
+    i = 0;
+    if (!emit(C, b, &i, r, &B, &nfresh)) return LEM_NOTERM;
+    for (uint32_t j = 0; j < A.n; j++) prem[np++] = A.atom[j];
+    concl = B.atom[B.n - 1];
+    if (B.n > 1) {
+      lem_term p = lem_mk_andn(L, B.n - 1, B.atom);
+      concl = p ? lem_mk_all(L, B.niv, B.iv, p, concl) : LEM_NOTERM;
+      if (!concl) return LEM_NOTERM;
+    }
+  }
+  if (has_term(prem, np, concl)) *trivial = 1;
+  /* the outer variables: those of the premises, then members for the rest */
+  lem_term vars[2 * CJ_MAXLEN + 8];
+  uint32_t nv = 0;
+  for (uint32_t j = 0; j < np; j++) {
+    uint32_t n = lem_term_nargs(L, prem[j]);
+    for (uint32_t k = 0; k < n; k++) {
+      lem_term x = lem_term_arg(L, prem[j], k);
+      if (lem_term_kind(L, x) == LEM_VAR && !has_term(vars, nv, x))
+        vars[nv++] = x;
+    }
+  }
+  uint32_t nprem_atoms = np;
+  for (uint32_t k = 0; k < C->nvar; k++) {
+    lem_term x = C->xv[k];
+    int used = 0;
+    for (uint32_t j = 0; j < la && !used; j++) used = a[j] == C->nops + C->ncst + k;
+    for (uint32_t j = 0; j < lb && !used; j++) used = b[j] == C->nops + C->ncst + k;
+    if (!used || has_term(vars, nv, x)) continue;
+    uint8_t s = var_sort(C, (uint8_t)(C->nops + C->ncst + k));
+    if (!C->mem || !s) {
+      *trivial = 1; /* cannot say what the variable ranges over */
+      return LEM_NOTERM;
+    }
+    lem_term ma[2];
+    ma[C->mem_e] = x;
+    ma[C->mem_s] = C->sorts[s];
+    if (!(prem[np++] = lem_mk_rel(L, C->mem->name, 2, ma))) return LEM_NOTERM;
+    vars[nv++] = x;
+  }
+  (void)nprem_atoms;
+  if (!nv) { /* ground: an equation between closed terms */
+    *trivial = 1;
+    return LEM_NOTERM;
+  }
+  lem_term p = lem_mk_andn(L, np, prem);
+  lem_term f = p ? lem_mk_all(L, nv, vars, p, concl) : LEM_NOTERM;
+  return f ? lem_canon(L, f) : LEM_NOTERM;
+}
+
+/* ---- text ------------------------------------------------------------- */
+
+static lem_err text_at(const cj *C, const uint8_t *c, uint32_t *i, lem_buf *b,
+                       int smt, int top) {
+  lem_ctx *L = C->L;
+  uint8_t k = c[(*i)++];
+  if (k >= C->nops) {
+    if (is_var(C, k)) return lem_buf_printf(L, b, "x%u", k - C->nops - C->ncst);
+    const ccst *q = &C->cst[k - C->nops];
+    if (smt) return lem_buf_printf(L, b, "%llu", (unsigned long long)q->val);
+    return lem_buf_puts(L, b, lem_sym_name(L, lem_term_sym(L, q->c)));
+  }
+  const cop *o = &C->ops[k];
+  const char *nm = lem_sym_name(L, lem_term_sym(L, o->c));
+  lem_err e;
+  if (smt) {
+    e = lem_buf_puts(L, b, o->m == SMT_OP_MUL ? "(* " : "(+ ");
+    for (uint32_t j = 0; j < o->arity && !e; j++) {
+      if (j) e = lem_buf_puts(L, b, " ");
+      if (!e) e = text_at(C, c, i, b, smt, 0);
+    }
+    if (!e && o->m == SMT_OP_SUCC) e = lem_buf_puts(L, b, " 1");
+    return e ? e : lem_buf_puts(L, b, ")");
+  }
+  if (o->arity != 2) {
+    e = lem_buf_printf(L, b, "%s(", nm);
+    for (uint32_t j = 0; j < o->arity && !e; j++) {
+      if (j) e = lem_buf_puts(L, b, ", ");
+      if (!e) e = text_at(C, c, i, b, smt, 1);
+    }
+    return e ? e : lem_buf_puts(L, b, ")");
+  }
+  e = top ? LEM_OK : lem_buf_puts(L, b, "(");
+  if (!e) e = text_at(C, c, i, b, smt, 0);
+  if (!e) e = lem_buf_printf(L, b, " %s ", nm);
+  if (!e) e = text_at(C, c, i, b, smt, 0);
+  if (!e && !top) e = lem_buf_puts(L, b, ")");
+  return e;
+}
+
+static char *eq_text(const cj *C, const cand *q, int smt) {
+  lem_ctx *L = C->L;
+  lem_buf b = {0};
+  uint32_t i = 0, j = 0;
+  lem_err e = LEM_OK;
+  if (smt) {
+    uint8_t seen[256] = {0};
+    for (uint32_t k = 0; k < (uint32_t)q->la + q->lb && !e; k++) {
+      uint8_t c = k < q->la ? q->a[k] : q->b[k - q->la];
+      if (is_var(C, c) && !seen[c]) {
+        seen[c] = 1;
+        e = lem_buf_printf(L, &b, "(declare-const x%u Int)\n",
+                           c - C->nops - C->ncst);
+      }
+    }
+    if (!e) e = lem_buf_puts(L, &b, "(assert (= ");
+  }
+  if (!e) e = text_at(C, q->a, &i, &b, smt, 1);
+  if (!e) e = lem_buf_puts(L, &b, smt ? " " : " = ");
+  if (!e) e = text_at(C, q->b, &j, &b, smt, 1);
+  if (!e && smt) e = lem_buf_puts(L, &b, "))\n");
+  if (e) {
+    lem_buf_free(L, &b);
+    return NULL;
+  }
+  char *s = lem_strndup(L, b.p, b.len);
+  lem_buf_free(L, &b);
+  return s;
+}
+
+/* ---- the pipeline ----------------------------------------------------- */
+
+static void conj_clear(lem_ctx *L, cj_conj *c) {
+  if (c->text) lem_free(L, c->text, strlen(c->text) + 1);
+  if (c->smt) lem_free(L, c->smt, strlen(c->smt) + 1);
+  c->text = c->smt = NULL;
+}
+
+static lem_err accept_rule(cj *C, const cand *q) {
+  if (LEM_GROW(C->L, C->rules, C->caprules, C->nrules + 1)) return LEM_ENOMEM;
+  C->rules[C->nrules++] = *q;
+  return LEM_OK;
+}
+
+/* One candidate through canonical dedup, the trivial filter and the
+** callback.  Appends a survivor to *out. */
+static lem_err consider(cj *C, cand *q, cj_refute_fn refute, void *ud,
+                        cj_conj **out, uint32_t *n, uint32_t *cap) {
+  lem_ctx *L = C->L;
+  const uint8_t *a = q->a, *b = q->b;
+  uint32_t la = q->la, lb = q->lb;
+  if (la == 1) { /* the left side must be an operation */
+    if (lb == 1) {
+      C->st.trivial++;
+      return LEM_OK;
+    }
+    a = q->b, la = q->lb, b = q->a, lb = q->la;
+  }
+  int triv, mtriv = 1;
+  lem_term s = relational(C, a, la, b, lb, &triv);
+  if (!s && !triv) return L->err ? L->err : LEM_ENOMEM;
+  if (triv) {
+    C->st.trivial++;
+    return LEM_OK;
+  }
+  uint32_t dummy;
+  if (lem_map_get(&C->seen, s, &dummy)) {
+    C->st.duplicate++;
+    return LEM_OK;
+  }
+  lem_term m = LEM_NOTERM;
+  if (lb > 1) {
+    m = relational(C, b, lb, a, la, &mtriv);
+    if (!m && !mtriv) return L->err ? L->err : LEM_ENOMEM;
+    if (mtriv || m == s) m = LEM_NOTERM;
+  }
+  cj_conj c = {s, m, NULL, NULL, la + lb, 0};
+  cand tq = *q;
+  memcpy(tq.a, a, la);
+  memcpy(tq.b, b, lb);
+  tq.la = (uint8_t)la;
+  tq.lb = (uint8_t)lb;
+  if (!(c.text = eq_text(C, &tq, 0)) || !(c.smt = eq_text(C, &tq, 1))) {
+    conj_clear(L, &c);
+    return LEM_ENOMEM;
+  }
+  int r = refute ? refute(ud, L, &c) : 0;
+  if (r < 0 || r == 1) {
+    conj_clear(L, &c);
+    if (r < 0) return L->err ? L->err : LEM_ESMT;
+    C->st.refuted_cb++;
+    return LEM_OK;
+  }
+  if (r == 2) C->st.unknown_cb++;
+  if (lem_map_put(L, &C->seen, s, 1) || (m && lem_map_put(L, &C->seen, m, 1)) ||
+      LEM_GROW(L, *out, *cap, *n + 1)) {
+    conj_clear(L, &c);
+    return LEM_ENOMEM;
+  }
+  (*out)[(*n)++] = c;
+  C->st.survivors++;
+  return LEM_OK;
+}
+
+static lem_err make_vars(cj *C) {
+  if (!(C->xv = lem_malloc(C->L, C->nvar * sizeof *C->xv))) return LEM_ENOMEM;
+  for (uint32_t k = 0; k < C->nvar; k++) {
+    char nm[16];
+    snprintf(nm, sizeof nm, "x%u", k);
+    lem_sym y = lem_sym_cstr(C->L, nm);
+    if (!y || !(C->xv[k] = lem_mk_var(C->L, y, 0))) return LEM_ENOMEM;
+  }
+  return LEM_OK;
+}
+
+struct cj_gen {
+  cj C;
+  cand *cs;
+  uint32_t ncs, next;
+  cj_refute_fn refute;
+  void *ud;
+  cj_conj *cur;  /* the survivor cj_next handed out last, if any */
+  uint32_t ncur, capcur;
+};
+
+static lem_err prepare(cj *C, cand **cs, uint32_t *ncs) {
+  lem_err e = walk(C, C->T->axiom, 0);
+  if (!e) e = settle_sig(C);
+  if (!e) e = make_vars(C);
+  if (e) return e;
+  uint32_t lv[8];
+  lv[0] = 0;
+  if ((e = leaves(C))) return e;
+  lv[1] = C->nt;
+  for (uint32_t k = 1; k <= C->o.max_ops; k++) {
+    if ((e = level(C, lv, k))) return e;
+    lv[k + 1] = C->nt;
+  }
+  return candidates(C, cs, ncs);
+}
+
+lem_err cj_new(lem_ctx *L, const lem_theory *T, const cj_model *M,
+               const cj_opts *o, cj_refute_fn refute, void *ud,
+               cj_gen **out) {
+  *out = NULL;
+  if (o->max_vars < 1 || o->max_vars > 4 || o->max_ops > 4)
+    return lem_error(L, LEM_EINVAL, "explore: sizes out of range "
+                     "(variables 1..4, operations per side 0..4)");
+  if (!T->axiom)
+    return lem_error(L, LEM_EINVAL, "explore: theory has no anchor");
+  cj_gen *G = lem_calloc(L, sizeof *G);
+  if (!G) return LEM_ENOMEM;
+  G->C.L = L;
+  G->C.T = T;
+  G->C.M = M;
+  G->C.o = *o;
+  G->refute = refute;
+  G->ud = ud;
+  lem_err e = prepare(&G->C, &G->cs, &G->ncs);
+  if (e) {
+    cj_gen_free(G);
+    return e;
+  }
+  *out = G;
+  return LEM_OK;
+}
+
+int cj_next(cj_gen *G, cj_conj *out) {
+  cj *C = &G->C;
+  while (G->next < G->ncs) {
+    if (C->o.max_conj && C->st.survivors >= C->o.max_conj) return 0;
+    cand *q = &G->cs[G->next++];
+    if (joinable(C, q)) {
+      C->st.pruned++;
+      continue;
+    }
+    uint32_t before = G->ncur;
+    if (consider(C, q, G->refute, G->ud, &G->cur, &G->ncur, &G->capcur))
+      return -1;
+    if (G->ncur > before) {
+      G->cur[G->ncur - 1].id = G->next; /* 1 + the candidate's index */
+      *out = G->cur[G->ncur - 1];
+      return 1;
+    }
+  }
+  return 0;
+}
+
+lem_err cj_accept(cj_gen *G, uint32_t id) {
+  if (!id || id > G->ncs)
+    return lem_error(G->C.L, LEM_EINVAL, "explore: no candidate %u", id);
+  return accept_rule(&G->C, &G->cs[id - 1]);
+}
+
+int cj_redundant(const cj_gen *G, uint32_t id) {
+  return id && id <= G->ncs && joinable(&G->C, &G->cs[id - 1]);
+}
+
+const cj_stats *cj_gen_stats(const cj_gen *G) { return &G->C.st; }
+
+void cj_gen_free(cj_gen *G) {
+  if (!G) return;
+  cj *C = &G->C;
+  lem_ctx *L = C->L;
+  for (uint32_t i = 0; i < G->ncur; i++) conj_clear(L, &G->cur[i]);
+  lem_free(L, G->cur, G->capcur * sizeof *G->cur);
+  lem_free(L, G->cs, G->ncs * sizeof *G->cs);
+  lem_free(L, C->t, C->capt * sizeof *C->t);
+  lem_free(L, C->rules, C->caprules * sizeof *C->rules);
+  lem_free(L, C->xv, C->nvar * sizeof *C->xv);
+  lem_map_free(L, &C->seen);
+  lem_free(L, G, sizeof *G);
+}
+
+lem_err cj_enumerate(lem_ctx *L, const lem_theory *T, const cj_model *M,
+                     const cj_opts *o, cj_refute_fn refute, void *ud,
+                     cj_conj **out, uint32_t *n, cj_stats *st) {
+  *out = NULL;
+  *n = 0;
+  memset(st, 0, sizeof *st);
+  cj_gen *G;
+  lem_err e = cj_new(L, T, M, o, refute, ud, &G);
+  if (e) return e;
+  cj_conj c;
+  int r;
+  uint32_t cap = 0;
+  while ((r = cj_next(G, &c)) > 0) {
+    if (LEM_GROW(L, *out, cap, *n + 1) || cj_accept(G, c.id)) {
+      r = -1;
+      break;
+    }
+    /* the survivor's strings move to *out */
+    (*out)[(*n)++] = c;
+    G->cur[G->ncur - 1].text = G->cur[G->ncur - 1].smt = NULL;
+  }
+  *st = G->C.st;
+  e = r < 0 ? (L->err ? L->err : LEM_ENOMEM) : LEM_OK;
+  cj_gen_free(G);
+  if (!e && *n < cap) {
+    cj_conj *t = *n ? lem_realloc(L, *out, cap * sizeof **out,
+                                  *n * sizeof **out) : NULL;
+    if (*n && !t) e = LEM_ENOMEM;
+    else {
+      if (!*n) lem_free(L, *out, cap * sizeof **out);
+      *out = t;
+      cap = *n;
+    }
+  }
+  if (e) {
+    for (uint32_t i = 0; i < *n; i++) conj_clear(L, &(*out)[i]);
+    lem_free(L, *out, cap * sizeof **out);
+    *out = NULL;
+    *n = 0;
+  }
+  return e;
+}
+
+void cj_free(lem_ctx *L, cj_conj *c, uint32_t n) {
+  if (!c) return;
+  for (uint32_t i = 0; i < n; i++) conj_clear(L, &c[i]);
+  lem_free(L, c, n * sizeof *c);
+}
+
+int cj_refute_z3(void *ud, lem_ctx *L, const cj_conj *c) {
+  (void)L;
+  smt_result r = SMT_RESULT_INIT;
+  smt_status s = smt_find_counterexample(ud, c->smt, &r);
+  smt_result_free(L, &r);
+  if (s == SMT_SAT) return 1;
+  if (s == SMT_UNSAT) return 0;
+  return 2;
+}

@@ -1,0 +1,57 @@
+#!/bin/sh
+# explore.sh: end-to-end tests of `lemma explore` (run by `make check`).
+# On corpus/peano with one small batch over s and +, the exploration must
+# discover 0 + a = a and commutativity of + in exactly the goals file's
+# canonical form, and associativity of + in that form or as a direct
+# consequence of what it discovered; its database must replay with 0
+# failures, and two runs must give the same database apart from the run's
+# time stamp.  Bad batch files and options get a message and a non-zero
+# exit.
+set -u
+top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+bld=${top_builddir:-.}
+LEMMA="$bld/lemma"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0; fail=0
+ok() { pass=$((pass+1)); }
+ko() { echo "FAIL: $*"; fail=$((fail+1)); }
+
+run() {
+  $LEMMA explore "$top/corpus/peano" --batch "$top/tests/data/explore-plus.batch" \
+    --goals "$top/tests/data/explore-plus.goals" --db "$1" --no-progress \
+    >"$2" 2>"$tmp/err"
+}
+
+if run "$tmp/a.db" "$tmp/a.out"; then ok; else ko "explore exited $?"; sed 's/^/  | /' "$tmp/err" "$tmp/a.out"; fi
+grep -q "goal 1: found as T" "$tmp/a.out" && ok || ko "0 + a = a not discovered"
+grep -q "goal 2: found as T" "$tmp/a.out" && ok || ko "commutativity of + not discovered"
+grep -Eq "goal 3: (found as T|follows directly)" "$tmp/a.out" && ok || ko "associativity of + not reached"
+grep -q "^  conjectures after filters" "$tmp/a.out" && ok || ko "no summary"
+n=$(sqlite3 "$tmp/a.db" "SELECT count(*) FROM theorems WHERE kind IN ('discovered','mirrored') AND status='proved'")
+[ "${n:-0}" -ge 5 ] && ok || ko "only ${n:-0} theorems stored"
+$LEMMA replay "$tmp/a.db" >"$tmp/replay" 2>&1 && grep -q " 0 failed" "$tmp/replay" && ok || { ko "replay"; sed 's/^/  | /' "$tmp/replay"; }
+
+# determinism: everything but the run's time stamp
+run "$tmp/b.db" "$tmp/b.out" || ko "second run"
+for t in theorems expressions steps step_premises step_subst blocks; do
+  a=$(sqlite3 "$tmp/a.db" "SELECT * FROM $t" | md5sum)
+  b=$(sqlite3 "$tmp/b.db" "SELECT * FROM $t" | md5sum)
+  [ "$a" = "$b" ] && ok || ko "table $t differs between two runs"
+done
+grep -v '^  stage\|^  total' "$tmp/a.out" >"$tmp/a.cmp"
+grep -v '^  stage\|^  total' "$tmp/b.out" >"$tmp/b.cmp"
+cmp -s "$tmp/a.cmp" "$tmp/b.cmp" && ok || ko "output differs between two runs"
+
+# bad input
+$LEMMA explore "$top/corpus/peano" --batch "$top/tests/data/explore-bad.batch" >"$tmp/out" 2>&1
+[ $? -eq 1 ] && grep -q "explore-bad.batch:2: unknown meaning" "$tmp/out" && ok || ko "bad batch file"
+$LEMMA explore "$top/corpus/peano" --batch "$tmp/none" >"$tmp/out" 2>&1
+[ $? -eq 1 ] && grep -q "cannot read" "$tmp/out" && ok || ko "missing batch file"
+$LEMMA explore "$top/corpus/peano" --max-vars 9 >"$tmp/out" 2>&1
+[ $? -eq 2 ] && grep -q "max-vars" "$tmp/out" && ok || ko "bad --max-vars"
+$LEMMA explore >"$tmp/out" 2>&1
+[ $? -eq 2 ] && grep -q "expected a THEORY" "$tmp/out" && ok || ko "no theory"
+
+echo "explore.sh: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

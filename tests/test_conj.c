@@ -1,0 +1,238 @@
+/*
+** test_conj.c: Criterion tests of the conjecturer (prover/conj.h).
+**
+** On theories small enough to count by hand: how many terms are built, how
+** many the type filter drops, how many equations the test points refute,
+** which t = rep candidates remain and what the relational statements are;
+** that canonical forms collapse renamed duplicates; that the pruner drops
+** what follows from accepted equations and keeps what does not; that the
+** refutation callback removes what it refutes and Z3 refutes a false
+** equation and keeps a true one.
+*/
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "canon.h"
+#include "conj.h"
+#include "mpl.h"
+
+static lem_ctx *L;
+static lem_theory *T;
+
+static void setup(void) {
+  L = lem_ctx_new(NULL, NULL, 0);
+  cr_assert(L);
+}
+
+static void teardown(void) {
+  lem_theory_free(L, T);
+  T = NULL;
+  lem_ctx_free(L);
+}
+
+TestSuite(conj, .init = setup, .fini = teardown);
+
+/* one sort N, a constant o, a binary operation + */
+static const char add_theory[] =
+    "relation in[x,X] : (elem, set);\n"
+    "relation in3[x,y,z,f] : (in, in, out, op);\n"
+    "anchor A[N,o,+] := (&(in[o,N])"
+    "(>[x,y,z](in3[x,y,z,+])(&(in[x,N])(&(in[y,N])(in[z,N])))));\n";
+
+/* two sorts: g goes from N to M */
+static const char typed_theory[] =
+    "relation in[x,X] : (elem, set);\n"
+    "relation in2[x,y,f] : (in, out, op);\n"
+    "anchor B[N,M,o,g] := (&(in[o,N])"
+    "(>[x,y](in2[x,y,g])(&(in[x,N])(in[y,M]))));\n";
+
+static void load(const char *text) {
+  cr_assert_eq(lem_theory_load_text(L, text, strlen(text), "t.mpl", &T),
+               LEM_OK, "%s", lem_errmsg(L));
+}
+
+static smt_nat_sym model_v[4];
+static cj_model model(void) {
+  model_v[0] = (smt_nat_sym){lem_sym_cstr(L, "o"), SMT_OP_ZERO, 0};
+  model_v[1] = (smt_nat_sym){lem_sym_cstr(L, "+"), SMT_OP_ADD, 0};
+  model_v[2] = (smt_nat_sym){lem_sym_cstr(L, "g"), SMT_OP_SUCC, 0};
+  return (cj_model){model_v, 3};
+}
+
+static cj_opts opts(uint32_t vars, uint32_t ops) {
+  cj_opts o;
+  memset(&o, 0, sizeof o);
+  o.max_vars = vars;
+  o.max_ops = ops;
+  o.max_eq_ops = 2 * ops;
+  return o;
+}
+
+static lem_term formula(const char *s) {
+  lem_term f = lem_read_formula(L, T, s, strlen(s), "test", 1, 1);
+  cr_assert(f, "%s", lem_errmsg(L));
+  return lem_canon(L, f);
+}
+
+Test(conj, counts_by_hand) {
+  load(add_theory);
+  cj_model M = model();
+  cj_opts o = opts(1, 1);
+  cj_conj *c;
+  uint32_t n;
+  cj_stats st;
+  cr_assert_eq(cj_enumerate(L, T, &M, &o, NULL, NULL, &c, &n, &st), LEM_OK,
+               "%s", lem_errmsg(L));
+  /* o, x0, o+o, o+x0, x0+o, x0+x0 */
+  cr_expect_eq(st.terms, 6);
+  cr_expect_eq(st.ill_typed, 0);
+  /* classes {o, o+o} {x0, o+x0, x0+o} {x0+x0} */
+  cr_expect_eq(st.classes, 3);
+  cr_expect_eq(st.equations, 15);
+  cr_expect_eq(st.refuted_eval, 11);
+  cr_expect_eq(st.star, 3);
+  /* o + o = o comes last (fewer symbols) and follows from o + x0 = x0 */
+  cr_expect_eq(st.pruned, 1);
+  cr_expect_eq(st.trivial, 0);
+  cr_assert_eq(n, 2);
+  cr_expect_eq(st.survivors, 2);
+  cr_expect_eq(c[0].stmt, formula("(>[a](in[a,N])(in3[o,a,a,+]))"),
+               "got %s", c[0].text);
+  cr_expect_eq(c[1].stmt, formula("(>[a](in[a,N])(in3[a,o,a,+]))"),
+               "got %s", c[1].text);
+  cr_expect_eq(c[0].mirror, LEM_NOTERM);
+  cr_expect_str_eq(c[0].text, "o + x0 = x0");
+  cj_free(L, c, n);
+}
+
+Test(conj, type_filter) {
+  load(typed_theory);
+  cj_model M = model();
+  cj_opts o = opts(1, 1);
+  cj_conj *c;
+  uint32_t n;
+  cj_stats st;
+  cr_assert_eq(cj_enumerate(L, T, &M, &o, NULL, NULL, &c, &n, &st), LEM_OK,
+               "%s", lem_errmsg(L));
+  /* leaves o:N, x0:N, x1:M; g(o), g(x0) fit, g(x1) does not */
+  cr_expect_eq(st.terms, 5);
+  cr_expect_eq(st.ill_typed, 1);
+  /* no two terms of a sort agree everywhere: nothing to conjecture */
+  cr_expect_eq(n, 0);
+  cj_free(L, c, n);
+  /* two levels: g(g(..)) never fits */
+  o = opts(1, 2);
+  cr_assert_eq(cj_enumerate(L, T, &M, &o, NULL, NULL, &c, &n, &st), LEM_OK);
+  cr_expect_eq(st.ill_typed, 1 + 2);
+  cj_free(L, c, n);
+}
+
+Test(conj, commutativity_with_mirror_and_relational_form) {
+  load(add_theory);
+  cj_model M = model();
+  cj_opts o = opts(2, 2);
+  o.only_consts = NULL;
+  cj_conj *c;
+  uint32_t n;
+  cj_stats st;
+  cr_assert_eq(cj_enumerate(L, T, &M, &o, NULL, NULL, &c, &n, &st), LEM_OK);
+  lem_term comm = formula("(>[a,b,c](in3[a,b,c,+])(in3[b,a,c,+]))");
+  lem_term assoc = formula(
+      "(>[a,b,d,e](&(in3[a,b,d,+])(in3[d,a,e,+]))"
+      "(>[f](in3[a,a,f,+])(in3[f,b,e,+])))");
+  int has_comm = 0, has_assoc = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    has_comm |= c[i].stmt == comm;
+    has_assoc |= c[i].stmt == assoc || c[i].mirror == assoc;
+  }
+  cr_expect(has_comm, "commutativity not conjectured");
+  cr_expect(has_assoc, "(a + b) + a = (a + a) + b not conjectured");
+  cr_expect_gt(st.pruned, 0);
+  cj_free(L, c, n);
+}
+
+Test(conj, canonical_duplicates_collapse) {
+  load(add_theory);
+  cj_model M = model();
+  cj_opts o = opts(3, 1);
+  const lem_sym none = lem_sym_cstr(L, "nothing");
+  o.only_consts = &none;
+  o.nonly_consts = 0;
+  cj_gen *G;
+  cr_assert_eq(cj_new(L, T, &M, &o, NULL, NULL, &G), LEM_OK, "%s",
+               lem_errmsg(L));
+  cj_conj c;
+  uint32_t n = 0;
+  /* nothing accepted: x2+x0 = x0+x2 and x2+x1 = x1+x2 are not pruned but
+     are renamings of x1+x0 = x0+x1 */
+  while (cj_next(G, &c) > 0) n++;
+  cr_expect_eq(n, 1);
+  cr_expect_eq(cj_gen_stats(G)->duplicate, 2);
+  cr_expect_eq(cj_gen_stats(G)->pruned, 0);
+  cj_gen_free(G);
+  /* accepting commutativity prunes them instead */
+  cr_assert_eq(cj_new(L, T, &M, &o, NULL, NULL, &G), LEM_OK);
+  n = 0;
+  while (cj_next(G, &c) > 0) {
+    n++;
+    cr_assert_eq(cj_accept(G, c.id), LEM_OK);
+  }
+  cr_expect_eq(n, 1);
+  cr_expect_eq(cj_gen_stats(G)->pruned, 2);
+  cr_expect_eq(cj_gen_stats(G)->duplicate, 0);
+  cj_gen_free(G);
+}
+
+static int refute_all(void *ud, lem_ctx *Lc, const cj_conj *c) {
+  (void)Lc;
+  (void)c;
+  (*(int *)ud)++;
+  return 1;
+}
+
+Test(conj, callback_removes_what_it_refutes) {
+  load(add_theory);
+  cj_model M = model();
+  cj_opts o = opts(1, 1);
+  cj_conj *c;
+  uint32_t n;
+  cj_stats st;
+  int calls = 0;
+  cr_assert_eq(cj_enumerate(L, T, &M, &o, refute_all, &calls, &c, &n, &st),
+               LEM_OK);
+  cr_expect_eq(n, 0);
+  cr_expect_eq(calls, 2);
+  cr_expect_eq(st.refuted_cb, 2);
+  cj_free(L, c, n);
+  /* Z3 keeps the true ones */
+  smt_solver *S = smt_solver_new(L);
+  cr_assert(S);
+  cr_assert_eq(cj_enumerate(L, T, &M, &o, cj_refute_z3, S, &c, &n, &st),
+               LEM_OK);
+  cr_expect_eq(n, 2);
+  cr_expect_eq(st.refuted_cb, 0);
+  cr_expect_str_eq(c[0].smt, "(declare-const x0 Int)\n(assert (= (+ 0 x0) x0))\n");
+  /* and refutes a false one */
+  cj_conj f = c[0];
+  f.smt = "(declare-const x0 Int)\n(assert (= (+ x0 x0) x0))\n";
+  cr_expect_eq(cj_refute_z3(S, L, &f), 1);
+  cj_free(L, c, n);
+  smt_solver_free(S);
+}
+
+Test(conj, bad_input) {
+  load(add_theory);
+  cj_model M = model();
+  M.n = 0; /* the model explains nothing */
+  cj_opts o = opts(1, 1);
+  cj_conj *c;
+  uint32_t n;
+  cj_stats st;
+  cr_expect_eq(cj_enumerate(L, T, &M, &o, NULL, NULL, &c, &n, &st),
+               LEM_EINVAL);
+  cr_expect(strstr(lem_errmsg(L), "'+'"), "%s", lem_errmsg(L));
+  M = model();
+  o.max_vars = 9;
+  cr_expect_eq(cj_enumerate(L, T, &M, &o, NULL, NULL, &c, &n, &st),
+               LEM_EINVAL);
+}

@@ -367,7 +367,7 @@ fail:
 /* ---- induction ---- */
 
 /* (>[v](member(v))(>[rest](prem)(concl))) for the goal's variable vi. */
-lem_term pv_generalize(pv_prover *P, lem_term goal, uint32_t vi) {
+static lem_term generalize(pv_prover *P, lem_term goal, uint32_t vi) {
   lem_ctx *L = P->L;
   pv_eng *E = &P->E;
   uint32_t nv = lem_all_nvars(L, goal);
@@ -463,7 +463,7 @@ static int policy_order(pv_prover *P, lem_term goal, uint32_t n,
   lem_term cands[64];
   float prob[64];
   for (uint32_t i = 0; i < n; i++)
-    if (!(cands[i] = pv_generalize(P, goal, i))) return -1;
+    if (!(cands[i] = generalize(P, goal, i))) return -1;
   if (lem_policy_score(P->L, P->opts.policy, P->T, goal, cands, n, prob))
     return -1;
   for (uint32_t i = 0; i < n; i++) {
@@ -525,7 +525,7 @@ int pv_prove(pv_prover *P, lem_term goal) {
     for (uint32_t oi = 0; !id && oi < nord; oi++) {
       uint32_t vi = have_learned && pass % 2 == 0 ? learned[oi] : order[oi];
       if (E->lim.deadline > 0 && now() > E->lim.deadline) break;
-      lem_term lemma = pv_generalize(P, goal, vi);
+      lem_term lemma = generalize(P, goal, vi);
       if (!lemma) return -1;
       pv_fid lid = induct(P, lemma, &err);
       if (err) return -1;
@@ -567,6 +567,13 @@ int pv_assume(pv_prover *P, lem_term stmt) {
   t->fact = id;
   t->proved = 1;
   return publish(P, k);
+}
+
+lem_term pv_generalized(pv_prover *P, lem_term goal, uint32_t vi) {
+  if (!P->has_ind || lem_term_kind(P->L, goal) != LEM_ALL ||
+      vi >= lem_all_nvars(P->L, goal))
+    return LEM_NOTERM;
+  return generalize(P, goal, vi);
 }
 
 /* ---- extraction ---- */

@@ -104,9 +104,11 @@ int pv_prove(pv_prover *P, lem_term goal);
 ** error in the context. */
 int pv_assume(pv_prover *P, lem_term stmt);
 
-/* The lemma induction on goal variable vi would prove:
-** (>[v](member(v))(>[rest](P)(Q))).  LEM_NOTERM on error. */
-lem_term pv_generalize(pv_prover *P, lem_term goal, uint32_t vi);
+/* The generalised goal an induction on goal's outer variable vi proves,
+** (>[v](member(v))(>[rest](P)(Q))), as pv_prove tries it; LEM_NOTERM when
+** the prover has no induction principle, goal is not a (>...) or vi is out
+** of range (no error then), or on out of memory. */
+lem_term pv_generalized(pv_prover *P, lem_term goal, uint32_t vi);
 
 /* The facts of theorem k's proof, in dependency order (premises first),
 ** stopping at earlier theorems.  *out is allocated through L (free with

@@ -14,7 +14,9 @@
 **   baseline: the steps printed as text lines (number, rule, premises,
 **       readable conclusion with pv_readable) to a file, as `lemma prove`
 **       prints them: what the export costs over plain text.
-** Standalone: bench_html [STEPS] [STEPS_PER_THM] (defaults 100000, 100).
+** Standalone: bench_html [STEPS] [STEPS_PER_THM] [KEEP_DIR] (defaults
+** 100000, 100; with KEEP_DIR the one-theorem site is left there, to open
+** in a browser).
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,13 +153,14 @@ int main(int argc, char **argv) {
   if (!L || lem_theory_load_text(L, theory_text, strlen(theory_text),
                                  "bench.mpl", &T))
     die(L, "theory");
+  const char *keep = argc > 3 ? argv[3] : NULL;
   char dir[48], txt[64];
   snprintf(dir, sizeof dir, "/tmp/bench_html.%d", (int)getpid());
   snprintf(txt, sizeof txt, "%s.txt", dir);
   for (int one = 0; one < 2; one++) {
     lem_proof *P = build(L, total, one ? 0 : per);
     pv_html_stats st;
-    double h = render(L, T, P, dir, &st);
+    double h = render(L, T, P, one && keep ? keep : dir, &st);
     double t = text_dump(L, T, P, txt);
     char what[64];
     snprintf(what, sizeof what, one ? "one theorem" : "%u theorems of ~%u",

@@ -2,8 +2,8 @@
    Plain JavaScript, no libraries, works from file://.
    - index.html: the search box filters the theorem list as you type.
    - theorem pages: hovering a step highlights the steps it depends on
-     (transitively, through the data-p premise lists), and the collapsed
-     sub-proofs that hold some of them; following a link to a step opens
+     (transitively, through the data-p premise lists, up to MAXLIT steps),
+     and the collapsed sub-proofs that hold some of them; following a link to a step opens
      the sub-proofs around it. */
 (function () {
   "use strict";
@@ -38,11 +38,15 @@
     lit = [];
   }
   function light(e, cls) { e.classList.add(cls); lit.push(e); }
+  /* At most this many steps are lit: past a few thousand the browser's
+     style recalculation makes hovering sluggish, and the chain of a step
+     deep in a huge proof is most of the proof anyway. */
+  var MAXLIT = 2000;
   function highlight(step) {
     clear();
     light(step, "cur");
     var seen = {}, todo = [step];
-    while (todo.length) {
+    while (todo.length && lit.length < MAXLIT) {
       var s = todo.pop(), p = s.getAttribute("data-p");
       if (!p) continue;
       p.split(" ").forEach(function (n) {
@@ -57,13 +61,17 @@
       });
     }
   }
+  /* The highlight follows the pointer once it rests (60 ms), so that
+     sweeping or scrolling over a long proof does not recompute it for
+     every row passed. */
   function hoverSetup() {
-    var current = null;
+    var current = null, timer = 0;
     document.addEventListener("mouseover", function (ev) {
       var s = ev.target.closest && ev.target.closest(".step");
       if (s === current) return;
       current = s;
-      if (s) highlight(s); else clear();
+      clearTimeout(timer);
+      timer = setTimeout(function () { if (current) highlight(current); else clear(); }, 60);
     });
   }
 

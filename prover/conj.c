@@ -519,7 +519,7 @@ static uint32_t nvars_in(const cj *C, const uint8_t *a, uint32_t la,
 
 /* The t = rep candidates, smallest first. */
 static lem_err candidates(cj *C, cand **out, uint32_t *n) {
-  qsort(C->t, C->nt, sizeof *C->t, tm_cmp);
+  if (C->nt) qsort(C->t, C->nt, sizeof *C->t, tm_cmp);
   cand *v = NULL;
   uint32_t nv = 0, cap = 0;
   uint64_t per_sort[CJ_MAXSORT + 1] = {0};

@@ -280,16 +280,14 @@ uint32_t pv_export_theorem(pv_export *X, uint32_t k, const char *name) {
 
 /* ---- decision points ---- */
 
-/* The induction fact on the goal's variable v among the proof's facts fs
-** (the generalised goal (>[v](member)(...)) it proved), or 0. */
-static pv_fid induct_on(const pv_prover *P, const pv_fid *fs, uint32_t n,
-                        lem_term v) {
-  for (uint32_t i = 0; i < n; i++) {
-    const pv_fact *F = &P->E.facts[fs[i]];
-    if (F->how == PV_INDUCT && lem_term_kind(P->L, F->f) == LEM_ALL &&
-        lem_all_nvars(P->L, F->f) == 1 && lem_term_arg(P->L, F->f, 0) == v)
-      return fs[i];
-  }
+/* Does the proof (facts fs[0..n)) use an induction that proved exactly
+** lemma?  (Matching the lemma, not just its variable: a proof may also use
+** an earlier goal's induction lemma, which is visible to later goals.) */
+static int uses_induct(const pv_prover *P, const pv_fid *fs, uint32_t n,
+                       lem_term lemma) {
+  for (uint32_t i = 0; i < n; i++)
+    if (P->E.facts[fs[i]].how == PV_INDUCT && P->E.facts[fs[i]].f == lemma)
+      return 1;
   return 0;
 }
 
@@ -313,11 +311,22 @@ static lem_err fill_pass(pv_export *X, const pv_thm *t, const pv_choice *c,
         x->tried = 1;
         x->chosen |= c[j].proved;
       }
-    pv_fid f = x->chosen ? induct_on(P, fs, nf, v) : 0;
-    x->on_proof = f != 0;
-    x->expr = f ? P->E.facts[f].f : 0;
+    if (!(x->expr = pv_generalized(P, t->stmt, i)) && L->err) return L->err;
+    x->on_proof = x->chosen && x->expr && uses_induct(P, fs, nf, x->expr);
   }
   return LEM_OK;
+}
+
+/* The end of the pass over the goal's variables that starts at choice i:
+** the first later choice of a variable the pass has tried already. */
+static uint32_t pass_end(const pv_thm *t, uint32_t i) {
+  uint32_t j = i + 1;
+  for (; j < t->nchoices; j++) {
+    uint32_t r = i;
+    while (r < j && t->choices[r].var != t->choices[j].var) r++;
+    if (r < j) break;
+  }
+  return j;
 }
 
 uint32_t pv_export_decisions(pv_export *X, uint32_t k, lem_decision **out) {
@@ -329,10 +338,10 @@ uint32_t pv_export_decisions(pv_export *X, uint32_t k, lem_decision **out) {
     return UINT32_MAX;
   }
   const pv_thm *t = &P->thms[k];
-  /* a pass ends where the variable index stops increasing */
+  /* a pass tries each variable at most once: it ends before a repeat */
   uint32_t npass = 0;
-  for (uint32_t i = 0; i < t->nchoices; i++)
-    if (!i || t->choices[i].var <= t->choices[i - 1].var) npass++;
+  for (uint32_t i = 0, j = 0; i < t->nchoices; i = j, npass++)
+    j = pass_end(t, i);
   if (!npass) return 0;
   pv_fid *fs = NULL;
   uint32_t nf = t->proved ? pv_proof_facts(P, k, &fs) : 0;
@@ -341,8 +350,7 @@ uint32_t pv_export_decisions(pv_export *X, uint32_t k, lem_decision **out) {
   lem_err e = d ? LEM_OK : LEM_ENOMEM;
   const lem_pthm *ot = lem_proof_thm(X->out, X->thm_id[k]);
   for (uint32_t i = 0, p = 0; !e && i < t->nchoices; p++) {
-    uint32_t j = i + 1;
-    while (j < t->nchoices && t->choices[j].var > t->choices[j - 1].var) j++;
+    uint32_t j = pass_end(t, i);
     d[p].block = ot->root;
     d[p].goal = t->stmt;
     if (!(d[p].kind = lem_strndup(L, "induction-var", 13))) e = LEM_ENOMEM;

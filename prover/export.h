@@ -45,11 +45,11 @@ lem_err pv_export_reserve(pv_export *X, lem_term c);
 
 /* The decision points of prover theorem k (exported already) for the
 ** store: one "induction-var" decision per pass of the search over the
-** goal's variables (pv_thm.choices), goal = the theorem's statement, block
-** = its root block, one candidate per outer variable (label: its name;
-** tried; chosen: that induction gave the proof; on_proof: the proof uses
-** the induction on it, whose generalised goal is then the candidate's
-** expression).  *out is allocated through the context; free with
+** goal's variables (pv_thm.choices; a pass tries each variable at most
+** once), goal = the theorem's statement, block = its root block, one
+** candidate per outer variable: label its name, expr the generalised goal
+** an induction on it proves (pv_generalized), tried, chosen (that
+** induction gave the proof), on_proof (the proof uses that induction).  *out is allocated through the context; free with
 ** lem_store_decisions_free(L, *out, n).  Returns n, or UINT32_MAX on error.
 */
 uint32_t pv_export_decisions(pv_export *X, uint32_t k, lem_decision **out);

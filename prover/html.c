@@ -399,14 +399,22 @@ static void sub_proof(html *H, xmlNodePtr parent, uint32_t b) {
   block_body(H, el(H, d, "div", "blk"), b);
 }
 
+/* A block's rows go in runs of RUN steps (<div class=run>), which the
+** style sheet lays out only when on screen (content-visibility): a page of
+** 100,000 steps then costs the browser a few thousand boxes, not 100,000
+** (measured: per-row containment made scrolling slower; see README). */
+#define RUN 64
+
 static void block_body(html *H, xmlNodePtr parent, uint32_t b) {
-  for (uint32_t i = H->bstart[b - 1]; i < H->bstart[b]; i++) {
+  xmlNodePtr run = NULL;
+  for (uint32_t i = H->bstart[b - 1], n = 0; i < H->bstart[b]; i++, n++) {
+    if (n % RUN == 0) run = el(H, parent, "div", "run");
     const lem_step *s = &H->P->steps[H->bsteps[i] - 1];
     for (uint32_t k = 0; k < s->nkids; k++)
       if (s->kids[k] && s->kids[k] <= H->P->nblocks &&
           H->P->blocks[s->kids[k] - 1].thm == H->P->blocks[b - 1].thm)
-        sub_proof(H, parent, s->kids[k]);
-    step_row(H, parent, H->bsteps[i]);
+        sub_proof(H, run, s->kids[k]);
+    step_row(H, run, H->bsteps[i]);
   }
 }
 

@@ -20,8 +20,9 @@
 ** network.
 **
 ** Large proofs stay on one page: sub-proofs are collapsed <details> (not
-** laid out until opened) and step rows use CSS content-visibility, so the
-** browser lays out only what is on screen.  See README.md.
+** laid out until opened) and step rows come in runs of 64 that use CSS
+** content-visibility, so the browser lays out only what is on screen.  See
+** README.md.
 **
 ** libxml2 allocates with its own allocator (it has no per-call hook); all
 ** of lemma's own memory goes through the context.  Errors: LEM_EIO (a file

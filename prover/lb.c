@@ -603,6 +603,18 @@ static int demand(pv_eng *E, uint32_t b, lem_term p) {
   lem_term a = lem_subst_apply(L, &E->s, p);
   if (!a) return -1;
   if (!fsig(E, a)) return 0;
+  /* one demand per value wanted, whatever the rule called its variable:
+     in3[x,y,z,+] and in3[x,y,w,+] both ask for x + y, and each demand
+     served opens a witness */
+  int o = out_pos(E, lem_term_sym(L, a), lem_term_nargs(L, a));
+  uint32_t n = lem_term_nargs(L, a);
+  lem_term k[64];
+  if (n > 64) return 0;
+  memcpy(k, lem_term_args(L, a), n * sizeof *k);
+  if (!E->outvar && !(E->outvar = lem_mk_var(L, lem_sym_cstr(L, "_out"), 0)))
+    return -1;
+  k[o] = E->outvar;
+  if (!(a = lem_mk(L, LEM_REL, lem_term_sym(L, a), 0, n, k))) return -1;
   pv_block *B = &E->blocks[b];
   uint32_t x;
   if (lem_map_get(&B->demanded, a, &x)) return 0;

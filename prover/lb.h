@@ -136,6 +136,7 @@ typedef struct pv_eng {
   uint32_t nwitness, nbconst;
   lem_subst s, s2;  /* scratch substitutions */
   lem_sym eq;       /* the symbol "=" */
+  lem_term outvar;  /* the out argument of every demanded atom */
   pv_limits lim;
   uint64_t matches; /* statistics */
   int out_of_budget;

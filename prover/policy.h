@@ -116,10 +116,12 @@ void lem_pol_data_free(lem_ctx *L, lem_pol_data *D);
 **             goal INTEGER REFERENCES expressions(id))
 **   decision_candidates(decision INTEGER REFERENCES decisions(id),
 **             position INTEGER, expr INTEGER REFERENCES expressions(id),
-**             chosen INTEGER)       -- 1 for the choice on the proof path
-** The theory for relation roles is the database's latest `theory` row.
-** Points with no chosen candidate are skipped; with several, the first by
-** position is the positive.  *npoints (may be NULL) gets how many were
+**             chosen INTEGER, ...)  -- 1 for the choice that gave the proof
+** (the store's schema version 2 has more columns; see lemma-db(5)).
+** Candidates with a NULL expr (recorded by label alone) are left out.  The
+** theory for relation roles is the database's latest `theory` row.
+** Points with no chosen candidate left, or fewer than 2 candidates, are
+** skipped; with several chosen, the first by position is the positive.  *npoints (may be NULL) gets how many were
 ** added.  LEM_EDB when the file is not a lemma database or has no
 ** decisions table or no usable decision point, with a message saying so. */
 lem_err lem_pol_data_read_db(lem_ctx *L, lem_pol_data *D, const char *path,
@@ -157,7 +159,8 @@ typedef struct lem_train_opts {
 } lem_train_opts;
 void lem_train_opts_default(lem_train_opts *o);
 
-/* Mean loss and top-1 accuracy of P on D (no training). */
+/* Mean loss and top-1 accuracy of P on D (no training); points with more
+** than 4096 candidates are left out. */
 void lem_policy_eval(lem_policy *P, const lem_pol_data *D, float *loss,
                      float *acc);
 

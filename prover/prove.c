@@ -3,6 +3,7 @@
 ** extraction and readable printing.  See prove.h.
 */
 #include "prove.h"
+#include "policy.h"
 #include "side.h"
 
 #include <string.h>
@@ -438,12 +439,13 @@ fail:
 
 /* Which outer variables of goal may be inducted on: all of them, in order
 ** (the member hypothesis must then be derivable, which the search checks). */
-static int add_choice(pv_prover *P, pv_thm *t, uint32_t var, int proved) {
+static int add_choice(pv_prover *P, pv_thm *t, uint32_t var, int proved,
+                      uint32_t pass) {
   pv_choice *c = lem_realloc(P->L, t->choices, t->nchoices * sizeof *c,
                              (t->nchoices + 1) * sizeof *c);
   if (!c) return -1;
   t->choices = c;
-  t->choices[t->nchoices++] = (pv_choice){var, proved};
+  t->choices[t->nchoices++] = (pv_choice){var, proved, pass};
   return 0;
 }
 
@@ -451,6 +453,25 @@ static int add_choice(pv_prover *P, pv_thm *t, uint32_t var, int proved) {
 static int publish(pv_prover *P, uint32_t k) {
   if (lem_map_put(P->L, &P->thm_of_fact, P->thms[k].fact, k + 1)) return -1;
   return pv_saturate(&P->E, P->root, LEM_NOTERM) < 0 ? -1 : 0;
+}
+
+/* The goal's variables 0..n-1 ordered by the policy's score for the lemma
+** induction on each would prove (ties: the lower index first).  Returns 1,
+** or -1 on error. */
+static int policy_order(pv_prover *P, lem_term goal, uint32_t n,
+                        uint32_t *out) {
+  lem_term cands[64];
+  float prob[64];
+  for (uint32_t i = 0; i < n; i++)
+    if (!(cands[i] = generalize(P, goal, i))) return -1;
+  if (lem_policy_score(P->L, P->opts.policy, P->T, goal, cands, n, prob))
+    return -1;
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t j = i;
+    for (; j > 0 && prob[out[j - 1]] < prob[i]; j--) out[j] = out[j - 1];
+    out[j] = i;
+  }
+  return 1;
 }
 
 int pv_prove(pv_prover *P, lem_term goal) {
@@ -485,16 +506,24 @@ int pv_prove(pv_prover *P, lem_term goal) {
       order[j] = i;
     }
   }
+  uint32_t learned[64];
+  int have_learned = 0;
+  if (induct_ok && P->opts.policy && nord > 1) {
+    int r = policy_order(P, goal, nord, learned);
+    if (r < 0) return -1;
+    have_learned = r;
+  }
   uint32_t cap = P->opts.lim.max_facts ? P->opts.lim.max_facts : 200000;
   /* ---- side goals (side.c): a ground goal may be settled by Z3 ---- */
   if (P->side && (id = pv_side_prove(P, goal, &err)) == 0 && err) return -1;
-  for (uint32_t budget = cap < 2000 ? cap : 2000; !id; budget *= 4) {
+  uint32_t pass = 0;
+  for (uint32_t budget = cap < 2000 ? cap : 2000; !id; budget *= 4, pass++) {
     if (budget > cap) budget = cap;
     E->lim.max_facts = budget;
     id = prove_in(P, P->root, goal, &err);
     if (err) return -1;
     for (uint32_t oi = 0; !id && oi < nord; oi++) {
-      uint32_t vi = order[oi];
+      uint32_t vi = have_learned && pass % 2 == 0 ? learned[oi] : order[oi];
       if (E->lim.deadline > 0 && now() > E->lim.deadline) break;
       lem_term lemma = generalize(P, goal, vi);
       if (!lemma) return -1;
@@ -504,7 +533,7 @@ int pv_prove(pv_prover *P, lem_term goal) {
         id = prove_in(P, P->root, goal, &err);
       if (err) return -1;
       t = &P->thms[k];
-      if (add_choice(P, t, vi, id != 0)) return -1;
+      if (add_choice(P, t, vi, id != 0, pass)) return -1;
     }
     if (budget >= cap || (E->lim.deadline > 0 && now() > E->lim.deadline))
       break;
@@ -538,6 +567,13 @@ int pv_assume(pv_prover *P, lem_term stmt) {
   t->fact = id;
   t->proved = 1;
   return publish(P, k);
+}
+
+lem_term pv_generalized(pv_prover *P, lem_term goal, uint32_t vi) {
+  if (!P->has_ind || lem_term_kind(P->L, goal) != LEM_ALL ||
+      vi >= lem_all_nvars(P->L, goal))
+    return LEM_NOTERM;
+  return generalize(P, goal, vi);
 }
 
 /* ---- extraction ---- */

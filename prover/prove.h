@@ -25,16 +25,25 @@ typedef struct pv_induction {
   lem_term x, y;   /* the variables of member and succ */
 } pv_induction;
 
+struct lem_policy;
+
 typedef struct pv_opts {
   pv_limits lim;       /* per saturation (the deadline is set per goal) */
   double goal_seconds; /* time budget per goal; 0: none */
   int no_induction;
+  /* A learned policy (policy.h, borrowed) that orders the induction
+  ** variables by its score, or NULL for the fixed heuristic (recursion
+  ** positions first).  Every variable is still tried at every budget, so a
+  ** bad model costs time, never a proof; and every second budget follows
+  ** the fixed heuristic (the fallback share is one half). */
+  struct lem_policy *policy;
 } pv_opts;
 
 /* A decision point: which variable an induction was tried on. */
 typedef struct pv_choice {
   uint32_t var;    /* index into the goal's outer variable list */
   int proved;      /* did this choice give the proof */
+  uint32_t pass;   /* which budget of the iterative deepening (from 0) */
 } pv_choice;
 
 typedef struct pv_thm {
@@ -94,6 +103,12 @@ int pv_prove(pv_prover *P, lem_term goal);
 ** goals use it as a rule like any proved goal.  Returns 0, or -1 with an
 ** error in the context. */
 int pv_assume(pv_prover *P, lem_term stmt);
+
+/* The generalised goal an induction on goal's outer variable vi proves,
+** (>[v](member(v))(>[rest](P)(Q))), as pv_prove tries it; LEM_NOTERM when
+** the prover has no induction principle, goal is not a (>...) or vi is out
+** of range (no error then), or on out of memory. */
+lem_term pv_generalized(pv_prover *P, lem_term goal, uint32_t vi);
 
 /* The facts of theorem k's proof, in dependency order (premises first),
 ** stopping at earlier theorems.  *out is allocated through L (free with

@@ -643,35 +643,28 @@ static const char consts_sql[] =
 static const char hyps_sql[] =
     "INSERT INTO block_hyps(block, position, expr) VALUES(?,?,?)";
 
-/* Insert rows (owner, first + i, vals[i]) for i < n. */
-static lem_err write_rows(lem_store *S, const char *sql, sqlite3_int64 owner,
-                          uint32_t first, uint32_t n,
-                          const sqlite3_int64 *vals) {
-  for (uint32_t i = 0; i < n; i++) {
-    sqlite3_stmt *st = stmt(S, sql);
-    if (!st) return dberr(S, "cannot prepare statement");
-    sqlite3_bind_int64(st, 1, owner);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)(first + i));
-    sqlite3_bind_int64(st, 3, vals[i]);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) return dberr(S, "cannot write");
-  }
-  return LEM_OK;
+/* Insert the row (owner, position, value). */
+static lem_err write_row(lem_store *S, const char *sql, sqlite3_int64 owner,
+                         uint32_t position, sqlite3_int64 value) {
+  sqlite3_stmt *st = stmt(S, sql);
+  if (!st) return dberr(S, "cannot prepare statement");
+  sqlite3_bind_int64(st, 1, owner);
+  sqlite3_bind_int64(st, 2, (sqlite3_int64)position);
+  sqlite3_bind_int64(st, 3, value);
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE ? LEM_OK : dberr(S, "cannot write");
 }
 
 /* Insert rows (owner, position, expr) for a list of terms. */
 static lem_err write_terms(lem_store *S, const char *sql, sqlite3_int64 owner,
                            uint32_t n, const lem_term *ts) {
-  sqlite3_int64 v[4];
-  for (uint32_t i = 0; i < n; i += 4) {
-    uint32_t k = n - i < 4 ? n - i : 4;
-    for (uint32_t j = 0; j < k; j++)
-      if (!(v[j] = expr_id(S, ts[i + j]))) return S->L->err;
-    lem_err e = write_rows(S, sql, owner, i, k, v);
-    if (e) return e;
+  lem_err e = LEM_OK;
+  for (uint32_t i = 0; i < n && !e; i++) {
+    sqlite3_int64 x = expr_id(S, ts[i]);
+    e = x ? write_row(S, sql, owner, i, x) : S->L->err;
   }
-  return LEM_OK;
+  return e;
 }
 
 /* The database id of proof object id in m (this theorem's blocks or
@@ -694,14 +687,12 @@ static lem_err write_links(lem_store *S, const lem_step *s, sqlite3_int64 id,
                            const lem_map *bmap, const lem_map *smap) {
   lem_ctx *L = S->L;
   lem_err e = LEM_OK;
-  sqlite3_int64 v[4];
-  for (uint32_t i = 0; i < s->nprem && !e; i += 4) {
-    uint32_t k = s->nprem - i < 4 ? s->nprem - i : 4;
-    for (uint32_t j = 0; j < k; j++)
-      if (!(v[j] = idof(smap, s->prem[i + j])))
-        return lem_error(L, LEM_EINVAL, "store: step %u: premise %u is not "
-                         "a step of the same theorem", s->id, s->prem[i + j]);
-    e = write_rows(S, premises_sql, id, i, k, v);
+  for (uint32_t i = 0; i < s->nprem && !e; i++) {
+    sqlite3_int64 p = idof(smap, s->prem[i]);
+    if (!p)
+      return lem_error(L, LEM_EINVAL, "store: step %u: premise %u is not a "
+                       "step of the same theorem", s->id, s->prem[i]);
+    e = write_row(S, premises_sql, id, i, p);
   }
   for (uint32_t i = 0; i < s->nsubst && !e; i++) {
     char *var = lem_term_str(L, s->svar[i]);
@@ -713,11 +704,13 @@ static lem_err write_links(lem_store *S, const lem_step *s, sqlite3_int64 id,
     if (var) lem_free(L, var, strlen(var) + 1);
   }
   if (!e) e = write_terms(S, witnesses_sql, id, s->nwit, s->wit);
-  for (uint32_t i = 0; i < s->nkids && !e; i++)
-    if (!(v[i] = idof(bmap, s->kids[i])))
+  for (uint32_t i = 0; i < s->nkids && !e; i++) {
+    sqlite3_int64 k = idof(bmap, s->kids[i]);
+    if (!k)
       return lem_error(L, LEM_EINVAL, "store: step %u: child block %u is not "
                        "a block of the same theorem", s->id, s->kids[i]);
-  if (!e) e = write_rows(S, children_sql, id, 0, s->nkids, v);
+    e = write_row(S, children_sql, id, i, k);
+  }
   if (!e && (s->query || s->answer))
     e = run_sql(S, NULL, "INSERT INTO smt(step, query, answer) VALUES(?,?,?)",
                 "itt", id, s->query ? s->query : "",

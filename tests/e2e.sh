@@ -3,7 +3,9 @@
 # the bundled corpus.  Run by `make check`; under valgrind when VALGRIND is
 # set to a valgrind binary and LEM_E2E_VALGRIND=1.
 set -u
-top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+# both absolute: some tests below run lemma from another directory (and
+# distcheck passes a relative top_srcdir)
+top=$(cd "${top_srcdir:-$(dirname "$0")/..}" && pwd)
 bld=$(cd "${top_builddir:-.}" && pwd)
 LEMMA="$bld/lemma"
 if [ "${LEM_E2E_VALGRIND:-0}" = 1 ] && [ -n "${VALGRIND:-}" ]; then
@@ -103,6 +105,8 @@ expect 0 " 0 failed" -- replay "$tmp/kill.db"
 [ "$(sqlite3 "$tmp/kill.db" "SELECT count(*) FROM steps s JOIN theorems u ON u.id = s.theorem JOIN theorems d ON d.id = s.ref_theorem WHERE u.run = 2 AND d.run = 1")" -ge 1 ] && ok || ko "resume: no theorem of the new run uses a stored one"
 # decision points: every proved goal's chosen induction variable is on its proof
 [ "$(sqlite3 "$tmp/kill.db" "SELECT count(DISTINCT d.theorem) FROM decisions d JOIN decision_candidates c ON c.decision = d.id WHERE d.kind = 'induction-var' AND c.chosen AND c.on_proof AND c.expr IS NOT NULL")" = 4 ] && ok || ko "decisions: not one chosen induction a goal"
+# ... and every candidate carries its generalised goal, for a policy to score
+[ "$(sqlite3 "$tmp/kill.db" "SELECT count(*) FROM decision_candidates WHERE expr IS NULL")" = 0 ] && ok || ko "decisions: a candidate without its generalised goal"
 # a third run has nothing left to prove, and replays
 expect 0 "already proved: theorem 4 of" -- prove "$top/corpus/peano" --goals "$tmp/goals4" --db "$tmp/kill.db"
 expect 0 " 0 failed" -- replay "$tmp/kill.db"
@@ -178,8 +182,19 @@ expect 0 "in2 = {(" -- refute "$tmp/fun.mpl" --finite 3 --goal '(>[x,y,w](&(in[x
 expect 0 "none in any model" -- refute "$tmp/fun.mpl" --finite 1 --goal '(>[x,y,w](&(in[x,X])(&(in2[x,y,f])(in2[y,w,f])))(=[w,x]))'
 expect 1 "declares no arithmetic model" -- refute "$tmp/fun.mpl" --goal '(>[x](in[x,X])(=[x,x]))'
 expect 2 "bad value" -- refute "$tmp/fun.mpl" --finite 0 --goal '(>[x](in[x,X])(=[x,x]))'
-# lemma train: a database without decision points is refused clearly
-expect 1 "no usable decision points\|no decision points recorded" -- train "$tmp/left.db" -o "$tmp/model"
+# lemma train: a database without usable decision points is refused clearly
+# (one goal of one variable: its induction had no alternative); the
+# peano-left database, whose goals had several variables, trains
+grep -v '^#' "$top/corpus/peano-left/goals" | head -n 1 > "$tmp/left1v"
+expect 0 "" -- prove "$top/corpus/peano-left" --goals "$tmp/left1v" --db "$tmp/one.db"
+expect 1 "no usable decision points\|no decision points recorded" -- train "$tmp/one.db" -o "$tmp/model"
+expect 0 "decision points" -- train "$tmp/left.db" -o "$tmp/model" --epochs 1
+# prove --policy: the trained model orders the induction variables; the
+# same goals are proved, and a file that is no model is refused
+expect 0 "proved by induction on" -- prove "$top/corpus/peano-left" --goals "$tmp/left3" --policy "$tmp/model"
+[ "$(grep -c '^  proved' "$tmp/out")" = 3 ] && pass=$((pass+1)) || { echo "FAIL: --policy: not the 3 goals proved"; fail=$((fail+1)); }
+expect 1 "lemma: prove: " -- prove "$top/corpus/peano-left" --goals "$tmp/left3" --policy "$tmp/left3"
+expect 2 "needs a model file" -- prove "$top/corpus/peano-left" --goals "$tmp/left3" --policy
 expect 2 "expected -o MODEL" -- train "$tmp/left.db"
 grep -v '^#' "$top/corpus/peano/goals" | head -n 1 > "$tmp/left3.zero"
 # lemma explore, smallest batch (the larger runs are in tests/explore.sh):

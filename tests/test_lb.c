@@ -440,6 +440,22 @@ Test(lb, exists_demand_independent_of_conjunct_order) {
   cr_assert_neq(pv_find(E(), W.P.root, X("(p[_w1])")), 0);
 }
 
+/* Two rules that want a's successor under different variable names make
+** one demand, and so one witness, not one each.  Depth 1: only a's. */
+Test(lb, exists_one_witness_per_value_demanded) {
+  pv_opts o;
+  memset(&o, 0, sizeof o);
+  o.lim.max_rounds = 64;
+  o.lim.max_facts = 10000;
+  o.lim.max_depth = 1;
+  load_opts("anchor Toy[a,N,s] := (&" DEMAND_RULE "(&"
+            "(>[u,v](&(in[u,N])(in2[u,v,s]))(q[v]))"
+            "(&" SUCC_EXISTS "(in[a,N]))));\n", &o);
+  cr_assert_eq(E()->nwitness, 1);
+  cr_assert_neq(pv_find(E(), W.P.root, X("(p[_w1])")), 0);
+  cr_assert_neq(pv_find(E(), W.P.root, X("(q[_w1])")), 0);
+}
+
 /* A fact already providing the demanded atom: no witness. */
 Test(lb, exists_functional_not_opened_when_provided) {
   load("anchor Toy[a,b,N,s] := (&(in[a,N])(&(in2[a,b,s])(&" SUCC_EXISTS

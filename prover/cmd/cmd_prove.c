@@ -13,6 +13,7 @@
 #include "config.h"
 #include "export.h"
 #include "prove.h"
+#include "policy.h"
 #include "side.h"
 #include "store.h"
 
@@ -361,6 +362,7 @@ int cmd_prove(int argc, char **argv) {
   o.lim.max_depth = 2;
   o.goal_seconds = 0;
   int rc = 0, no_smt = 0;
+  const char *policy = NULL;
   if (!gs) return 1;
   for (int i = 0; i < argc && !rc; i++) {
     const char *a = argv[i];
@@ -395,6 +397,9 @@ int cmd_prove(int argc, char **argv) {
       o.no_induction = 1;
     } else if (!strcmp(a, "--no-smt")) {
       no_smt = 1;
+    } else if (!strcmp(a, "--policy")) {
+      if (!has) rc = bad_usage("%s needs a model file", a);
+      else policy = argv[++i];
     } else if (a[0] == '-' && a[1]) {
       rc = bad_usage("unknown option '%s'", a);
     } else if (!theory) {
@@ -438,7 +443,15 @@ int cmd_prove(int argc, char **argv) {
         if (i) strcat(opts, " ");
         strcat(opts, argv[i]);
       }
-      rc = run(L, theory, gs, ngs, &o, no_smt, out, db, opts);
+      lem_policy *pol = NULL;
+      if (policy && lem_policy_load(L, policy, 0, &pol)) {
+        fprintf(stderr, "lemma: prove: %s\n", lem_errmsg(L));
+        rc = 1;
+      } else {
+        o.policy = pol;
+        rc = run(L, theory, gs, ngs, &o, no_smt, out, db, opts);
+      }
+      lem_policy_free(L, pol);
       free(opts);
     }
     lem_ctx_free(L);

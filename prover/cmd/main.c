@@ -31,7 +31,7 @@ static const char usage_text[] =
     "form\n"
     "  prove THEORY (--goal EXPR | --goals FILE)... [--out FILE] [--db FILE]\n"
     "                    [--rounds N] [--facts N] [--depth N] [--seconds S]\n"
-    "                    [--no-induction] [--no-smt]\n"
+    "                    [--no-induction] [--no-smt] [--policy MODEL]\n"
     "                    prove goals in order; print each proof step by step\n"
     "  refute THEORY (--goal EXPR | --goals FILE)... [--finite K]\n"
     "                    [--uninterpreted] [--rlimit N]\n"

@@ -63,9 +63,10 @@ try {
   check((await page.locator("h1").textContent()) === "T1", "clicked through to T1");
 
   // hover the last step (the final intro): its premises, transitively, light up
-  const last = page.locator(".blk.root > .step").last();
+  const last = page.locator(".blk.root > .run > .step").last();
   const prem = (await last.getAttribute("data-p")).split(" ");
   await last.hover();
+  await page.waitForTimeout(200); // the highlight waits for the pointer to rest
   check(await last.evaluate((e) => e.classList.contains("cur")), "hovered step marked");
   for (const p of prem) {
     const cls = await page.locator(`#s${p}`).getAttribute("class");
@@ -82,12 +83,13 @@ try {
   check(depCount > prem.length, `highlight reaches beyond direct premises (${depCount})`);
   await page.screenshot({ path: join(shots, "theorem-hover.png") });
   await page.mouse.move(5, 5);
+  await page.waitForTimeout(200);
   check((await page.locator(".step.dep").count()) === 0, "leaving clears the highlight");
 
   // sub-proofs start collapsed; expanding one shows its steps
   const sub = page.locator("details.sub").first();
   check(!(await sub.evaluate((d) => d.open)), "sub-proof collapsed by default");
-  const inner = sub.locator(":scope > .blk > .step").first();
+  const inner = sub.locator(":scope > .blk > .run > .step").first();
   check(!(await inner.isVisible()), "its steps hidden");
   await sub.locator("summary").first().click();
   check(await sub.evaluate((d) => d.open), "sub-proof expands on click");

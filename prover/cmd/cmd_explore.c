@@ -802,5 +802,6 @@ int cmd_explore(int argc, char **argv) {
     free(opts);
   }
   lem_ctx_free(L);
+  smt_finalize(); /* Z3's process-wide tables, for leak checkers */
   return rc;
 }

@@ -82,24 +82,12 @@ static long peak_kb(void) {
 }
 
 static int bad_usage(const char *msg, const char *arg) {
-  fprintf(stderr, "lemma: explore: ");
-  fprintf(stderr, msg, arg);
-  fprintf(stderr, "\nTry 'lemma --help'.\n");
-  return 2;
+  return cmd_usage("explore", msg, arg);
 }
 
 static int num_arg(const char *opt, const char *s, double lo, double hi,
                    double *out) {
-  char *end;
-  errno = 0;
-  double v = strtod(s, &end);
-  if (errno || end == s || *end || v < lo || v > hi) {
-    fprintf(stderr, "lemma: explore: %s: bad value '%s' (expected %g..%g)\n",
-            opt, s, lo, hi);
-    return 0;
-  }
-  *out = v;
-  return 1;
+  return cmd_number("explore", opt, s, lo, hi, out);
 }
 
 /* ---- the batch file --------------------------------------------------- */

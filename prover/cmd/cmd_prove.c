@@ -28,24 +28,12 @@ typedef struct goalsrc {
 } goalsrc;
 
 static int bad_usage(const char *msg, const char *arg) {
-  fprintf(stderr, "lemma: prove: ");
-  fprintf(stderr, msg, arg);
-  fprintf(stderr, "\nTry 'lemma --help'.\n");
-  return 2;
+  return cmd_usage("prove", msg, arg);
 }
 
 static int num_arg(const char *opt, const char *s, double lo, double hi,
                    double *out) {
-  char *end;
-  errno = 0;
-  double v = strtod(s, &end);
-  if (errno || end == s || *end || v < lo || v > hi) {
-    fprintf(stderr, "lemma: prove: %s: bad value '%s' (expected %g..%g)\n",
-            opt, s, lo, hi);
-    return 0;
-  }
-  *out = v;
-  return 1;
+  return cmd_number("prove", opt, s, lo, hi, out);
 }
 
 static uint32_t block_depth(const pv_prover *P, uint32_t b) {

@@ -20,24 +20,12 @@
 #include <string.h>
 
 static int bad_usage(const char *msg, const char *arg) {
-  fprintf(stderr, "lemma: train: ");
-  fprintf(stderr, msg, arg);
-  fprintf(stderr, "\nTry 'lemma --help'.\n");
-  return 2;
+  return cmd_usage("train", msg, arg);
 }
 
 static int num_arg(const char *opt, const char *s, double lo, double hi,
                    double *out) {
-  char *end;
-  errno = 0;
-  double v = strtod(s, &end);
-  if (errno || end == s || *end || v < lo || v > hi) {
-    fprintf(stderr, "lemma: train: %s: bad value '%s' (expected %g..%g)\n",
-            opt, s, lo, hi);
-    return 0;
-  }
-  *out = v;
-  return 1;
+  return cmd_number("train", opt, s, lo, hi, out);
 }
 
 typedef struct targs {

@@ -629,8 +629,11 @@ static const pv_vec *candidates(pv_eng *E, uint32_t b, lem_term p);
 
 /* The next premise to join among those not in done: the one with the fewest
 ** candidate facts in block b and its ancestors (ties: the first). */
-static uint32_t pick(pv_eng *E, uint32_t b, const lem_term *ps, uint32_t n,
-                     uint32_t done) {
+static int may_demand(pv_eng *E, lem_term p);
+static int inputs_bound(pv_eng *E, lem_term p);
+
+static uint32_t pick_ex(pv_eng *E, uint32_t b, const lem_term *ps, uint32_t n,
+                        uint32_t done, int unripe_last) {
   uint32_t best = n;
   uint64_t bestn = UINT64_MAX;
   for (uint32_t i = 0; i < n; i++) {
@@ -640,6 +643,12 @@ static uint32_t pick(pv_eng *E, uint32_t b, const lem_term *ps, uint32_t n,
       const pv_vec *v = candidates(E, blk, ps[i]);
       c += v ? v->n : 0;
     }
+    /* a value (x + y = ?) whose inputs are not bound yet goes after the
+       premises that can bind them: matched early against whatever sums
+       exist, it would bind its inputs to the wrong terms, and the value
+       really needed would never be demanded */
+    if (unripe_last && may_demand(E, ps[i]) && !inputs_bound(E, ps[i]))
+      c += 1ull << 32;
     if (c < bestn) {
       bestn = c;
       best = i;
@@ -647,6 +656,11 @@ static uint32_t pick(pv_eng *E, uint32_t b, const lem_term *ps, uint32_t n,
     }
   }
   return best;
+}
+
+static uint32_t pick(pv_eng *E, uint32_t b, const lem_term *ps, uint32_t n,
+                     uint32_t done) {
+  return pick_ex(E, b, ps, n, done, 0);
 }
 
 static const pv_vec *candidates(pv_eng *E, uint32_t b, lem_term p) {
@@ -711,7 +725,7 @@ static int join_rec(pv_eng *E, uint32_t b, uint32_t rid, uint32_t skip,
                     uint32_t *budget) {
   const pv_rule *R = &E->rules[rid];
   if (skip < 32) done |= 1u << skip;
-  uint32_t j = pick(E, b, R->prems, R->nprem, done);
+  uint32_t j = pick_ex(E, b, R->prems, R->nprem, done, 1);
   if (j >= R->nprem) {
     if (!aside) return fire(E, b, R, chosen);
     --*budget;

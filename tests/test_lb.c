@@ -456,6 +456,24 @@ Test(lb, exists_one_witness_per_value_demanded) {
   cr_assert_neq(pv_find(E(), W.P.root, X("(q[_w1])")), 0);
 }
 
+/* A functional premise whose inputs are not all bound yet is joined after
+** the premises that bind them.  Whichever premise is the delta, the sum
+** a + m matched early would take a decoy (m + m = e, a + a = e'), bind an
+** input to the wrong constant, and a + m, the value the rule needs, would
+** never be demanded. */
+#define H_EXISTS \
+  "(>[x,y](&(in[x,N])(in[y,N]))!(>[z](in[z,N])!(in3[x,y,z,h])))"
+Test(lb, join_binds_inputs_before_a_functional_premise) {
+  load("relation in3[x,y,z,f] : (in, in, out, op);\n"
+       "anchor Toy[n,m,a,e,e2,N,s,g,h] := (&(>[x,y,u,v](&(in2[x,y,s])"
+       "(&(in2[x,u,g])(in3[u,y,v,h])))(p[v]))(&" H_EXISTS
+       "(&(in3[m,m,e,h])(&(in3[a,a,e2,h])(&(in[a,N])(&(in[m,N])"
+       "(&(in2[n,m,s])(in2[n,a,g]))))))));\n");
+  pv_fid w = any_fact("(in3[a,m,_w1,h])");
+  cr_assert_neq(w, 0, "a + m was never demanded");
+  cr_assert_neq(pv_find(E(), W.P.root, X("(p[_w1])")), 0);
+}
+
 /* A fact already providing the demanded atom: no witness. */
 Test(lb, exists_functional_not_opened_when_provided) {
   load("anchor Toy[a,b,N,s] := (&(in[a,N])(&(in2[a,b,s])(&" SUCC_EXISTS

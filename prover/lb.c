@@ -121,6 +121,7 @@ void pv_eng_free(pv_eng *E) {
   lem_free(L, E->pool, E->cappool * sizeof *E->pool);
   lem_free(L, E->pairs, E->cappairs * sizeof *E->pairs);
   lem_map_free(L, &E->depth);
+  lem_map_free(L, &E->retired);
   lem_free(L, E->merged, E->nmerged * sizeof *E->merged);
   lem_subst_free(L, &E->s);
   lem_subst_free(L, &E->s2);
@@ -432,6 +433,20 @@ static lem_err index_heads(pv_eng *E, pv_block *B, uint32_t rid, lem_term q) {
   }
 }
 
+/* Is fact id an instance of a retired rule: made by mp from it, possibly
+** rewritten by equalities since? */
+static int from_retired(pv_eng *E, pv_fid id) {
+  uint32_t x;
+  for (uint32_t guard = 0; guard < 1024; guard++) {
+    const pv_fact *F = &E->facts[id];
+    if (F->how == PV_EQ_SUBST && F->nprem == 2) id = E->pool[F->prem + 1];
+    else if (F->how == PV_MP)
+      return lem_map_get(&E->retired, E->pool[F->prem], &x);
+    else return 0;
+  }
+  return 0;
+}
+
 /* Compile fact id (a (>...) formula) into a rule of block b, if its premise
 ** is a conjunction of atoms.  Returns the rule id, 0 if not a rule, or
 ** UINT32_MAX on error. */
@@ -455,6 +470,8 @@ static uint32_t compile_rule(pv_eng *E, uint32_t b, pv_fid id) {
   R->nprem = ps.n;
   R->prems = prems;
   R->concl = lem_all_concl(L, f);
+  R->retired = E->retired.n && from_retired(E, id);
+  if (R->retired && lem_map_put(L, &E->retired, id, 1)) return UINT32_MAX;
   lem_free(L, ps.v, ps.cap * sizeof *ps.v);
   pv_block *B = &E->blocks[b];
   if (vec_push(L, &B->rules, rid)) return UINT32_MAX;
@@ -789,7 +806,7 @@ static int meet_key(pv_eng *E, uint32_t b, uint32_t blk, pv_fid id,
   for (uint32_t i = 0, n = v ? v->n : 0; i < n; i++) {
     uint32_t code = ix_get(E, blk, key)->v[i]; /* the vector may move */
     uint32_t rid = code >> 8, pi = code & 255;
-    if (!usable(E, b, E->rules[rid].fact)) continue;
+    if (E->rules[rid].retired || !usable(E, b, E->rules[rid].fact)) continue;
     lem_subst_undo(&E->s, 0);
     E->matches++;
     int m = lem_match(L, &E->s, E->rules[rid].prems[pi], f);
@@ -1020,7 +1037,7 @@ static int process(pv_eng *E, uint32_t b, pv_fid id, uint32_t r) {
     case LEM_ALL: {
       uint32_t rid = compile_rule(E, b, id);
       if (rid == UINT32_MAX) return -1;
-      return rid && !E->rules[rid].lazy
+      return rid && !E->rules[rid].lazy && !E->rules[rid].retired
                  ? match_rule(E, b, rid, UINT32_MAX, r, chosen)
                  : 0;
     }
@@ -1142,7 +1159,7 @@ static int back_demands(pv_eng *E, uint32_t b, lem_term a) {
     const pv_vec *v = ix_get(E, blk, key_tag(K_HEAD, lem_term_sym(L, a)));
     for (uint32_t i = 0; v && i < v->n; i++) {
       const pv_rule *R = &E->rules[v->v[i]];
-      if (!usable(E, b, R->fact) || R->nprem > 32) continue;
+      if (R->retired || !usable(E, b, R->fact) || R->nprem > 32) continue;
       headpath hp;
       hp.n = R->nprem;
       memcpy(hp.prems, R->prems, R->nprem * sizeof *R->prems);
@@ -1164,7 +1181,7 @@ static int fire_lazy(pv_eng *E, uint32_t b, lem_term a, pv_fid *x) {
     const pv_vec *v = ix_get(E, blk, key_tag(K_LAZY, lem_term_sym(L, a)));
     for (uint32_t k = 0; v && k < v->n && !*x; k++) {
       const pv_rule *R = &E->rules[v->v[k]];
-      if (!usable(E, b, R->fact)) continue;
+      if (R->retired || !usable(E, b, R->fact)) continue;
       lem_subst_undo(&E->s, 0);
       int m = lem_match(L, &E->s, R->lazy, a);
       if (m < 0) return -1;
@@ -1240,6 +1257,20 @@ static int serve_demands(pv_eng *E, uint32_t b) {
   }
   E->blocks[b].demands.n = keep;
   return 0;
+}
+
+lem_err pv_retire(pv_eng *E, pv_fid id) {
+  if (lem_map_put(E->L, &E->retired, id, 1)) return LEM_ENOMEM;
+  /* rules are compiled after the facts they come from: one pass in order
+     reaches the instances of instances */
+  for (uint32_t r = 1; r <= E->nrules; r++) {
+    pv_fid f = E->rules[r].fact;
+    if (!E->rules[r].retired && (f == id || from_retired(E, f))) {
+      E->rules[r].retired = 1;
+      if (lem_map_put(E->L, &E->retired, f, 1)) return LEM_ENOMEM;
+    }
+  }
+  return LEM_OK;
 }
 
 int pv_saturate(pv_eng *E, uint32_t b, lem_term target) {

@@ -77,6 +77,7 @@ typedef struct pv_rule {
   lem_term *prems;     /* P's conjuncts, left to right */
   lem_term concl;      /* Q */
   lem_term lazy;       /* for a lazy rule, its head's functional atom */
+  int retired;         /* never matched again (pv_retire) */
 } pv_rule;
 
 typedef struct pv_vec {
@@ -138,6 +139,7 @@ typedef struct pv_eng {
   lem_sym eq;       /* the symbol "=" */
   lem_term outvar;  /* the out argument of every demanded atom */
   pv_limits lim;
+  lem_map retired;  /* fact id -> 1: retired rules (pv_retire) */
   uint64_t matches; /* statistics */
   int out_of_budget;
 } pv_eng;
@@ -182,6 +184,14 @@ lem_term pv_normal(pv_eng *E, uint32_t b, lem_term f);
 
 /* The representative of constant c in block b. */
 lem_term pv_root(pv_eng *E, uint32_t b, lem_term c);
+
+/* Retire fact id as a rule: the rule compiled from it, and the rules
+** instantiated from it (a curried rule's inner rules, at any depth, now or
+** later), are never matched again.  For a rule made redundant by a stronger
+** one, e.g. an induction lemma once the goal it served is a theorem: both
+** would fire on the same facts.  Provenance is unaffected.  LEM_OK or
+** LEM_ENOMEM. */
+lem_err pv_retire(pv_eng *E, pv_fid id);
 
 /* Run up to E->lim.max_rounds rounds in block b, stopping early when target
 ** (if not LEM_NOTERM) becomes a visible fact, when the block saturates, or

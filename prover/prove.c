@@ -455,6 +455,23 @@ static int publish(pv_prover *P, uint32_t k) {
   return pv_saturate(&P->E, P->root, LEM_NOTERM) < 0 ? -1 : 0;
 }
 
+static int occurs(const lem_ctx *L, lem_term t, lem_term v) {
+  if (t == v) return 1;
+  for (uint32_t i = 0, n = lem_term_nargs(L, t); i < n; i++)
+    if (occurs(L, lem_term_arg(L, t, i), v)) return 1;
+  return 0;
+}
+
+/* Does goal, as a rule, fire wherever the induction lemma made from it
+** would?  When every variable it binds occurs in its premise: the lemma's
+** inner rule has the same premise and conclusion, plus the member one. */
+static int subsumes(const lem_ctx *L, lem_term goal) {
+  lem_term p = lem_all_prem(L, goal);
+  for (uint32_t i = 0, n = lem_all_nvars(L, goal); i < n; i++)
+    if (!occurs(L, p, lem_term_arg(L, goal, i))) return 0;
+  return 1;
+}
+
 /* The goal's variables 0..n-1 ordered by the policy's score for the lemma
 ** induction on each would prove (ties: the lower index first).  Returns 1,
 ** or -1 on error. */
@@ -532,6 +549,10 @@ int pv_prove(pv_prover *P, lem_term goal) {
       if (lid && pv_saturate(E, P->root, LEM_NOTERM) >= 0)
         id = prove_in(P, P->root, goal, &err);
       if (err) return -1;
+      /* the goal, a rule now, subsumes the lemma it came from: both would
+         fire on the same facts, and the lemma's inner rules once more per
+         member of the induction set */
+      if (id && subsumes(L, goal) && pv_retire(E, lid)) return -1;
       t = &P->thms[k];
       if (add_choice(P, t, vi, id != 0, pass)) return -1;
     }

@@ -37,10 +37,14 @@ done
 # assets found without --assets (LEMMA_ASSETS, then the build's defaults)
 LEMMA_ASSETS="$top/html" "$LEMMA" html "$tmp/p.db" -o "$tmp/site3" >/dev/null 2>&1 &&
   cmp -s "$top/html/lemma.js" "$tmp/site3/lemma.js" && ok || no "LEMMA_ASSETS"
-# --theorem 3 writes t3 and what it uses (t1), and nothing broken
+# --theorem 3 writes t3 and what it uses (t1 and t2), and nothing broken;
+# --theorem 2 (which cites no theorem) writes t2 alone
 "$LEMMA" html "$tmp/p.db" -o "$tmp/one" --assets "$top/html" --theorem 3 >/dev/null 2>&1 &&
-  [ -f "$tmp/one/t3.html" ] && [ -f "$tmp/one/t1.html" ] && [ ! -f "$tmp/one/t2.html" ] &&
+  [ -f "$tmp/one/t3.html" ] && [ -f "$tmp/one/t1.html" ] && [ -f "$tmp/one/t2.html" ] &&
   "$LINT" "$tmp/one" >/dev/null 2>&1 && ok || no "--theorem 3"
+"$LEMMA" html "$tmp/p.db" -o "$tmp/two" --assets "$top/html" --theorem 2 >/dev/null 2>&1 &&
+  [ -f "$tmp/two/t2.html" ] && [ ! -f "$tmp/two/t1.html" ] && [ ! -f "$tmp/two/t3.html" ] &&
+  "$LINT" "$tmp/two" >/dev/null 2>&1 && ok || no "--theorem 2"
 
 # expect STATUS PATTERN ARGS...
 expect() {

@@ -727,6 +727,74 @@ Test(lb, induct_base_and_step_blocks) {
   cr_assert_eq(F(inner)->f, X("(ev[z])"));
 }
 
+/* The rule compiled from fact id (it must exist). */
+static const pv_rule *rule_of(pv_fid id) {
+  for (uint32_t r = 1; r <= E()->nrules; r++)
+    if (E()->rules[r].fact == id) return &E()->rules[r];
+  cr_assert_fail("fact %u is no rule", id);
+  return NULL;
+}
+
+/* Once the goal is a theorem, the induction lemma it came from is retired
+** as a rule (both would fire on the same facts), the theorem is not, and
+** the proof still checks (prove_ok exports it). */
+Test(lb, induct_lemma_retired_after_goal_proved) {
+  load(IND_THEORY);
+  pv_fid id = prove_ok("(>[k](in[k,N])(ev[k]))");
+  pv_fid ind = 0;
+  for (pv_fid i = 1; i <= E()->nfacts; i++)
+    if (E()->facts[i].how == PV_INDUCT) ind = i;
+  cr_assert_neq(ind, 0);
+  cr_assert(rule_of(ind)->retired, "the induction lemma still fires");
+  cr_assert_not(rule_of(id)->retired, "the theorem was retired");
+  /* the theorem still fires in a later block; the lemma's instance for the
+     new constant is not made */
+  uint32_t c = pv_block_new(E(), W.P.root);
+  cr_assert_neq(c, 0);
+  cr_assert_neq(pv_add(E(), c, X("(in[w,N])"), PV_HYP, NULL, 0, NULL, 0, 0,
+                       0), 0);
+  cr_assert_geq(pv_saturate(E(), c, X("(ev[w])")), 0);
+  cr_assert_neq(pv_find(E(), c, X("(ev[w])")), 0);
+  cr_assert_eq(any_fact("(>[](in[w,N])(ev[w]))"), 0);
+}
+
+/* pv_retire: neither the rule nor its instances (made before or after)
+** fire again. */
+Test(lb, retired_rule_and_instances_do_not_fire) {
+  load("anchor Toy[a,b] := (&(p[a])(&(r[a,b])"
+       "(>[x](p[x])(>[y](r[x,y])(t[y])))));\n");
+  uint32_t R = W.P.root;
+  must(R, "(t[b])");
+  pv_fid rule = must(R, "(>[x](p[x])(>[y](r[x,y])(t[y])))");
+  pv_fid inst = must(R, "(>[y](r[a,y])(t[y]))");
+  cr_assert_eq(pv_retire(E(), rule), LEM_OK);
+  cr_assert(rule_of(rule)->retired);
+  cr_assert(rule_of(inst)->retired);
+  uint32_t c = pv_block_new(E(), R);
+  const char *hyps[] = {"(p[c])", "(r[c,d])", "(r[a,e])"};
+  for (int i = 0; i < 3; i++)
+    cr_assert_neq(pv_add(E(), c, X(hyps[i]), PV_HYP, NULL, 0, NULL, 0, 0, 0),
+                  0);
+  cr_assert_geq(pv_saturate(E(), c, LEM_NOTERM), 0);
+  cr_assert_eq(pv_find(E(), c, X("(t[e])")), 0, "an old instance fired");
+  cr_assert_eq(pv_find(E(), c, X("(t[d])")), 0, "the rule fired");
+  cr_assert_eq(any_fact("(>[y](r[c,y])(t[y]))"), 0, "a new instance");
+}
+
+/* Without pv_retire the same block derives both (the control). */
+Test(lb, unretired_rule_fires_in_child_block) {
+  load("anchor Toy[a,b] := (&(p[a])(&(r[a,b])"
+       "(>[x](p[x])(>[y](r[x,y])(t[y])))));\n");
+  uint32_t c = pv_block_new(E(), W.P.root);
+  const char *hyps[] = {"(p[c])", "(r[c,d])", "(r[a,e])"};
+  for (int i = 0; i < 3; i++)
+    cr_assert_neq(pv_add(E(), c, X(hyps[i]), PV_HYP, NULL, 0, NULL, 0, 0, 0),
+                  0);
+  cr_assert_geq(pv_saturate(E(), c, LEM_NOTERM), 0);
+  cr_assert_neq(pv_find(E(), c, X("(t[e])")), 0);
+  cr_assert_neq(pv_find(E(), c, X("(t[d])")), 0);
+}
+
 /* The axiom's recursion positions: r[x,y] with y = s(b) in the conclusion
 ** and in2[b,y,s] among the premises makes (r, position 1) one; position 0
 ** is not (x is no successor).  A goal variable found there is inducted on

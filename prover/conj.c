@@ -23,14 +23,32 @@
 #define CJ_MAXOPS 16
 #define CJ_MAXCST 16
 #define CJ_MAXREL 8
+#define CJ_MAXDEF 32       /* defining axioms kept */
+#define CJ_MAXDEFP 16      /* premises of one */
+#define CJ_MAXBIND 32      /* variables of one */
+#define CJ_MEMO (1u << 20) /* values kept of a unary recursive operation */
+#define CJ_UNKNOWN UINT64_MAX /* a value the evaluator could not compute */
 
 typedef struct cop {      /* an operation of the theory */
   lem_term c;             /* the constant, e.g. + */
   const lem_reldecl *rel; /* the relation it is written with, e.g. in3 */
   uint32_t arity, pin[CJ_MAXAR], pout, pop;
   uint8_t sin[CJ_MAXAR], sout; /* sorts (index into sorts, 0: unknown) */
-  smt_op m;
+  smt_op m;               /* its model meaning; SMT_OP_NONE: by recursion */
+  uint32_t all;           /* its index in cj.all */
 } cop;
+
+/* An axiom that gives an operation's value, read off the axiom: a ground
+** atom f(c..) = d, or a rule whose premises are atoms and whose conclusion
+** is an atom of f, possibly curried, e.g. the recursion
+** (>[n,m,a,b](&(s(n) = m)(&(S(n) = a)(a + m = b)))(S(m) = b)).  An
+** operation the model does not explain is evaluated with these. */
+typedef struct cdef {
+  lem_term op;
+  lem_term concl;
+  lem_term prem[CJ_MAXDEFP];
+  uint32_t nprem;
+} cdef;
 
 typedef struct ccst {     /* an element constant */
   lem_term c;
@@ -61,6 +79,13 @@ typedef struct cj {
   uint32_t nsorts;
   cop ops[CJ_MAXOPS];
   uint32_t nops;
+  cop all[CJ_MAXOPS];     /* every operation, before the batch's selection */
+  uint32_t nall;
+  cdef defs[CJ_MAXDEF];
+  uint32_t ndefs;
+  uint64_t *memo[CJ_MAXOPS]; /* unary recursive operation: values 0.. */
+  uint32_t nmemo[CJ_MAXOPS], capmemo[CJ_MAXOPS];
+  uint64_t steps;         /* evaluation steps left for the current value */
   ccst cst[CJ_MAXCST];
   uint32_t ncst;
   uint32_t nvar;          /* variable codes: nsorts' * max_vars */
@@ -193,24 +218,75 @@ static void note_sig(cj *C, lem_term r) {
   }
 }
 
-/* Walk the axiom, expanding defined relations (depth-bounded). */
-static lem_err walk(cj *C, lem_term f, uint32_t depth) {
+/* The operation constant of op atom a (LEM_NOTERM if a is none). */
+static lem_term atom_op(const cj *C, lem_term a) {
+  const lem_ctx *L = C->L;
+  if (lem_term_kind(L, a) != LEM_REL) return LEM_NOTERM;
+  const lem_reldecl *d = lem_theory_rel(C->T, lem_term_sym(L, a));
+  uint32_t nin;
+  if (!d || !is_op_rel(d, &nin) || d->arity != lem_term_nargs(L, a))
+    return LEM_NOTERM;
+  for (uint32_t i = 0; i < d->arity; i++)
+    if (d->roles[i] == LEM_ROLE_OP) {
+      lem_term c = lem_term_arg(L, a, i);
+      return lem_term_kind(L, c) == LEM_CONST ? c : LEM_NOTERM;
+    }
+  return LEM_NOTERM;
+}
+
+/* Keep f, asserted by the axiom, if it can give an operation's value: a
+** ground op atom, or a (curried) rule from atoms to an op atom. */
+static void note_def(cj *C, lem_term f) {
+  const lem_ctx *L = C->L;
+  if (C->ndefs == CJ_MAXDEF) return;
+  cdef *d = &C->defs[C->ndefs];
+  d->nprem = 0;
+  while (lem_term_kind(L, f) == LEM_ALL) {
+    lem_term stack[CJ_MAXDEFP + 1];
+    uint32_t sp = 0;
+    stack[sp++] = lem_all_prem(L, f);
+    while (sp) {
+      lem_term a = stack[--sp];
+      if (lem_term_kind(L, a) == LEM_AND) {
+        if (sp + 2 > CJ_MAXDEFP + 1) return;
+        stack[sp++] = lem_term_arg(L, a, 1);
+        stack[sp++] = lem_term_arg(L, a, 0);
+      } else if (lem_term_kind(L, a) == LEM_REL && d->nprem < CJ_MAXDEFP) {
+        d->prem[d->nprem++] = a;
+      } else {
+        return;
+      }
+    }
+    f = lem_all_concl(L, f);
+  }
+  lem_term op = atom_op(C, f);
+  if (!op || (!d->nprem && !lem_term_ground(L, f))) return;
+  d->op = op;
+  d->concl = f;
+  C->ndefs++;
+}
+
+/* Walk the axiom, expanding defined relations (depth-bounded).  top: f is
+** asserted (a conjunct of the axiom), not part of a rule or a negation. */
+static lem_err walk(cj *C, lem_term f, uint32_t depth, int top) {
   lem_ctx *L = C->L;
   if (depth > 64) return LEM_OK;
   switch (lem_term_kind(L, f)) {
     case LEM_AND:
-      if (walk(C, lem_term_arg(L, f, 0), depth)) return L->err;
-      return walk(C, lem_term_arg(L, f, 1), depth);
+      if (walk(C, lem_term_arg(L, f, 0), depth, top)) return L->err;
+      return walk(C, lem_term_arg(L, f, 1), depth, top);
     case LEM_NOT:
-      return walk(C, lem_term_arg(L, f, 0), depth);
+      return walk(C, lem_term_arg(L, f, 0), depth, 0);
     case LEM_ALL:
       note_sig(C, f);
-      if (walk(C, lem_all_prem(L, f), depth)) return L->err;
-      return walk(C, lem_all_concl(L, f), depth);
+      if (top) note_def(C, f);
+      if (walk(C, lem_all_prem(L, f), depth, 0)) return L->err;
+      return walk(C, lem_all_concl(L, f), depth, 0);
     case LEM_REL: {
       const lem_def *d = lem_theory_def(C->T, lem_term_sym(L, f));
       if (!d) {
         note_atom(C, f);
+        if (top) note_def(C, f);
         return LEM_OK;
       }
       if (d->nparams != lem_term_nargs(L, f)) return LEM_OK;
@@ -222,7 +298,7 @@ static lem_err walk(cj *C, lem_term f, uint32_t depth) {
       lem_term b = e ? LEM_NOTERM : lem_subst_apply(L, &s, d->body);
       lem_subst_free(L, &s);
       if (!b) return L->err ? L->err : LEM_ENOMEM;
-      return walk(C, b, depth + 1);
+      return walk(C, b, depth + 1, top);
     }
     default:
       return LEM_OK;
@@ -241,25 +317,41 @@ static int listed(const lem_sym *v, uint32_t n, lem_sym y) {
   return 0;
 }
 
+static int has_def(const cj *C, lem_term op) {
+  for (uint32_t i = 0; i < C->ndefs; i++)
+    if (C->defs[i].op == op) return 1;
+  return 0;
+}
+
 /* Keep the operations and constants the options select and the model
-** explains; give every unknown sort the only sort when there is one. */
+** explains or the axiom defines (by recursion, evaluated with its
+** defining axioms); give every unknown sort the only sort when there is
+** one.  Every operation, selected or not, stays in C->all: a selected one
+** may be defined through the others. */
 static lem_err settle_sig(cj *C) {
   lem_ctx *L = C->L;
   uint32_t k = 0;
   for (uint32_t i = 0; i < C->nops; i++) {
     cop *o = &C->ops[i];
-    lem_sym y = lem_term_sym(L, o->c);
-    if (C->o.only_ops && !listed(C->o.only_ops, C->o.nonly_ops, y)) continue;
-    const smt_nat_sym *m = model_of(C->M, y);
+    const smt_nat_sym *m = model_of(C->M, lem_term_sym(L, o->c));
     int ok = m && ((m->op == SMT_OP_SUCC && o->arity == 1) ||
                    ((m->op == SMT_OP_ADD || m->op == SMT_OP_MUL) &&
                     o->arity >= 2));
-    if (!ok)
+    o->m = ok ? m->op : SMT_OP_NONE;
+    o->all = i;
+  }
+  memcpy(C->all, C->ops, C->nops * sizeof *C->ops);
+  C->nall = C->nops;
+  for (uint32_t i = 0; i < C->nops; i++) {
+    cop *o = &C->ops[i];
+    lem_sym y = lem_term_sym(L, o->c);
+    if (C->o.only_ops && !listed(C->o.only_ops, C->o.nonly_ops, y)) continue;
+    if (o->m == SMT_OP_NONE && !has_def(C, o->c))
       return lem_error(L, LEM_EINVAL,
-                       "explore: the model gives no %s-ary operation for '%s'",
+                       "explore: the model gives no %s-ary operation for '%s' "
+                       "and the axiom does not define it",
                        o->arity == 1 ? "1" : o->arity == 2 ? "2" : "3",
                        lem_sym_name(L, y));
-    o->m = m->op;
     C->ops[k++] = *o;
   }
   C->nops = k;
@@ -355,6 +447,148 @@ static uint64_t apply_op(const cop *o, const uint64_t *x) {
   }
 }
 
+/* ---- evaluation by the defining axioms --------------------------------
+** An operation the model does not explain is computed from the axioms that
+** define it (cdef): the inputs bind the conclusion's input arguments, then
+** the premises are evaluated in any order that works: an atom whose inputs
+** are known gives its output (recursively for a defined operation); a
+** successor atom whose output is known gives its input, one less (none for
+** zero: the axiom does not apply); membership atoms hold.  The first axiom
+** that applies gives the value; it is the value in the model because the
+** axioms hold there.  Values of a unary operation are kept (memo), filled
+** from 0 upwards, so a recursion on its argument never goes deep. */
+
+typedef struct binds {
+  lem_term v[CJ_MAXBIND];
+  uint64_t x[CJ_MAXBIND];
+  uint32_t n;
+} binds;
+
+static int const_val(const cj *C, lem_term c, uint64_t *x) {
+  const smt_nat_sym *m = model_of(C->M, lem_term_sym(C->L, c));
+  if (!m || (m->op != SMT_OP_ZERO && m->op != SMT_OP_NUM)) return 0;
+  *x = m->op == SMT_OP_NUM ? m->value : 0;
+  return 1;
+}
+
+/* Argument t's value: 1 known (*x), 0 an unbound variable, -1 neither. */
+static int arg_val(const cj *C, const binds *B, lem_term t, uint64_t *x) {
+  if (lem_term_kind(C->L, t) == LEM_CONST) return const_val(C, t, x) ? 1 : -1;
+  if (lem_term_kind(C->L, t) != LEM_VAR) return -1;
+  for (uint32_t i = 0; i < B->n; i++)
+    if (B->v[i] == t) {
+      *x = B->x[i];
+      return 1;
+    }
+  return 0;
+}
+
+/* Give argument t the value x: 1, or 0 when it has another (or cannot). */
+static int arg_set(const cj *C, binds *B, lem_term t, uint64_t x) {
+  uint64_t y;
+  int r = arg_val(C, B, t, &y);
+  if (r) return r > 0 && y == x;
+  if (B->n == CJ_MAXBIND) return 0;
+  B->v[B->n] = t;
+  B->x[B->n++] = x;
+  return 1;
+}
+
+static const cop *all_of(const cj *C, lem_term c) {
+  for (uint32_t i = 0; c && i < C->nall; i++)
+    if (C->all[i].c == c) return &C->all[i];
+  return NULL;
+}
+
+static uint64_t eval_op(cj *C, const cop *o, const uint64_t *x,
+                        uint32_t depth);
+
+/* Axiom d at inputs x: 1 it applies (*out its value), 0 it does not, -1
+** the value is out of reach (too deep, too large). */
+static int eval_def(cj *C, const cdef *d, const cop *o, const uint64_t *x,
+                    uint32_t depth, uint64_t *out) {
+  const lem_ctx *L = C->L;
+  binds B;
+  B.n = 0;
+  for (uint32_t j = 0; j < o->arity; j++)
+    if (!arg_set(C, &B, lem_term_arg(L, d->concl, o->pin[j]), x[j])) return 0;
+  uint32_t done = 0, all = (1u << d->nprem) - 1;
+  for (int progress = 1; progress && done != all;) {
+    progress = 0;
+    for (uint32_t i = 0; i < d->nprem; i++) {
+      if (done >> i & 1) continue;
+      lem_term a = d->prem[i];
+      const lem_reldecl *rd = lem_theory_rel(C->T, lem_term_sym(L, a));
+      if (rd && is_mem_rel(rd)) {
+        done |= 1u << i, progress = 1;
+        continue;
+      }
+      const cop *q = all_of(C, atom_op(C, a));
+      if (!q) return 0;
+      uint64_t in[CJ_MAXAR], y;
+      int known = 1;
+      for (uint32_t j = 0; j < q->arity; j++) {
+        int r = arg_val(C, &B, lem_term_arg(L, a, q->pin[j]), &in[j]);
+        if (r < 0) return 0;
+        known &= r;
+      }
+      lem_term outarg = lem_term_arg(L, a, q->pout);
+      if (known) {
+        uint64_t v = eval_op(C, q, in, depth + 1);
+        if (v == CJ_UNKNOWN) return -1;
+        if (!arg_set(C, &B, outarg, v)) return 0;
+      } else if (q->m == SMT_OP_SUCC && arg_val(C, &B, outarg, &y) == 1) {
+        if (!y || !arg_set(C, &B, lem_term_arg(L, a, q->pin[0]), y - 1))
+          return 0;
+      } else {
+        continue;
+      }
+      done |= 1u << i, progress = 1;
+    }
+  }
+  if (done != all) return 0;
+  return arg_val(C, &B, lem_term_arg(L, d->concl, o->pout), out) == 1 ? 1 : 0;
+}
+
+/* The value by the first defining axiom of o that applies. */
+static uint64_t eval_defs(cj *C, const cop *o, const uint64_t *x,
+                          uint32_t depth) {
+  if (!C->steps || depth > 256) return CJ_UNKNOWN;
+  C->steps--;
+  for (uint32_t i = 0; i < C->ndefs; i++) {
+    uint64_t v;
+    if (C->defs[i].op != o->c) continue;
+    int r = eval_def(C, &C->defs[i], o, x, depth, &v);
+    if (r) return r > 0 ? v : CJ_UNKNOWN;
+  }
+  return CJ_UNKNOWN;
+}
+
+static uint64_t eval_op(cj *C, const cop *o, const uint64_t *x,
+                        uint32_t depth) {
+  for (uint32_t j = 0; j < o->arity; j++)
+    if (x[j] == CJ_UNKNOWN) return CJ_UNKNOWN;
+  if (o->m != SMT_OP_NONE) return apply_op(o, x);
+  if (o->arity != 1) return eval_defs(C, o, x, depth);
+  uint32_t k = o->all;
+  if (x[0] >= CJ_MEMO) return CJ_UNKNOWN;
+  while (C->nmemo[k] <= x[0]) {
+    uint64_t a = C->nmemo[k], v = eval_defs(C, o, &a, depth);
+    if (v == CJ_UNKNOWN) return v;
+    if (C->nmemo[k] != a) continue; /* filled meanwhile, by the recursion */
+    if (LEM_GROW(C->L, C->memo[k], C->capmemo[k], C->nmemo[k] + 1))
+      return CJ_UNKNOWN;
+    C->memo[k][C->nmemo[k]++] = v;
+  }
+  return C->memo[k][x[0]];
+}
+
+/* The value of o at x, from scratch: a fresh step budget. */
+static uint64_t eval_top(cj *C, const cop *o, const uint64_t *x) {
+  C->steps = 1u << 22;
+  return eval_op(C, o, x, 0);
+}
+
 static tm *new_tm(cj *C) {
   if (LEM_GROW(C->L, C->t, C->capt, C->nt + 1)) return NULL;
   tm *t = &C->t[C->nt++];
@@ -407,7 +641,7 @@ static lem_err compose(cj *C, const cop *o, uint8_t k, const uint32_t *kid) {
   for (uint32_t p = 0; p < CJ_NPTS; p++) {
     uint64_t x[CJ_MAXAR];
     for (uint32_t j = 0; j < o->arity; j++) x[j] = C->t[kid[j]].v[p];
-    t->v[p] = apply_op(o, x);
+    t->v[p] = eval_top(C, o, x);
   }
   C->st.terms++;
   return LEM_OK;
@@ -517,6 +751,12 @@ static uint32_t nvars_in(const cj *C, const uint8_t *a, uint32_t la,
   return n;
 }
 
+static int unknown(const tm *t) {
+  for (uint32_t p = 0; p < CJ_NPTS; p++)
+    if (t->v[p] == CJ_UNKNOWN) return 1;
+  return 0;
+}
+
 /* The t = rep candidates, smallest first. */
 static lem_err candidates(cj *C, cand **out, uint32_t *n) {
   if (C->nt) qsort(C->t, C->nt, sizeof *C->t, tm_cmp);
@@ -526,7 +766,10 @@ static lem_err candidates(cj *C, cand **out, uint32_t *n) {
   for (uint32_t i = 0, rep = 0; i < C->nt; i++) {
     const tm *t = &C->t[i];
     per_sort[t->sort]++;
-    if (i == 0 || tm_cmp(&C->t[rep], t) > 0 || t->sort != C->t[rep].sort ||
+    /* a term with a value out of the evaluator's reach is a class of its
+       own: it is never conjectured equal to anything */
+    if (i == 0 || unknown(t) || unknown(&C->t[rep]) ||
+        tm_cmp(&C->t[rep], t) > 0 || t->sort != C->t[rep].sort ||
         memcmp(t->v, C->t[rep].v, sizeof t->v)) {
       rep = i;
       C->st.classes++;
@@ -566,7 +809,7 @@ static lem_err candidates(cj *C, cand **out, uint32_t *n) {
     while (j < C->nt && C->t[j].sort == C->t[i].sort &&
            !memcmp(C->t[j].v, C->t[i].v, sizeof C->t[i].v))
       j++;
-    same += (uint64_t)(j - i) * (j - i - 1) / 2;
+    if (!unknown(&C->t[i])) same += (uint64_t)(j - i) * (j - i - 1) / 2;
     i = j;
   }
   for (uint32_t s = 0; s <= CJ_MAXSORT; s++)
@@ -804,7 +1047,9 @@ static lem_err text_at(const cj *C, const uint8_t *c, uint32_t *i, lem_buf *b,
   const char *nm = lem_sym_name(L, lem_term_sym(L, o->c));
   lem_err e;
   if (smt) {
-    e = lem_buf_puts(L, b, o->m == SMT_OP_MUL ? "(* " : "(+ ");
+    e = o->m == SMT_OP_NONE ? lem_buf_printf(L, b, "(|%s| ", nm)
+                            : lem_buf_puts(L, b, o->m == SMT_OP_MUL ? "(* "
+                                                                    : "(+ ");
     for (uint32_t j = 0; j < o->arity && !e; j++) {
       if (j) e = lem_buf_puts(L, b, " ");
       if (!e) e = text_at(C, c, i, b, smt, 0);
@@ -837,11 +1082,17 @@ static char *eq_text(const cj *C, const cand *q, int smt) {
     uint8_t seen[256] = {0};
     for (uint32_t k = 0; k < (uint32_t)q->la + q->lb && !e; k++) {
       uint8_t c = k < q->la ? q->a[k] : q->b[k - q->la];
-      if (is_var(C, c) && !seen[c]) {
-        seen[c] = 1;
+      if (seen[c]) continue;
+      seen[c] = 1;
+      if (is_var(C, c))
         e = lem_buf_printf(L, &b, "(declare-const x%u Int)\n",
                            c - C->nops - C->ncst);
-      }
+      else if (c < C->nops && C->ops[c].m == SMT_OP_NONE)
+        e = lem_buf_printf(L, &b, "(declare-fun |%s| (%s) Int)\n",
+                           lem_sym_name(L, lem_term_sym(L, C->ops[c].c)),
+                           C->ops[c].arity == 1   ? "Int"
+                           : C->ops[c].arity == 2 ? "Int Int"
+                                                  : "Int Int Int");
     }
     if (!e) e = lem_buf_puts(L, &b, "(assert (= ");
   }
@@ -870,6 +1121,14 @@ static lem_err accept_rule(cj *C, const cand *q) {
   if (LEM_GROW(C->L, C->rules, C->caprules, C->nrules + 1)) return LEM_ENOMEM;
   C->rules[C->nrules++] = *q;
   return LEM_OK;
+}
+
+static int uses_defined(const cj *C, const cand *q) {
+  for (uint32_t k = 0; k < (uint32_t)q->la + q->lb; k++) {
+    uint8_t c = k < q->la ? q->a[k] : q->b[k - q->la];
+    if (c < C->nops && C->ops[c].m == SMT_OP_NONE) return 1;
+  }
+  return 0;
 }
 
 /* One candidate through canonical dedup, the trivial filter and the
@@ -914,7 +1173,10 @@ static lem_err consider(cj *C, cand *q, cj_refute_fn refute, void *ud,
     conj_clear(L, &c);
     return LEM_ENOMEM;
   }
-  int r = refute ? refute(ud, L, &c) : 0;
+  /* an operation defined by recursion is uninterpreted in c.smt, where
+     Z3 would refute nearly everything: such an equation, true at the test
+     points, is kept undecided */
+  int r = !refute ? 0 : uses_defined(C, &tq) ? 2 : refute(ud, L, &c);
   if (r < 0 || r == 1) {
     conj_clear(L, &c);
     if (r < 0) return L->err ? L->err : LEM_ESMT;
@@ -954,7 +1216,7 @@ struct cj_gen {
 };
 
 static lem_err prepare(cj *C, cand **cs, uint32_t *ncs) {
-  lem_err e = walk(C, C->T->axiom, 0);
+  lem_err e = walk(C, C->T->axiom, 0, 1);
   if (!e) e = settle_sig(C);
   if (!e) e = make_vars(C);
   if (e) return e;
@@ -1038,6 +1300,8 @@ void cj_gen_free(cj_gen *G) {
   lem_free(L, C->t, C->capt * sizeof *C->t);
   lem_free(L, C->rules, C->caprules * sizeof *C->rules);
   lem_free(L, C->xv, C->nvar * sizeof *C->xv);
+  for (uint32_t k = 0; k < CJ_MAXOPS; k++)
+    lem_free(L, C->memo[k], C->capmemo[k] * sizeof *C->memo[k]);
   lem_map_free(L, &C->seen);
   lem_free(L, G, sizeof *G);
 }

@@ -16,7 +16,11 @@
 ** the wrong sort is counted as ill-typed and dropped).  Each term is
 ** evaluated at a fixed set of test points in the arithmetic model the caller
 ** gives (cj_model: what each operation and constant means over the
-** naturals); terms with equal values at every point form a class.  An
+** naturals), or, for an operation the model does not explain, with the
+** axioms that define it (a ground atom S(0) = 0, a recursion rule
+** S(s(n)) = S(n) + s(n), read relationally; a value out of reach, too deep
+** or too large, puts the term in a class of its own); terms with equal
+** values at every point form a class.  An
 ** equation between two terms of different classes is refuted by the model,
 ** so the candidates are the equations t = rep, where rep is the least term
 ** of t's class (the rest follow by symmetry and transitivity).  They are
@@ -41,8 +45,11 @@
 #include "term.h"
 
 /* What a symbol means in the arithmetic model: an smt_nat_table (the same
-** description smt_find_counterexample's callers use).  Every operation and
-** element constant the conjecturer uses must be in it. */
+** description smt_find_counterexample's callers use).  Every element
+** constant the conjecturer uses must be in it, and every operation the
+** axiom does not define.  An equation with a defined operation is
+** uninterpreted for Z3 (declare-fun in its smt text) and is not offered to
+** the refutation callback: it is counted undecided and kept. */
 typedef smt_nat_table cj_model;
 
 typedef struct cj_opts {

@@ -247,3 +247,150 @@ Test(conj, bad_input) {
   cr_expect_eq(cj_enumerate(L, T, &M, &o, NULL, NULL, &c, &n, &st),
                LEM_EINVAL);
 }
+
+/* Peano's + given by its recursion (a + o = a, a + s(b) = s(a + b)), and a
+** running sum S (S(o) = o, S(s(n)) = S(n) + s(n)); rec is the recursion
+** step of S, so that a test can give a wrong one. */
+#define PEANO_HEAD                                                        \
+  "relation in[x,X] : (elem, set);\n"                                     \
+  "relation in2[x,y,f] : (in, out, op);\n"                                \
+  "relation in3[x,y,z,f] : (in, in, out, op);\n"                          \
+  "anchor P[N,o,s,+,*,S] := (&(in[o,N])"                                  \
+  "(&(>[x,y](in2[x,y,s])(&(in[x,N])(in[y,N])))"                           \
+  "(&(>[x,y](in2[x,y,S])(&(in[x,N])(in[y,N])))"                           \
+  "(&(>[x,y,z](in3[x,y,z,+])(&(in[x,N])(&(in[y,N])(in[z,N]))))"           \
+  "(&(>[x,y,z](in3[x,y,z,*])(&(in[x,N])(&(in[y,N])(in[z,N]))))"           \
+  "(&(>[a](in[a,N])(in3[a,o,a,+]))"                                       \
+  "(&(>[a,b,c,d](&(in3[a,b,c,+])(in2[b,d,s]))(>[e](in2[c,e,s])(in3[a,d,e,+])))" \
+  "(&(in2[o,o,S])"
+#define PEANO_TAIL "))))))));\n"
+
+static const char sum_theory[] =
+    PEANO_HEAD
+    "(>[n,m,a,b](&(in2[n,m,s])(&(in2[n,a,S])(in3[a,m,b,+])))(in2[m,b,S]))"
+    PEANO_TAIL;
+/* the sum up to n - 1 instead: S(s(n)) = S(n) + n */
+static const char wrong_sum_theory[] =
+    PEANO_HEAD
+    "(>[n,m,a,b](&(in2[n,m,s])(&(in2[n,a,S])(in3[a,n,b,+])))(in2[m,b,S]))"
+    PEANO_TAIL;
+
+static smt_nat_sym peano_v[4];
+/* o, s, * and (when with_add) + from the model; S never */
+static cj_model peano_model(int with_add) {
+  peano_v[0] = (smt_nat_sym){lem_sym_cstr(L, "o"), SMT_OP_ZERO, 0};
+  peano_v[1] = (smt_nat_sym){lem_sym_cstr(L, "s"), SMT_OP_SUCC, 0};
+  peano_v[2] = (smt_nat_sym){lem_sym_cstr(L, "*"), SMT_OP_MUL, 0};
+  peano_v[3] = (smt_nat_sym){lem_sym_cstr(L, "+"), SMT_OP_ADD, 0};
+  return (cj_model){peano_v, with_add ? 4 : 3};
+}
+
+/* + evaluated by its recursion gives what the model's addition gives: the
+** same terms, classes and survivors. */
+Test(conj, recursion_evaluates_like_the_model) {
+  load(sum_theory);
+  lem_sym ops[2] = {lem_sym_cstr(L, "s"), lem_sym_cstr(L, "+")};
+  cj_opts o = opts(2, 2);
+  o.max_eq_ops = 3;
+  o.only_ops = ops;
+  o.nonly_ops = 2;
+  cj_conj *a, *b;
+  uint32_t na, nb;
+  cj_stats sa, sb;
+  cj_model M = peano_model(1);
+  cr_assert_eq(cj_enumerate(L, T, &M, &o, NULL, NULL, &a, &na, &sa), LEM_OK,
+               "%s", lem_errmsg(L));
+  M = peano_model(0);
+  cr_assert_eq(cj_enumerate(L, T, &M, &o, NULL, NULL, &b, &nb, &sb), LEM_OK,
+               "%s", lem_errmsg(L));
+  cr_expect_eq(sa.terms, sb.terms);
+  cr_expect_eq(sa.classes, sb.classes);
+  cr_expect_eq(sa.refuted_eval, sb.refuted_eval);
+  cr_assert_gt(na, 3);
+  cr_assert_eq(na, nb);
+  for (uint32_t i = 0; i < na; i++) cr_expect_eq(a[i].stmt, b[i].stmt);
+  /* commutativity is among them */
+  lem_term comm = formula("(>[a,b,c](in3[a,b,c,+])(in3[b,a,c,+]))");
+  int has = 0;
+  for (uint32_t i = 0; i < nb; i++) has |= b[i].stmt == comm;
+  cr_expect(has, "x1 + x0 = x0 + x1 not conjectured");
+  cj_free(L, a, na);
+  cj_free(L, b, nb);
+}
+
+static int count_calls(void *ud, lem_ctx *Lc, const cj_conj *c) {
+  (void)Lc;
+  (void)c;
+  (*(int *)ud)++;
+  return 0;
+}
+
+/* Gauss: S(x0) + S(x0) = x0 * s(x0), with S known only by its recursion;
+** a survivor with S is kept undecided without asking the callback (S is
+** uninterpreted in its SMT text). */
+static int has_gauss(const char *theory, cj_conj **c, uint32_t *n,
+                     cj_stats *st, int *calls) {
+  load(theory);
+  lem_sym ops[4] = {lem_sym_cstr(L, "s"), lem_sym_cstr(L, "+"),
+                    lem_sym_cstr(L, "*"), lem_sym_cstr(L, "S")};
+  cj_opts o = opts(1, 3);
+  o.max_eq_ops = 5;
+  o.only_ops = ops;
+  o.nonly_ops = 4;
+  cj_model M = peano_model(1);
+  cr_assert_eq(cj_enumerate(L, T, &M, &o, count_calls, calls, c, n, st),
+               LEM_OK, "%s", lem_errmsg(L));
+  for (uint32_t i = 0; i < *n; i++)
+    if (!strcmp((*c)[i].text, "S(x0) + S(x0) = s(x0) * x0") ||
+        !strcmp((*c)[i].text, "S(x0) + S(x0) = x0 * s(x0)"))
+      return 1;
+  return 0;
+}
+
+Test(conj, running_sum_by_recursion_gives_gauss) {
+  cj_conj *c;
+  uint32_t n;
+  cj_stats st;
+  int calls = 0;
+  cr_expect(has_gauss(sum_theory, &c, &n, &st, &calls),
+            "Gauss's formula not conjectured");
+  uint32_t withS = 0;
+  for (uint32_t i = 0; i < n; i++)
+    if (strstr(c[i].text, "S(")) {
+      withS++;
+      cr_expect(strstr(c[i].smt, "(declare-fun |S| (Int) Int)"), "%s",
+                c[i].smt);
+    }
+  cr_expect_gt(withS, 0);
+  cr_expect_eq(st.unknown_cb, withS);
+  cr_expect_eq((uint32_t)calls + withS, n);
+  cj_free(L, c, n);
+}
+
+Test(conj, wrong_recursion_gives_no_gauss) {
+  cj_conj *c;
+  uint32_t n;
+  cj_stats st;
+  int calls = 0;
+  cr_expect(!has_gauss(wrong_sum_theory, &c, &n, &st, &calls),
+            "Gauss's formula conjectured for the wrong sum");
+  cj_free(L, c, n);
+}
+
+/* An operation neither the model nor the axiom defines is an error. */
+Test(conj, undefined_operation) {
+  load(sum_theory);
+  cj_model M = peano_model(1);
+  M.n = 2; /* no * */
+  lem_sym ops[1] = {lem_sym_cstr(L, "*")};
+  cj_opts o = opts(1, 1);
+  o.only_ops = ops;
+  o.nonly_ops = 1;
+  cj_conj *c;
+  uint32_t n;
+  cj_stats st;
+  cr_expect_eq(cj_enumerate(L, T, &M, &o, NULL, NULL, &c, &n, &st),
+               LEM_EINVAL);
+  cr_expect(strstr(lem_errmsg(L), "'*' and the axiom does not define it"),
+            "%s", lem_errmsg(L));
+}

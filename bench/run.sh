@@ -1,8 +1,9 @@
 #!/bin/sh
 # run.sh: `make bench`.  Runs every benchmark program and prints its figures;
 # each reports a ratio against a baseline measured in the same run.  Then
-# runs bench_prove.sh (lemma prove + replay on the Peano corpus).  Copy the
-# output, with the command, into bench/RESULTS.md.
+# runs bench_prove.sh (lemma prove + replay on the Peano corpus) and the
+# Peano-plus-Gauss exploration (tests/gauss_explore.sh, which prints its
+# figures).  Copy the output, with the command, into bench/RESULTS.md.
 set -eu
 bld=${top_builddir:-.}
 src=${top_srcdir:-.}
@@ -15,3 +16,5 @@ for b in "$bld"/bench/bench_*; do
 done
 echo "== bench_prove.sh"
 top_builddir=$bld top_srcdir=$src ${SHELL:-/bin/sh} "$src/bench/bench_prove.sh"
+echo "== gauss_explore.sh (lemma explore corpus/gauss --facts 128000)"
+LEMMA_SLOW_TESTS=1 top_builddir=$bld top_srcdir=$src ${SHELL:-/bin/sh} "$src/tests/gauss_explore.sh"

@@ -24,7 +24,8 @@ int cmd_explore(int argc, char **argv);
 ** `lemma train --rounds`.  The goals come from gs (files or formulas), in
 ** order; out gets the proofs; db (or NULL) the proof database.  stats:
 ** print each goal's facts made and seconds.  quiet: no per-goal messages
-** on stderr.  Returns the exit status; *nproved and *ngoals (may be NULL)
+** on stderr.  assume: files of formulas taken as theorems without proof
+** (pv_assume) before the goals.  Returns the exit status; *nproved and *ngoals (may be NULL)
 ** get how many goals were proved (or resumed from db) of how many. */
 struct pv_opts;
 typedef struct cmd_goalsrc {
@@ -39,6 +40,8 @@ typedef struct cmd_prove_job {
   int no_smt, stats, quiet;
   FILE *out;
   const char *db, *options;
+  const char *const *assume; /* goal files taken as proved, or NULL */
+  int nassume;
 } cmd_prove_job;
 struct lem_ctx;
 int cmd_prove_run(struct lem_ctx *L, const cmd_prove_job *j,

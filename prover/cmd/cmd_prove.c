@@ -187,6 +187,20 @@ static int print_resumed(pv_prover *P, uint32_t i, uint32_t dbid,
   return rc;
 }
 
+/* Take every formula of file path as a theorem without proof (--assume).
+** 0, or 1 after a message. */
+static int assume_file(lem_ctx *L, pv_prover *P, const lem_theory *T,
+                       const char *path) {
+  lem_term *fs = NULL;
+  uint32_t n = 0;
+  int rc = lem_read_goals(L, T, path, &fs, &n) != LEM_OK;
+  for (uint32_t i = 0; i < n && !rc; i++)
+    if (pv_assume(P, fs[i])) rc = 1;
+  lem_free(L, fs, n * sizeof *fs);
+  if (rc) fprintf(stderr, "lemma: %s\n", lem_errmsg(L));
+  return rc;
+}
+
 int cmd_prove_run(lem_ctx *L, const cmd_prove_job *j, uint32_t *nproved,
                   uint32_t *ngoals_out) {
   const char *theory = j->theory, *db = j->db;
@@ -235,6 +249,8 @@ int cmd_prove_run(lem_ctx *L, const cmd_prove_job *j, uint32_t *nproved,
     fprintf(stderr, "lemma: %s\n", lem_errmsg(L));
     status = 1;
   }
+  for (int i = 0; i < j->nassume && !status; i++)
+    if (assume_file(L, &P, T, j->assume[i])) status = 1;
   dbrun D;
   memset(&D, 0, sizeof D);
   if (!status && db && db_open(&D, &P, db, j->options)) status = 1;
@@ -263,6 +279,7 @@ int cmd_prove_run(lem_ctx *L, const cmd_prove_job *j, uint32_t *nproved,
       proved++;
       continue;
     }
+    uint32_t k = P.nthms; /* = i, after the assumed theorems */
     uint32_t by_smt = side.proved;
     double t0 = now();
     int r = pv_prove(&P, goals[i]);
@@ -273,7 +290,7 @@ int cmd_prove_run(lem_ctx *L, const cmd_prove_job *j, uint32_t *nproved,
       status = broken = 1;
       break;
     }
-    pv_thm *t = &P.thms[i];
+    pv_thm *t = &P.thms[k];
     lem_buf b = {0};
     char *mpl = lem_term_str(L, goals[i]);
     if (pv_readable(L, T, goals[i], &b) || !mpl) {
@@ -283,7 +300,7 @@ int cmd_prove_run(lem_ctx *L, const cmd_prove_job *j, uint32_t *nproved,
     fprintf(out, "T%u: %s\n  %s\n", i + 1, b.p, mpl);
     lem_buf_free(L, &b);
     lem_free(L, mpl, strlen(mpl) + 1);
-    if (D.S && db_write(&D, &P, i)) {
+    if (D.S && db_write(&D, &P, k)) {
       status = broken = 1;
       break;
     }
@@ -311,7 +328,7 @@ int cmd_prove_run(lem_ctx *L, const cmd_prove_job *j, uint32_t *nproved,
     } else {
       fprintf(out, "  proved %s\n", how);
     }
-    if (print_proof(&P, i, out)) status = broken = 1;
+    if (print_proof(&P, k, out)) status = broken = 1;
     fputc('\n', out);
   }
   db_close(&D);
@@ -370,9 +387,14 @@ int cmd_prove(int argc, char **argv) {
   o.lim.max_facts = 50000;
   o.lim.max_depth = 2;
   o.goal_seconds = 0;
-  int rc = 0, no_smt = 0, stats = 0;
+  int rc = 0, no_smt = 0, stats = 0, nassume = 0;
+  const char **assume = calloc((size_t)argc + 1, sizeof *assume);
   const char *policy = NULL;
-  if (!gs) return 1;
+  if (!gs || !assume) {
+    free(gs);
+    free(assume);
+    return 1;
+  }
   for (int i = 0; i < argc && !rc; i++) {
     const char *a = argv[i];
     double v;
@@ -405,6 +427,9 @@ int cmd_prove(int argc, char **argv) {
     } else if (!strcmp(a, "--goal-facts")) {
       if (!has || !num_arg(a, argv[++i], 1, 1e12, &v)) rc = 2;
       else o.goal_facts = (uint64_t)v;
+    } else if (!strcmp(a, "--assume")) {
+      if (!has) rc = bad_usage("%s needs a file", a);
+      else assume[nassume++] = argv[++i];
     } else if (!strcmp(a, "--stats")) {
       stats = 1;
     } else if (!strcmp(a, "--no-induction")) {
@@ -427,8 +452,11 @@ int cmd_prove(int argc, char **argv) {
   if (!rc && db_default && !db && !(db = dbname = default_db(theory)))
     rc = 1;
   if (!rc && !ngs) rc = bad_usage("%s", "expected --goal EXPR or --goals FILE");
+  if (!rc && nassume && (db || db_default))
+    rc = bad_usage("%s", "--assume cannot be used with --db");
   if (rc) {
     free(gs);
+    free(assume);
     free(dbname);
     return rc;
   }
@@ -437,6 +465,7 @@ int cmd_prove(int argc, char **argv) {
     fprintf(stderr, "lemma: prove: cannot write '%s': %s\n", outpath,
             strerror(errno));
     free(gs);
+    free(assume);
     free(dbname);
     return 1;
   }
@@ -465,7 +494,8 @@ int cmd_prove(int argc, char **argv) {
         o.policy = pol;
         cmd_prove_job job = {.theory = theory, .gs = gs, .ngs = ngs,
                              .o = &o, .no_smt = no_smt, .stats = stats,
-                             .out = out, .db = db, .options = opts};
+                             .out = out, .db = db, .options = opts,
+                             .assume = assume, .nassume = nassume};
         rc = cmd_prove_run(L, &job, NULL, NULL);
       }
       lem_policy_free(L, pol);
@@ -478,6 +508,7 @@ int cmd_prove(int argc, char **argv) {
     rc = 1;
   }
   free(gs);
+  free(assume);
   free(dbname);
   return rc;
 }

@@ -39,6 +39,12 @@ uint32_t pv_export_theorem(pv_export *X, uint32_t k, const char *name);
 ** does not write it.  Returns out's theorem id, or 0. */
 uint32_t pv_export_assumed(pv_export *X, uint32_t k, const char *name);
 
+/* Add prover theorem k (pv_assume) to out as a given theorem (kind and
+** status given: taken without proof), which the caller writes like any
+** other, so that later theorems can refer to it.  Returns out's theorem
+** id, or 0.  Used by lemma prove --assume with --db. */
+uint32_t pv_export_given(pv_export *X, uint32_t k, const char *name);
+
 /* Constant c is introduced elsewhere (by a stored theorem's block or
 ** witness): a proof exported from now on that introduces c renames it. */
 lem_err pv_export_reserve(pv_export *X, lem_term c);

@@ -190,12 +190,19 @@ static int print_resumed(pv_prover *P, uint32_t i, uint32_t dbid,
 /* Take every formula of file path as a theorem without proof (--assume).
 ** 0, or 1 after a message. */
 static int assume_file(lem_ctx *L, pv_prover *P, const lem_theory *T,
-                       const char *path) {
+                       const char *path, dbrun *D) {
   lem_term *fs = NULL;
   uint32_t n = 0;
   int rc = lem_read_goals(L, T, path, &fs, &n) != LEM_OK;
-  for (uint32_t i = 0; i < n && !rc; i++)
+  for (uint32_t i = 0; i < n && !rc; i++) {
     if (pv_assume(P, fs[i])) rc = 1;
+    if (!rc && D) { /* written as a given theorem, for later proofs */
+      char name[32];
+      snprintf(name, sizeof name, "G%u", P->nthms);
+      uint32_t id = pv_export_given(&D->X, P->nthms - 1, name);
+      if (!id || lem_store_write_theorem(D->S, D->G, id)) rc = 1;
+    }
+  }
   lem_free(L, fs, n * sizeof *fs);
   if (rc) fprintf(stderr, "lemma: %s\n", lem_errmsg(L));
   return rc;
@@ -249,11 +256,11 @@ int cmd_prove_run(lem_ctx *L, const cmd_prove_job *j, uint32_t *nproved,
     fprintf(stderr, "lemma: %s\n", lem_errmsg(L));
     status = 1;
   }
-  for (int i = 0; i < j->nassume && !status; i++)
-    if (assume_file(L, &P, T, j->assume[i])) status = 1;
   dbrun D;
   memset(&D, 0, sizeof D);
   if (!status && db && db_open(&D, &P, db, j->options)) status = 1;
+  for (int i = 0; i < j->nassume && !status; i++)
+    if (assume_file(L, &P, T, j->assume[i], D.S ? &D : NULL)) status = 1;
   /* side goals through Z3, when the theory has an arithmetic model */
   pv_side side;
   memset(&side, 0, sizeof side);
@@ -452,8 +459,6 @@ int cmd_prove(int argc, char **argv) {
   if (!rc && db_default && !db && !(db = dbname = default_db(theory)))
     rc = 1;
   if (!rc && !ngs) rc = bad_usage("%s", "expected --goal EXPR or --goals FILE");
-  if (!rc && nassume && (db || db_default))
-    rc = bad_usage("%s", "--assume cannot be used with --db");
   if (rc) {
     free(gs);
     free(assume);

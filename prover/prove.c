@@ -548,7 +548,9 @@ int pv_prove(pv_prover *P, lem_term goal) {
   t = &P->thms[k];
   t->facts_made = E->nfacts - before;
   if (!id) {
-    t->why = E->out_of_budget ? "budget exhausted"
+    t->why = P->opts.goal_facts && t->facts_made >= P->opts.goal_facts
+                 ? "expansion budget exhausted"
+             : E->out_of_budget ? "budget exhausted"
              : induct_ok       ? "no induction variable worked"
                                : "not derivable within the rounds";
     return 0;

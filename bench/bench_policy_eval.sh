@@ -19,6 +19,10 @@
 #   SECS=0.5         seconds per test goal in the equal-time comparison
 #   TRAIN_FACTS=100000  expansions per training goal
 #   EPOCHS=30 SEED=1 training
+#   ROUNDS=0         if > 0: train the policy by expert iteration instead,
+#                    lemma train --rounds ROUNDS on the training goals of
+#                    each theory (proved in order, TRAIN_FACTS each) plus
+#                    the databases of step 1
 #   LEMMA=path       the lemma binary (default: ./lemma of the build)
 #   KEEP=dir         keep the databases, models and logs in dir
 # Usage: bench/bench_policy_eval.sh   (from a build directory, or give LEMMA)
@@ -30,6 +34,7 @@ SECS=${SECS:-0.5}
 TRAIN_FACTS=${TRAIN_FACTS:-100000}
 EPOCHS=${EPOCHS:-30}
 SEED=${SEED:-1}
+ROUNDS=${ROUNDS:-0}
 [ -x "$LEMMA" ] || { echo "bench_policy_eval: no lemma at $LEMMA (set LEMMA)" >&2; exit 2; }
 if [ -n "${KEEP:-}" ]; then
   work=$KEEP
@@ -50,6 +55,7 @@ dbs=""
 t0=$(date +%s)
 for t in $theories; do
   grep -v '^#' "$top/corpus/$t/goals" | grep . > "$work/$t.all"
+  awk 'NR % 2 == 1' "$work/$t.all" > "$work/$t.train"
   n=$(grep -c . "$work/$t.all")
   k=1
   while [ "$k" -le "$n" ]; do
@@ -71,19 +77,29 @@ t1=$(date +%s)
 echo "training goals: $ntrainp of $ntrain proved by the fixed heuristic ($((t1 - t0)) s)"
 
 # ---- 2. the two models, on the training databases only ----
+rounds=""
+if [ "$ROUNDS" -gt 0 ]; then
+  mkdir -p "$work/rounds"
+  rounds="--rounds $ROUNDS --work $work/rounds --goal-facts $TRAIN_FACTS"
+  for t in $theories; do
+    rounds="$rounds --theory $top/corpus/$t --goals $work/$t.train"
+  done
+fi
 # shellcheck disable=SC2086
 "$LEMMA" train $dbs -o "$work/policy.st" --epochs "$EPOCHS" --seed "$SEED" \
-  > "$work/train-policy.log" 2>&1 || { cat "$work/train-policy.log"; exit 1; }
+  $rounds > "$work/train-policy.log" 2>&1 ||
+  { cat "$work/train-policy.log"; exit 1; }
+[ "$ROUNDS" -gt 0 ] && grep '^round' "$work/train-policy.log" | sed 's/^/  policy /'
 # shellcheck disable=SC2086
 "$LEMMA" train $dbs -o "$work/linear.st" --model linear --epochs "$EPOCHS" \
   --seed "$SEED" > "$work/train-linear.log" 2>&1 ||
   { cat "$work/train-linear.log"; exit 1; }
 t2=$(date +%s)
-pts=$(grep -h 'decision points$' "$work/train-policy.log" |
+pts=$(grep -h 'decision points$' "$work/train-linear.log" |
       awk '{ s += $2 } END { print s + 0 }')
-nused=$(grep -h 'decision points$' "$work/train-policy.log" | grep -vc ': 0 ')
+nused=$(grep -h 'decision points$' "$work/train-linear.log" | grep -vc ': 0 ')
 echo "decision points for training: $pts, from $nused goals; training both models: $((t2 - t1)) s"
-grep -h '^held out' "$work/train-policy.log" | sed 's/^/  policy /'
+grep -h '^held out' "$work/train-policy.log" | tail -n 1 | sed 's/^/  policy /'
 grep -h '^held out' "$work/train-linear.log" | sed 's/^/  linear /'
 
 # ---- 3. the test goals, each on its own, into no database ----

@@ -219,9 +219,41 @@ static uint32_t emit(job *J, pv_fid id, uint32_t self) {
   return lem_proof_add_step(J->X->out, &sp);
 }
 
-/* Add prover theorem k to out (no proof yet) and map k to it. */
-/* Add prover theorem k to out: a goal, proved or failed, or (given) a
-** theorem taken without proof. */
+static lem_err grow_ids(pv_export *X, uint32_t k) {
+  if (k < X->nthm) return LEM_OK;
+  uint32_t *t = lem_realloc(X->P->L, X->thm_id, X->nthm * sizeof *t,
+                            (k + 1) * sizeof *t);
+  if (!t) return LEM_ENOMEM;
+  memset(t + X->nthm, 0, (k + 1 - X->nthm) * sizeof *t);
+  X->thm_id = t;
+  X->nthm = k + 1;
+  return LEM_OK;
+}
+
+lem_err pv_export_retarget(pv_export *X, pv_prover *P) {
+  if (P->L != X->P->L)
+    return lem_error(P->L, LEM_EINVAL, "export: a prover of another context");
+  lem_free(P->L, X->thm_id, X->nthm * sizeof *X->thm_id);
+  X->thm_id = NULL;
+  X->nthm = 0;
+  X->P = P;
+  return LEM_OK;
+}
+
+lem_err pv_export_bind(pv_export *X, uint32_t k, uint32_t id) {
+  pv_prover *P = X->P;
+  if (k >= P->nthms || !P->thms[k].proved || !id || id > X->out->nthms ||
+      lem_proof_thm(X->out, id)->stmt != P->thms[k].stmt)
+    return lem_error(P->L, LEM_EINVAL,
+                     "export: theorem %u cannot stand for prover theorem %u",
+                     id, k);
+  if (grow_ids(X, k)) return LEM_ENOMEM;
+  X->thm_id[k] = id;
+  return LEM_OK;
+}
+
+/* Add prover theorem k to out (no proof yet): a goal, proved or failed,
+** or (given) a theorem taken without proof. */
 static uint32_t add_thm(pv_export *X, uint32_t k, const char *name,
                         int given) {
   pv_prover *P = X->P;
@@ -230,14 +262,7 @@ static uint32_t add_thm(pv_export *X, uint32_t k, const char *name,
     lem_error(L, LEM_EINVAL, "export: no theorem %u", k);
     return 0;
   }
-  if (k >= X->nthm) {
-    uint32_t *t = lem_realloc(L, X->thm_id, X->nthm * sizeof *t,
-                              (k + 1) * sizeof *t);
-    if (!t) return 0;
-    memset(t + X->nthm, 0, (k + 1 - X->nthm) * sizeof *t);
-    X->thm_id = t;
-    X->nthm = k + 1;
-  }
+  if (grow_ids(X, k)) return 0;
   const pv_thm *t = &P->thms[k];
   if (given)
     return lem_proof_add_theorem(X->out, name, t->stmt, LEM_TK_GIVEN,

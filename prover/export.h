@@ -45,6 +45,17 @@ uint32_t pv_export_assumed(pv_export *X, uint32_t k, const char *name);
 ** id, or 0.  Used by lemma prove --assume with --db. */
 uint32_t pv_export_given(pv_export *X, uint32_t k, const char *name);
 
+/* Go on exporting into the same graph from prover P (borrowed), a new
+** prover that has taken the theorems exported so far as assumed
+** (pv_assume): the constants already introduced stay claimed, and no
+** theorem of P is bound to the graph until pv_export_bind says which.  Used
+** by exploration, which starts a fresh prover after a failed attempt. */
+lem_err pv_export_retarget(pv_export *X, pv_prover *P);
+
+/* Prover theorem k (assumed) is the graph's theorem id, exported earlier:
+** later proofs that use k refer to id. */
+lem_err pv_export_bind(pv_export *X, uint32_t k, uint32_t id);
+
 /* Constant c is introduced elsewhere (by a stored theorem's block or
 ** witness): a proof exported from now on that introduces c renames it. */
 lem_err pv_export_reserve(pv_export *X, lem_term c);

@@ -142,20 +142,9 @@ uint32_t pv_block_new(pv_eng *E, uint32_t parent) {
 
 lem_term pv_block_const(pv_eng *E, uint32_t b, lem_sym name) {
   lem_ctx *L = E->L;
-  char buf[96];
-  const char *base = lem_sym_name(L, name);
-  lem_term c = LEM_NOTERM;
   /* "_a", then "_a2", "_a3", ... until the name is new to the bank */
-  for (uint32_t k = 1; k < 1000000; k++) {
-    if (k == 1) snprintf(buf, sizeof buf, "_%.80s", base);
-    else snprintf(buf, sizeof buf, "_%.80s%u", base, k);
-    size_t n = strlen(buf);
-    lem_sym y = lem_sym_find(L, buf, n);
-    if (y) continue; /* used (by a constant or anything else) */
-    if (!(y = lem_sym_intern(L, buf, n))) return LEM_NOTERM;
-    c = lem_mk_const(L, y);
-    break;
-  }
+  lem_sym y = lem_sym_fresh(L, "_", name);
+  lem_term c = y ? lem_mk_const(L, y) : LEM_NOTERM;
   if (!c) return LEM_NOTERM;
   pv_block *B = &E->blocks[b];
   lem_term *nc = lem_realloc(L, B->consts, B->nconsts * sizeof *nc,

@@ -6,6 +6,7 @@
 */
 #include "sym.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define CHUNK 65536
@@ -19,6 +20,7 @@ typedef struct chunk {
 typedef struct symrec {
   const char *name;
   uint32_t len, hash;
+  uint32_t fresh;   /* lem_sym_fresh: the next suffix to try, 0: none yet */
 } symrec;
 
 struct lem_syms {
@@ -115,7 +117,7 @@ lem_sym lem_sym_intern(lem_ctx *L, const char *s, size_t len) {
   const char *name = store(L, S, s, len);
   if (!name) return LEM_NOSYM;
   uint32_t y = ++S->n;
-  S->recs[y] = (symrec){name, (uint32_t)len, h};
+  S->recs[y] = (symrec){name, (uint32_t)len, h, 0};
   *slot = y;
   return y;
 }
@@ -138,3 +140,23 @@ size_t lem_sym_len(const lem_ctx *L, lem_sym y) {
 }
 
 uint32_t lem_sym_count(const lem_ctx *L) { return L->syms->n; }
+
+lem_sym lem_sym_fresh(lem_ctx *L, const char *prefix, lem_sym base) {
+  char buf[128];
+  const char *name = lem_sym_name(L, base);
+  for (;;) {
+    uint32_t k = L->syms->recs[base].fresh++;
+    int n = k <= 1 ? snprintf(buf, sizeof buf, "%s%.80s", prefix, name)
+                   : snprintf(buf, sizeof buf, "%s%.80s%u", prefix, name, k);
+    if (n < 0 || (size_t)n >= sizeof buf) {
+      lem_error(L, LEM_ELIMIT, "fresh name from '%.80s' too long", name);
+      return LEM_NOSYM;
+    }
+    if (k == 1) continue; /* "a", then "a2", "a3", ... */
+    if (!lem_sym_find(L, buf, (size_t)n)) return lem_sym_intern(L, buf, (size_t)n);
+    if (L->syms->recs[base].fresh == UINT32_MAX) {
+      lem_error(L, LEM_ELIMIT, "no fresh name left from '%.80s'", name);
+      return LEM_NOSYM;
+    }
+  }
+}

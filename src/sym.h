@@ -29,6 +29,13 @@ size_t lem_sym_len(const lem_ctx *L, lem_sym y);
 /* Look up without interning: LEM_NOSYM if the string was never interned. */
 lem_sym lem_sym_find(const lem_ctx *L, const char *s, size_t len);
 
+/* A symbol never interned before, named prefix + base's name, or that with
+** a number after it (2, 3, ...): the first such name still free, searching
+** on from where the last call for base stopped, so that n calls cost O(n)
+** in all.  LEM_NOSYM with an error in L on out of memory or when the name
+** would exceed 127 bytes.  prefix is the same at every call for a base. */
+lem_sym lem_sym_fresh(lem_ctx *L, const char *prefix, lem_sym base);
+
 /* Number of symbols interned so far (the largest symbol is count). */
 uint32_t lem_sym_count(const lem_ctx *L);
 

@@ -53,12 +53,16 @@ typedef struct xopts {
   int progress_tty;
 } xopts;
 
-typedef struct xthm {   /* one prover theorem the exploration proved */
-  uint32_t k;           /* prover theorem index */
+typedef struct xthm {   /* one theorem the exploration proved */
+  lem_term stmt;
+  uint32_t gid;         /* its theorem id in the run's proof graph */
   uint32_t batch;
   int mirrored;
+  int induction;        /* its proof needed an induction of its own */
   int essential;
   char *text;           /* the equation, readable (owned by the run) */
+  uint32_t *cites;      /* earlier theorems its proof cites (xthm indices) */
+  uint32_t ncites;
   uint32_t *sup;        /* essential theorems it follows from (xthm indices) */
   uint32_t nsup, capsup;
 } xthm;
@@ -233,6 +237,8 @@ typedef struct xrun {
   lem_ctx *L;
   lem_theory *T;
   pv_prover P;
+  lem_proof *G;     /* the proofs, exported as they are found */
+  pv_export X;      /* from P into G */
   xthm *th;
   uint32_t nth, capth;
   lem_map proved;   /* canonical statement -> 1 */
@@ -240,11 +246,10 @@ typedef struct xrun {
   int dirty;        /* the prover holds a failed attempt's facts */
   uint32_t rebuilds;
   const pv_opts *po;
+  uint32_t budget;  /* the fact budget of the current attempts */
   int no_mirror;
   cj_stats sum;     /* over all batches */
   stage st[4];
-  lem_term *stmts;  /* the proved statements, in order */
-  uint32_t capstmts;
   char **texts;     /* owned copies of the equations' text */
   uint32_t ntexts, captexts;
 } xrun;
@@ -257,34 +262,84 @@ static char *keep_text(xrun *R, const char *s) {
 
 /* A failed attempt leaves its facts and witnesses in the prover, where
 ** they cost memory and crowd later searches; the prover cannot drop them,
-** so a new prover re-proves the theorems so far (in the same order, under
-** the same budget, so with the same proofs) before the next attempt. */
+** so the next attempt runs in a new prover that takes the theorems so far
+** as proved (pv_assume: their proofs are in the graph already) and goes on
+** exporting into the same graph. */
 static int rebuild(xrun *R) {
   pv_prover_free(&R->P);
   memset(&R->P, 0, sizeof R->P);
-  if (pv_prover_init(&R->P, R->L, R->T, NULL, R->po)) return -1;
+  if (pv_prover_init(&R->P, R->L, R->T, NULL, R->po) ||
+      pv_export_retarget(&R->X, &R->P))
+    return -1;
   R->rebuilds++;
-  for (uint32_t i = 0; i < R->nth; i++) {
-    lem_term st = R->stmts[i];
-    int r = pv_prove(&R->P, st);
-    if (r < 0) return -1;
-    if (!r) {
-      lem_error(R->L, LEM_EINVAL, "explore: T%u did not prove again", i + 1);
+  for (uint32_t i = 0; i < R->nth; i++)
+    if (pv_assume(&R->P, R->th[i].stmt) ||
+        pv_export_bind(&R->X, R->P.nthms - 1, R->th[i].gid))
       return -1;
-    }
-    R->th[i].k = R->P.nthms - 1;
-  }
   R->dirty = 0;
   return 0;
 }
 
-/* Prove s (if new); 1 proved, 0 not, -1 error. */
+/* The earlier exploration theorem whose prover theorem is k, plus 1; 0 when
+** k is not one (an axiom, a failed attempt). */
+static uint32_t xthm_of(const xrun *R, uint32_t k) {
+  uint32_t id = k < R->X.nthm ? R->X.thm_id[k] : 0;
+  for (uint32_t i = 0; id && i < R->nth; i++)
+    if (R->th[i].gid == id) return i + 1;
+  return 0;
+}
+
+/* Prover theorem k (just proved) as exploration theorem h: its proof goes
+** to the graph, and what the compressor needs is read off it now (did it
+** need an induction of its own, which earlier theorems it cites), while
+** the prover still holds it. */
+static int record(xrun *R, uint32_t k, xthm *h) {
+  char name[32];
+  snprintf(name, sizeof name, "T%u", R->nth + 1);
+  if (!(h->gid = pv_export_theorem(&R->X, k, name))) return -1;
+  R->G->thms[h->gid - 1].kind = h->mirrored ? LEM_TK_MIRRORED
+                                             : LEM_TK_DISCOVERED;
+  const pv_thm *t = &R->P.thms[k];
+  for (uint32_t j = 0; j < t->nchoices; j++) h->induction |= t->choices[j].proved;
+  pv_fid *fs;
+  uint32_t n = pv_proof_facts(&R->P, k, &fs), cap = 0;
+  if (n == UINT32_MAX) return -1;
+  int rc = 0;
+  for (uint32_t i = 0; i < n && !rc; i++) {
+    uint32_t tk, x;
+    if (!lem_map_get(&R->P.thm_of_fact, fs[i], &tk) || tk - 1 >= k ||
+        !(x = xthm_of(R, tk - 1)))
+      continue;
+    int dup = 0;
+    for (uint32_t j = 0; j < h->ncites; j++) dup |= h->cites[j] == x - 1;
+    if (dup) continue;
+    if (LEM_GROW(R->L, h->cites, cap, h->ncites + 1)) rc = -1;
+    else h->cites[h->ncites++] = x - 1;
+  }
+  lem_free(R->L, fs, n * sizeof *fs);
+  /* shrink to ncites so that it is freed with ncites */
+  if (cap > h->ncites) {
+    uint32_t *c = h->ncites ? lem_realloc(R->L, h->cites, cap * sizeof *c,
+                                          h->ncites * sizeof *c)
+                            : NULL;
+    if (h->ncites && !c) rc = -1;
+    else {
+      if (!h->ncites) lem_free(R->L, h->cites, cap * sizeof *c);
+      h->cites = c;
+    }
+  }
+  return rc;
+}
+
+/* Prove s (if new) at the current budget; 1 proved, 0 not, 2 proved
+** before, -1 error. */
 static int try_prove(xrun *R, lem_term s, uint32_t b, int mirrored,
                      const char *text) {
   uint32_t d;
   if (lem_map_get(&R->proved, s, &d)) return 2; /* proved before */
   if (R->dirty && rebuild(R)) return -1;
   R->tried++;
+  R->P.opts.lim.max_facts = R->budget;
   int r = pv_prove(&R->P, s);
   if (r < 0) return -1;
   if (!r) {
@@ -295,9 +350,13 @@ static int try_prove(xrun *R, lem_term s, uint32_t b, int mirrored,
   if (!t || lem_map_put(R->L, &R->proved, s, 1) ||
       LEM_GROW(R->L, R->th, R->capth, R->nth + 1))
     return -1;
-  if (LEM_GROW(R->L, R->stmts, R->capstmts, R->nth + 1)) return -1;
-  R->stmts[R->nth] = s;
-  R->th[R->nth++] = (xthm){R->P.nthms - 1, b, mirrored, 0, t, NULL, 0, 0};
+  xthm *h = &R->th[R->nth];
+  *h = (xthm){s, 0, b, mirrored, 0, 0, t, NULL, 0, NULL, 0, 0};
+  if (record(R, R->P.nthms - 1, h)) {
+    lem_free(R->L, h->cites, h->ncites * sizeof *h->cites);
+    return -1;
+  }
+  R->nth++;
   return 1;
 }
 
@@ -318,41 +377,108 @@ static void add_stats(cj_stats *a, const cj_stats *b) {
 }
 
 typedef struct pending { /* a survivor not proved yet */
-  lem_term stmt, mirror;
-  uint32_t id;
+  lem_term stmt, mirror;  /* mirror: the equation read the other way */
+  uint32_t id;            /* the conjecturer's */
+  int mirror_only;        /* stmt is the mirror of a proved conjecture */
   char *text;             /* owned by the run (keep_text) */
 } pending;
 
-/* Prove c and then its mirror; 1 if c was proved, 0 not, -1 error. */
-static int prove_conj(xrun *R, uint32_t bi, lem_term stmt, lem_term mirror,
-                      const char *text, prog *pg) {
-  if (R->no_mirror) mirror = LEM_NOTERM;
-  int r = try_prove(R, stmt, bi, 0, text), mfirst = 0;
+/* The failed conjectures of a batch, waiting for a theorem or a budget
+** that proves them. */
+typedef struct pendings {
+  pending *v;
+  uint32_t n, cap;
+} pendings;
+
+static int wait(xrun *R, pendings *pd, pending q) {
+  if (LEM_GROW(R->L, pd->v, pd->cap, pd->n + 1)) return -1;
+  pd->v[pd->n++] = q;
+  return 0;
+}
+
+static void proved_line(xrun *R, prog *pg, const char *text, int mirrored) {
+  pg->proved++;
+  printf("  T%u  %s%s\n", R->nth, text, mirrored ? " (mirrored)" : "");
+}
+
+/* Prove q and then its mirror, which waits in pd when it fails; 1 if q
+** (or its mirror) was proved, 0 not, -1 error. */
+static int prove_conj(xrun *R, uint32_t bi, const pending *q, pendings *pd,
+                      prog *pg) {
+  lem_term mirror = R->no_mirror ? LEM_NOTERM : q->mirror;
+  int r = try_prove(R, q->stmt, bi, q->mirror_only, q->text), mfirst = 0;
+  if (r == 1) proved_line(R, pg, q->text, q->mirror_only);
   if (r == 0 && mirror) {
     /* the other reading may be the one the prover finds; then this one
        follows from it */
-    mfirst = try_prove(R, mirror, bi, 1, text);
+    mfirst = try_prove(R, mirror, bi, 1, q->text);
     if (mfirst < 0) return -1;
     if (mfirst == 1) {
-      pg->proved++;
-      printf("  T%u  %s (mirrored)\n", R->nth, text);
-      r = try_prove(R, stmt, bi, 0, text);
+      proved_line(R, pg, q->text, 1);
+      r = try_prove(R, q->stmt, bi, 0, q->text);
+      if (r == 1) proved_line(R, pg, q->text, 0);
     }
   }
-  if (r <= 0 || r == 2) return r < 0 ? -1 : r > 0 || mfirst == 1;
-  pg->proved++;
-  printf("  T%u  %s\n", R->nth, text);
-  if (mirror && !mfirst) {
-    int m = try_prove(R, mirror, bi, 1, text);
-    if (m < 0) return -1;
-    if (m == 1) {
-      pg->proved++;
-      printf("  T%u  %s (mirrored)\n", R->nth, text);
-    }
-  }
+  if (r < 0) return -1;
+  if (r == 0 && mfirst == 1)
+    return wait(R, pd, (pending){q->stmt, LEM_NOTERM, q->id, 1, q->text})
+               ? -1 : 1;
+  if (r == 0 || mfirst == 1 || !mirror) return r != 0;
+  int m = try_prove(R, mirror, bi, 1, q->text);
+  if (m < 0) return -1;
+  if (m == 1) proved_line(R, pg, q->text, 1);
+  if (m == 0 && wait(R, pd, (pending){mirror, LEM_NOTERM, q->id, 1, q->text}))
+    return -1;
   return 1;
 }
 
+/* Try every pending conjecture once at the current budget, dropping those
+** a proof makes redundant; 1 when one was proved, 0 not, -1 error. */
+static int sweep(xrun *R, cj_gen *G, uint32_t bi, pendings *pd, prog *pg) {
+  uint32_t k = 0, n = pd->n;
+  int any = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    pending q = pd->v[i];
+    if (!q.mirror_only && cj_redundant(G, q.id)) {
+      R->pruned_late++;
+      continue;
+    }
+    pg->left = n - i;
+    progress(pg, "prove", 0);
+    int r = prove_conj(R, bi, &q, pd, pg);
+    if (r < 0 || (r > 0 && !q.mirror_only && cj_accept(G, q.id))) return -1;
+    if (r > 0) any = 1;
+    else pd->v[k++] = q;
+  }
+  /* mirrors that prove_conj left waiting go after the survivors */
+  memmove(pd->v + k, pd->v + n, (pd->n - n) * sizeof *pd->v);
+  pd->n = k + (pd->n - n);
+  return any;
+}
+
+/* The budgets of the ladder: 2000 facts, then 4 times more up to the top
+** one (--facts). */
+static uint32_t rung(const xrun *R, uint32_t level) {
+  uint32_t top = R->po->lim.max_facts, b = 2000;
+  while (level-- && b < top) b *= 4;
+  return b < top ? b : top;
+}
+
+/* Sweep the pending conjectures at the lowest budget while that proves
+** something; 1 when something was proved, 0 not, -1 error. */
+static int sweep_low(xrun *R, cj_gen *G, uint32_t bi, pendings *pd,
+                     prog *pg) {
+  int any = 0, r;
+  R->budget = rung(R, 0);
+  while ((r = sweep(R, G, bi, pd, pg)) > 0) any = 1;
+  return r < 0 ? -1 : any;
+}
+
+/* Conjectures are tried smallest first at a small fact budget, and each new
+** theorem sends the waiting ones round again at that budget; when the
+** conjectures run out, the waiting ones climb a ladder of budgets, back to
+** the bottom after every proof.  Cheap failures first: most conjectures a
+** small budget cannot prove are waiting for a lemma, not for more facts. */
 static int run_batch(xrun *R, const batch *b, uint32_t bi, const xopts *o,
                      const cj_model *M, smt_solver *Z, prog *pg) {
   lem_ctx *L = R->L;
@@ -374,8 +500,7 @@ static int run_batch(xrun *R, const batch *b, uint32_t bi, const xopts *o,
   R->st[0].secs += now() - t;
   R->st[0].rss_kb = peak_kb();
   printf("batch %s:\n", b->name);
-  pending *pd = NULL;
-  uint32_t npd = 0, cappd = 0;
+  pendings pd = {0};
   int rc = 0, r;
   cj_conj c;
   double tp = 0;
@@ -385,39 +510,31 @@ static int run_batch(xrun *R, const batch *b, uint32_t bi, const xopts *o,
     R->st[0].secs += now() - t;
     if (r <= 0) break;
     t = now();
-    pg->left = npd;
+    pg->left = pd.n;
     progress(pg, "prove", 0);
-    int p = prove_conj(R, bi, c.stmt, c.mirror, c.text, pg);
-    if (p < 0 || (p > 0 && cj_accept(G, c.id))) break;
-    if (!p) {
-      char *tx = keep_text(R, c.text);
-      if (!tx || LEM_GROW(L, pd, cappd, npd + 1)) break;
-      pd[npd++] = (pending){c.stmt, c.mirror, c.id, tx};
-    }
-    /* a new theorem: retry what failed before, while that helps */
-    for (int more = p > 0; more && !rc;) {
-      more = 0;
-      uint32_t k = 0;
-      for (uint32_t i = 0; i < npd && !rc; i++) {
-        if (cj_redundant(G, pd[i].id)) {
-          R->pruned_late++;
-          continue;
-        }
-        int q = prove_conj(R, bi, pd[i].stmt, pd[i].mirror, pd[i].text, pg);
-        if (q < 0 || (q > 0 && cj_accept(G, pd[i].id))) rc = 1;
-        if (q > 0) more = 1;
-        else pd[k++] = pd[i];
-      }
-      npd = k;
+    R->budget = rung(R, 0);
+    pending q = {c.stmt, c.mirror, c.id, 0, keep_text(R, c.text)};
+    int p = q.text ? prove_conj(R, bi, &q, &pd, pg) : -1;
+    if (p < 0 || (p > 0 && cj_accept(G, c.id)) || (!p && wait(R, &pd, q)) ||
+        (p > 0 && sweep_low(R, G, bi, &pd, pg) < 0)) {
+      rc = 1;
+      break;
     }
     tp += now() - t;
     if (rc) break;
   }
   if (r < 0 || lem_errmsg(L)[0]) rc = 1;
   t = now();
-  for (uint32_t i = 0; i < npd; i++)
-    printf("  --  %s (not proved)\n", pd[i].text);
-  R->failed += npd;
+  for (uint32_t level = 1; !rc && pd.n && rung(R, level) > rung(R, level - 1);
+       level++) {
+    R->budget = rung(R, level);
+    int q = sweep(R, G, bi, &pd, pg);
+    if (q > 0) q = sweep_low(R, G, bi, &pd, pg), level = 0;
+    if (q < 0) rc = 1;
+  }
+  for (uint32_t i = 0; i < pd.n; i++)
+    printf("  --  %s (not proved)\n", pd.v[i].text);
+  R->failed += pd.n;
   tp += now() - t;
   if (rc) fprintf(stderr, "%slemma: %s\n", pg->tty ? "\n" : "", lem_errmsg(L));
   pg->left = 0;
@@ -425,84 +542,41 @@ static int run_batch(xrun *R, const batch *b, uint32_t bi, const xopts *o,
   R->st[1].secs += tp;
   R->st[1].rss_kb = peak_kb();
   add_stats(&R->sum, cj_gen_stats(G));
-  lem_free(L, pd, cappd * sizeof *pd);
+  lem_free(L, pd.v, pd.cap * sizeof *pd.v);
   cj_gen_free(G);
   return rc;
 }
 
 /* ---- compressor ----------------------------------------------------------- */
 
-/* Theorem j's proof: did it need induction, and which earlier theorems does
-** it cite (prover indices into *cites)? */
-static int cites_of(xrun *R, uint32_t k, uint32_t **cites, uint32_t *nc,
-                    uint32_t *cap) {
-  pv_fid *fs;
-  uint32_t n = pv_proof_facts(&R->P, k, &fs);
-  if (n == UINT32_MAX) return -1;
-  *nc = 0;
-  for (uint32_t i = 0; i < n; i++) {
-    uint32_t tk;
-    if (!lem_map_get(&R->P.thm_of_fact, fs[i], &tk) || tk - 1 >= k) continue;
-    int dup = 0;
-    for (uint32_t j = 0; j < *nc; j++) dup |= (*cites)[j] == tk - 1;
-    if (dup) continue;
-    if (LEM_GROW(R->L, *cites, *cap, *nc + 1)) {
-      lem_free(R->L, fs, n * sizeof *fs);
-      return -1;
-    }
-    (*cites)[(*nc)++] = tk - 1;
-  }
-  lem_free(R->L, fs, n * sizeof *fs);
-  return 0;
-}
-
-static uint32_t xthm_of(const xrun *R, uint32_t k) {
-  for (uint32_t i = 0; i < R->nth; i++)
-    if (R->th[i].k == k) return i + 1;
-  return 0;
-}
-
-/* Essential: needed induction.  The others follow directly from the
-** theorems their proof cites. */
+/* Essential: needed an induction of its own.  The others follow directly
+** from the theorems their proof cites, and so, transitively, from the
+** essential ones among those (earlier theorems, so already known). */
 static int compress(xrun *R, uint32_t *ness) {
-  uint32_t *c = NULL, nc = 0, cap = 0;
   *ness = 0;
   printf("compressor:\n");
   for (uint32_t i = 0; i < R->nth; i++) {
-    const pv_thm *t = &R->P.thms[R->th[i].k];
-    int ind = 0;
-    for (uint32_t j = 0; j < t->nchoices; j++) ind |= t->choices[j].proved;
-    R->th[i].essential = ind;
-    *ness += (uint32_t)ind;
-    if (cites_of(R, R->th[i].k, &c, &nc, &cap)) {
-      lem_free(R->L, c, cap * sizeof *c);
-      return 1;
-    }
-    printf("  T%u %s", i + 1, ind ? "essential (induction)" : "follows from");
-    if (!ind && !nc) printf(" the axioms");
-    for (uint32_t j = 0; j < nc; j++) printf(" T%u", xthm_of(R, c[j]));
+    xthm *h = &R->th[i];
+    h->essential = h->induction;
+    *ness += (uint32_t)h->essential;
+    printf("  T%u %s", i + 1,
+           h->essential ? "essential (induction)" : "follows from");
+    if (!h->essential && !h->ncites) printf(" the axioms");
+    for (uint32_t j = 0; j < h->ncites; j++) printf(" T%u", h->cites[j] + 1);
     printf("\n");
-    /* the essential theorems it rests on: those it cites, and those the
-       inessential ones it cites rest on (earlier, so already known) */
-    for (uint32_t j = 0; j < nc && !ind; j++) {
-      uint32_t x = xthm_of(R, c[j]);
-      if (!x) continue;
-      const xthm *h = &R->th[x - 1];
-      uint32_t m = h->essential ? 1 : h->nsup;
+    for (uint32_t j = 0; j < h->ncites && !h->essential; j++) {
+      const xthm *c = &R->th[h->cites[j]];
+      uint32_t m = c->essential ? 1 : c->nsup;
       for (uint32_t q = 0; q < m; q++) {
-        uint32_t e = h->essential ? x - 1 : h->sup[q];
+        uint32_t e = c->essential ? h->cites[j] : c->sup[q];
         int dup = 0;
-        for (uint32_t z = 0; z < R->th[i].nsup; z++) dup |= R->th[i].sup[z] == e;
+        for (uint32_t z = 0; z < h->nsup; z++) dup |= h->sup[z] == e;
         if (dup) continue;
-        if (LEM_GROW(R->L, R->th[i].sup, R->th[i].capsup, R->th[i].nsup + 1)) {
-          lem_free(R->L, c, cap * sizeof *c);
-          return 1;
-        }
-        R->th[i].sup[R->th[i].nsup++] = e;
+        if (LEM_GROW(R->L, h->sup, h->capsup, h->nsup + 1)) return 1;
+        h->sup[h->nsup++] = e;
       }
     }
   }
-  lem_free(R->L, c, cap * sizeof *c);
   return 0;
 }
 
@@ -510,20 +584,11 @@ static int compress(xrun *R, uint32_t *ness) {
 
 static int store(xrun *R, const char *path, const char *options) {
   lem_ctx *L = R->L;
-  lem_proof *G = lem_proof_new(L);
+  lem_proof *G = R->G;
   lem_store *S = NULL;
   lem_buf man = {0};
-  pv_export X;
+  uint32_t *sup = NULL, capsup = 0;
   int rc = 1;
-  if (!G || pv_export_init(&X, &R->P, G)) goto out0;
-  for (uint32_t i = 0; i < R->nth; i++) {
-    char name[32];
-    snprintf(name, sizeof name, "T%u", i + 1);
-    uint32_t id = pv_export_theorem(&X, R->th[i].k, name);
-    if (!id) goto out;
-    G->thms[id - 1].kind = R->th[i].mirrored ? LEM_TK_MIRRORED
-                                             : LEM_TK_DISCOVERED;
-  }
   if (lem_theory_print(L, R->T, &man)) goto out;
   char hash[16];
   snprintf(hash, sizeof hash, "%08x", lem_hash_bytes(man.p, man.len, 0));
@@ -542,25 +607,23 @@ static int store(xrun *R, const char *path, const char *options) {
   for (int pass = 0; pass < 2; pass++)
     for (uint32_t i = 0; i < R->nth; i++) {
       const xthm *h = &R->th[i];
-      uint32_t db = lem_store_theorem_dbid(S, X.thm_id[h->k]);
+      uint32_t db = lem_store_theorem_dbid(S, h->gid);
       if (pass == 0 && (lem_store_set_batch(S, db, h->batch + 1) ||
                         lem_store_set_essential(S, db, h->essential)))
         goto out;
       if (pass == 1 && !h->essential) {
-        uint32_t sup[64], n = 0;
-        for (uint32_t j = 0; j < h->nsup && n < 64; j++)
-          sup[n++] = lem_store_theorem_dbid(S, X.thm_id[R->th[h->sup[j]].k]);
-        if (lem_store_write_support(S, db, n, sup)) goto out;
+        if (LEM_GROW(L, sup, capsup, h->nsup)) goto out;
+        for (uint32_t j = 0; j < h->nsup; j++)
+          sup[j] = lem_store_theorem_dbid(S, R->th[h->sup[j]].gid);
+        if (lem_store_write_support(S, db, h->nsup, sup)) goto out;
       }
     }
   rc = 0;
 out:
-  pv_export_free(&X);
-out0:
   if (rc) fprintf(stderr, "lemma: %s\n", lem_errmsg(L));
+  lem_free(L, sup, capsup * sizeof *sup);
   lem_store_close(S);
   lem_buf_free(L, &man);
-  lem_proof_free(G);
   return rc;
 }
 
@@ -611,7 +674,7 @@ static int check_goals(xrun *R, const char *path) {
     lem_term c = lem_canon(R->L, g[i]);
     uint32_t found = 0;
     for (uint32_t j = 0; j < R->nth && c && !found; j++)
-      if (lem_canon(R->L, R->P.thms[R->th[j].k].stmt) == c) found = j + 1;
+      if (lem_canon(R->L, R->th[j].stmt) == c) found = j + 1;
     if (found) {
       printf("  goal %u: found as T%u\n", i + 1, found);
       continue;
@@ -623,6 +686,7 @@ static int check_goals(xrun *R, const char *path) {
       break;
     }
     int save = R->P.opts.no_induction, r;
+    R->P.opts.lim.max_facts = R->po->lim.max_facts;
     R->P.opts.no_induction = 1;
     r = pv_prove(&R->P, g[i]);
     R->P.opts.no_induction = save;
@@ -685,7 +749,9 @@ static int explore(lem_ctx *L, const xopts *o, const char *options) {
   if (Z) smt_solver_set_timeout(Z, 2000);
   prog pg = {o->progress_tty, now(), 0, 0};
   int rc = 0;
-  if (pv_prover_init(&R.P, L, R.T, NULL, &o->po)) {
+  int xinit = 0;
+  if (pv_prover_init(&R.P, L, R.T, NULL, &o->po) || !(R.G = lem_proof_new(L)) ||
+      (xinit = !pv_export_init(&R.X, &R.P, R.G)) == 0) {
     fprintf(stderr, "lemma: %s\n", lem_errmsg(L));
     rc = 1;
   }
@@ -699,15 +765,18 @@ static int explore(lem_ctx *L, const xopts *o, const char *options) {
   R.st[2].rss_kb = peak_kb();
   if (!rc) summary(&R, ness, now() - pg.t0);
   if (!rc && o->goals) rc = check_goals(&R, o->goals);
+  if (xinit) pv_export_free(&R.X);
+  lem_proof_free(R.G);
   if (R.P.L) pv_prover_free(&R.P);
   smt_solver_free(Z);
   for (uint32_t i = 0; i < R.ntexts; i++)
     lem_free(L, R.texts[i], strlen(R.texts[i]) + 1);
   lem_free(L, R.texts, R.captexts * sizeof *R.texts);
-  for (uint32_t i = 0; i < R.nth; i++)
+  for (uint32_t i = 0; i < R.nth; i++) {
     lem_free(L, R.th[i].sup, R.th[i].capsup * sizeof *R.th[i].sup);
+    lem_free(L, R.th[i].cites, R.th[i].ncites * sizeof *R.th[i].cites);
+  }
   lem_free(L, R.th, R.capth * sizeof *R.th);
-  lem_free(L, R.stmts, R.capstmts * sizeof *R.stmts);
   lem_map_free(L, &R.proved);
   lem_theory_free(L, R.T);
   return rc;

@@ -6,8 +6,12 @@
 ** stdout or into --out FILE.  With --db, each goal is written to the proof
 ** database as soon as it is settled; goals the database already holds as
 ** proved are taken from it (resuming an interrupted run) instead of being
-** proved again.  Exit 0 when every goal is proved, 1 when one is
-** not (stderr says which and why) or the input is bad, 2 for bad usage.
+** proved again.  --assume FILE takes formulas as given theorems first
+** (written as given with --db); --goal-facts N bounds each goal's
+** expansions (pv_opts.goal_facts) and --stats prints them.  The run itself
+** is cmd_prove_run (cmd.h), which lemma train --rounds uses too.  Exit 0
+** when every goal is proved, 1 when one is not (stderr says which and why)
+** or the input is bad, 2 for bad usage.
 */
 #include "cmd.h"
 #include "config.h"

@@ -6,6 +6,13 @@
 ** seeded share of them, trains the policy model with listwise
 ** cross-entropy and AdamW, prints the loss and accuracy per epoch and on
 ** the held-out points, and writes the weights to MODEL (safetensors).
+** --model linear trains the linear scorer (policy_linear.c) instead.
+**
+** `lemma train --rounds N (--theory DIR --goals FILE)... --work WDIR -o
+** MODEL` is expert iteration: prove the goals (through cmd_prove_run; the
+** fixed heuristic in round 1, then the model of the round before) into
+** WDIR/round-R-J.db, print the solved count, train a new model on every
+** round's databases (and the DBs given), and again.
 ** Exit 0 on success, 1 for bad input (e.g. a database without decisions),
 ** 2 for bad usage.
 */

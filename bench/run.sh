@@ -15,3 +15,5 @@ for b in "$bld"/bench/bench_*; do
 done
 echo "== bench_prove.sh"
 top_builddir=$bld top_srcdir=$src ${SHELL:-/bin/sh} "$src/bench/bench_prove.sh"
+echo "== bench_policy_eval.sh (held-out evaluation of the policy)"
+LEMMA="$bld/lemma" ${SHELL:-/bin/sh} "$src/bench/bench_policy_eval.sh"

@@ -234,6 +234,25 @@ static void progress(prog *p, const char *what, int final) {
 
 /* ---- proving ------------------------------------------------------------ */
 
+typedef struct pending { /* a survivor not proved yet */
+  lem_term stmt, mirror;  /* mirror: the equation read the other way */
+  cj_gen *G;              /* the conjecturer of its batch */
+  uint32_t batch;         /* which batch (from 0) */
+  uint32_t id;            /* its number there */
+  int accepted;           /* its conjecture is proved (in another reading) */
+  int mirrored;           /* stmt is the conjecture read right to left */
+  char *text;             /* owned by the run (keep_text) */
+  uint32_t failed[MAXRUNG]; /* theorems known when it last failed at each
+                               rung of the ladder, plus 1 (0: never) */
+} pending;
+
+/* The failed conjectures, waiting for a theorem (of their batch or a later
+** one) or a budget that proves them. */
+typedef struct pendings {
+  pending *v;
+  uint32_t n, cap;
+} pendings;
+
 typedef struct xrun {
   lem_ctx *L;
   lem_theory *T;
@@ -254,6 +273,11 @@ typedef struct xrun {
   int trace;        /* --trace: a line per attempt on stderr */
   cj_stats sum;     /* over all batches */
   stage st[4];
+  pendings pd;      /* conjectures not proved yet, of every batch so far */
+  cj_gen *gens[MAXBATCH]; /* each batch's conjecturer */
+  uint32_t ngens;
+  struct { cj_gen *G; uint32_t id; } *acc; /* the conjectures proved */
+  uint32_t nacc, capacc;
   char **texts;     /* owned copies of the equations' text */
   uint32_t ntexts, captexts;
 } xrun;
@@ -385,22 +409,17 @@ static void add_stats(cj_stats *a, const cj_stats *b) {
   a->survivors += b->survivors;
 }
 
-typedef struct pending { /* a survivor not proved yet */
-  lem_term stmt, mirror;  /* mirror: the equation read the other way */
-  uint32_t id;            /* the conjecturer's */
-  int accepted;           /* its conjecture is proved (in another reading) */
-  int mirrored;           /* stmt is the conjecture read right to left */
-  char *text;             /* owned by the run (keep_text) */
-  uint32_t failed[MAXRUNG]; /* theorems known when it last failed at each
-                               rung of the ladder, plus 1 (0: never) */
-} pending;
-
-/* The failed conjectures of a batch, waiting for a theorem or a budget
-** that proves them. */
-typedef struct pendings {
-  pending *v;
-  uint32_t n, cap;
-} pendings;
+/* Conjecture id of G is proved: it prunes what G and every later batch's
+** conjecturer offer from now on. */
+static int accept(xrun *R, cj_gen *G, uint32_t id) {
+  cj_gen *cur = R->gens[R->ngens - 1];
+  if (cj_accept(G, id) || (cur != G && cj_accept_from(cur, G, id)) ||
+      LEM_GROW(R->L, R->acc, R->capacc, R->nacc + 1))
+    return -1;
+  R->acc[R->nacc].G = G;
+  R->acc[R->nacc++].id = id;
+  return 0;
+}
 
 static int wait(xrun *R, pendings *pd, pending q) {
   if (LEM_GROW(R->L, pd->v, pd->cap, pd->n + 1)) return -1;
@@ -415,8 +434,8 @@ static void proved_line(xrun *R, prog *pg, const char *text, int mirrored) {
 
 /* Prove q and then its mirror, which waits in pd when it fails; 1 if q
 ** (or its mirror) was proved, 0 not, -1 error. */
-static int prove_conj(xrun *R, uint32_t bi, const pending *q, pendings *pd,
-                      prog *pg) {
+static int prove_conj(xrun *R, const pending *q, pendings *pd, prog *pg) {
+  uint32_t bi = q->batch;
   lem_term mirror = R->no_mirror ? LEM_NOTERM : q->mirror;
   int r = try_prove(R, q->stmt, bi, q->mirrored ? LEM_TK_MIRRORED
                                                 : LEM_TK_DISCOVERED, q->text);
@@ -435,15 +454,16 @@ static int prove_conj(xrun *R, uint32_t bi, const pending *q, pendings *pd,
   }
   if (r < 0) return -1;
   if (r == 0 && mfirst == 1)
-    return wait(R, pd, (pending){q->stmt, LEM_NOTERM, q->id, 1, 0, q->text,
-                                 {0}})
+    return wait(R, pd, (pending){q->stmt, LEM_NOTERM, q->G, bi, q->id, 1, 0,
+                                 q->text, {0}})
                ? -1 : 1;
   if (r == 0 || mfirst == 1 || !mirror) return r != 0;
   int m = try_prove(R, mirror, bi, LEM_TK_MIRRORED, q->text);
   if (m < 0) return -1;
   if (m == 1) proved_line(R, pg, q->text, 1);
   if (m == 0 &&
-      wait(R, pd, (pending){mirror, LEM_NOTERM, q->id, 1, 1, q->text, {0}}))
+      wait(R, pd, (pending){mirror, LEM_NOTERM, q->G, bi, q->id, 1, 1, q->text,
+                            {0}}))
     return -1;
   return 1;
 }
@@ -452,12 +472,12 @@ static int prove_conj(xrun *R, uint32_t bi, const pending *q, pendings *pd,
 ** a proof makes redundant, and skipping those that failed at this budget
 ** when the theorems were the same as now (the attempt would be the same);
 ** 1 when one was proved, 0 not, -1 error. */
-static int sweep(xrun *R, cj_gen *G, uint32_t bi, pendings *pd, prog *pg) {
+static int sweep(xrun *R, pendings *pd, prog *pg) {
   uint32_t k = 0, n = pd->n;
   int any = 0;
   for (uint32_t i = 0; i < n; i++) {
     pending q = pd->v[i];
-    if (!q.accepted && cj_redundant(G, q.id)) {
+    if (!q.accepted && cj_redundant(q.G, q.id)) {
       R->pruned_late++;
       continue;
     }
@@ -468,8 +488,8 @@ static int sweep(xrun *R, cj_gen *G, uint32_t bi, pendings *pd, prog *pg) {
     pg->left = n - i;
     progress(pg, "prove", 0);
     q.failed[R->level] = R->nth + 1;
-    int r = prove_conj(R, bi, &q, pd, pg);
-    if (r < 0 || (r > 0 && !q.accepted && cj_accept(G, q.id))) return -1;
+    int r = prove_conj(R, &q, pd, pg);
+    if (r < 0 || (r > 0 && !q.accepted && accept(R, q.G, q.id))) return -1;
     if (r > 0) any = 1;
     else pd->v[k++] = q;
   }
@@ -493,23 +513,21 @@ static uint32_t set_rung(xrun *R, uint32_t level) {
 
 /* Sweep the pending conjectures at the lowest budget while that proves
 ** something; 1 when something was proved, 0 not, -1 error. */
-static int sweep_low(xrun *R, cj_gen *G, uint32_t bi, pendings *pd,
-                     prog *pg) {
+static int sweep_low(xrun *R, pendings *pd, prog *pg) {
   int any = 0, r;
   set_rung(R, 0);
-  while ((r = sweep(R, G, bi, pd, pg)) > 0) any = 1;
+  while ((r = sweep(R, pd, pg)) > 0) any = 1;
   return r < 0 ? -1 : any;
 }
 
 /* The pending conjectures climb the ladder of budgets up to rung top,
 ** back to the bottom after every proof, until that rung fails them all.
 ** 0, or -1 on error. */
-static int climb(xrun *R, cj_gen *G, uint32_t bi, pendings *pd, prog *pg,
-                 uint32_t top) {
+static int climb(xrun *R, pendings *pd, prog *pg, uint32_t top) {
   for (uint32_t level = 1; pd->n && level <= top && set_rung(R, level);
        level++) {
-    int q = sweep(R, G, bi, pd, pg);
-    if (q > 0) q = sweep_low(R, G, bi, pd, pg), level = 0;
+    int q = sweep(R, pd, pg);
+    if (q > 0) q = sweep_low(R, pd, pg), level = 0;
     if (q < 0) return -1;
   }
   set_rung(R, 0);
@@ -518,14 +536,17 @@ static int climb(xrun *R, cj_gen *G, uint32_t bi, pendings *pd, prog *pg,
 
 /* Conjectures are tried smallest first at a small fact budget, and each new
 ** theorem sends the waiting ones round again at that budget; before the
-** first conjecture of a larger size they get one rung more (a larger one
-** may only be a disguised instance of a smaller one), and at the end of the
-** batch they climb the whole ladder of budgets.  Cheap failures first: most
-** conjectures a small budget cannot prove are waiting for a lemma, often a
-** larger one, not for more facts. */
-static int run_batch(xrun *R, const batch *b, uint32_t bi, const xopts *o,
-                     const cj_model *M, smt_solver *Z, prog *pg) {
+** first conjecture of a larger size, and at the end of a batch, they get
+** one rung more (a larger conjecture may only be a disguised instance of a
+** smaller one), and after the last batch they climb the whole ladder of
+** budgets.  Cheap failures first: most conjectures a small budget cannot
+** prove are waiting for a lemma, often a larger one or one of a later
+** batch, not for more facts. */
+static int run_batch(xrun *R, const batch *b, uint32_t bi, int last,
+                     const xopts *o, const cj_model *M, smt_solver *Z,
+                     prog *pg) {
   lem_ctx *L = R->L;
+  pendings *pd = &R->pd;
   cj_opts co;
   memset(&co, 0, sizeof co);
   co.max_vars = o->vars >= 0 ? (uint32_t)o->vars : b->vars;
@@ -541,10 +562,16 @@ static int run_batch(xrun *R, const batch *b, uint32_t bi, const xopts *o,
     fprintf(stderr, "%slemma: %s\n", pg->tty ? "\n" : "", lem_errmsg(L));
     return 1;
   }
+  R->gens[R->ngens++] = G; /* freed with the run: its conjectures wait */
+  /* what earlier batches proved prunes this batch's candidates too */
+  for (uint32_t i = 0; i < R->nacc; i++)
+    if (cj_accept_from(G, R->acc[i].G, R->acc[i].id)) {
+      fprintf(stderr, "%slemma: %s\n", pg->tty ? "\n" : "", lem_errmsg(L));
+      return 1;
+    }
   R->st[0].secs += now() - t;
   R->st[0].rss_kb = peak_kb();
   printf("batch %s:\n", b->name);
-  pendings pd = {0};
   int rc = 0, r;
   cj_conj c;
   double tp = 0;
@@ -555,29 +582,26 @@ static int run_batch(xrun *R, const batch *b, uint32_t bi, const xopts *o,
     R->st[0].secs += now() - t;
     if (r <= 0) break;
     t = now();
-    pg->left = pd.n;
+    pg->left = pd->n;
     progress(pg, "prove", 0);
-    if (c.size > size && climb(R, G, bi, &pd, pg, 1)) {
+    if (c.size > size && climb(R, pd, pg, 1)) {
       rc = 1;
       break;
     }
     size = c.size;
-    pending q = {c.stmt, c.mirror, c.id, 0, 0, keep_text(R, c.text), {0}};
-    int p = q.text ? prove_conj(R, bi, &q, &pd, pg) : -1;
-    if (p < 0 || (p > 0 && cj_accept(G, c.id)) || (!p && wait(R, &pd, q)) ||
-        (p > 0 && sweep_low(R, G, bi, &pd, pg) < 0)) {
+    pending q = {c.stmt, c.mirror, G, bi, c.id, 0, 0, keep_text(R, c.text),
+                 {0}};
+    int p = q.text ? prove_conj(R, &q, pd, pg) : -1;
+    if (p < 0 || (p > 0 && accept(R, G, c.id)) || (!p && wait(R, pd, q)) ||
+        (p > 0 && sweep_low(R, pd, pg) < 0)) {
       rc = 1;
       break;
     }
     tp += now() - t;
-    if (rc) break;
   }
   if (r < 0 || lem_errmsg(L)[0]) rc = 1;
   t = now();
-  if (!rc && climb(R, G, bi, &pd, pg, MAXRUNG)) rc = 1;
-  for (uint32_t i = 0; i < pd.n; i++)
-    printf("  --  %s (not proved)\n", pd.v[i].text);
-  R->failed += pd.n;
+  if (!rc && climb(R, pd, pg, last ? MAXRUNG : 1)) rc = 1;
   tp += now() - t;
   if (rc) fprintf(stderr, "%slemma: %s\n", pg->tty ? "\n" : "", lem_errmsg(L));
   pg->left = 0;
@@ -585,8 +609,6 @@ static int run_batch(xrun *R, const batch *b, uint32_t bi, const xopts *o,
   R->st[1].secs += tp;
   R->st[1].rss_kb = peak_kb();
   add_stats(&R->sum, cj_gen_stats(G));
-  lem_free(L, pd.v, pd.cap * sizeof *pd.v);
-  cj_gen_free(G);
   return rc;
 }
 
@@ -788,7 +810,12 @@ static int explore(lem_ctx *L, const xopts *o, const char *options) {
     rc = 1;
   }
   for (uint32_t i = 0; i < nb && !rc; i++)
-    rc = run_batch(&R, &bs[i], i, o, &M, Z, &pg);
+    rc = run_batch(&R, &bs[i], i, i + 1 == nb, o, &M, Z, &pg);
+  if (!rc && R.pd.n) printf("not proved:\n");
+  for (uint32_t i = 0; !rc && i < R.pd.n; i++)
+    printf("  --  %s%s\n", R.pd.v[i].text,
+           R.pd.v[i].mirrored ? " (mirrored)" : "");
+  R.failed = R.pd.n;
   uint32_t ness = 0;
   double t = now();
   int missing = 0;
@@ -802,6 +829,9 @@ static int explore(lem_ctx *L, const xopts *o, const char *options) {
   if (xinit) pv_export_free(&R.X);
   lem_proof_free(R.G);
   if (R.P.L) pv_prover_free(&R.P);
+  for (uint32_t i = 0; i < R.ngens; i++) cj_gen_free(R.gens[i]);
+  lem_free(L, R.acc, R.capacc * sizeof *R.acc);
+  lem_free(L, R.pd.v, R.pd.cap * sizeof *R.pd.v);
   smt_solver_free(Z);
   for (uint32_t i = 0; i < R.ntexts; i++)
     lem_free(L, R.texts[i], strlen(R.texts[i]) + 1);
@@ -821,7 +851,7 @@ int cmd_explore(int argc, char **argv) {
   memset(&o, 0, sizeof o);
   o.vars = o.side = o.total = -1;
   o.po.lim.max_rounds = 30;
-  o.po.lim.max_facts = 20000;
+  o.po.lim.max_facts = 50000;
   o.po.lim.max_depth = 2;
   o.po.goal_seconds = 0;
   o.progress_tty = isatty(2);

@@ -16,5 +16,7 @@ for b in "$bld"/bench/bench_*; do
 done
 echo "== bench_prove.sh"
 top_builddir=$bld top_srcdir=$src ${SHELL:-/bin/sh} "$src/bench/bench_prove.sh"
+echo "== bench_policy_eval.sh (held-out evaluation of the policy)"
+LEMMA="$bld/lemma" ${SHELL:-/bin/sh} "$src/bench/bench_policy_eval.sh"
 echo "== gauss_explore.sh (lemma explore corpus/gauss --facts 128000)"
 LEMMA_SLOW_TESTS=1 top_builddir=$bld top_srcdir=$src ${SHELL:-/bin/sh} "$src/tests/gauss_explore.sh"

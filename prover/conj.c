@@ -1284,6 +1284,54 @@ lem_err cj_accept(cj_gen *G, uint32_t id) {
   return accept_rule(&G->C, &G->cs[id - 1]);
 }
 
+/* Code k of generator A as a code of B: the same operation or constant
+** (by its constant), a variable of the same sort (renumbered in order of
+** first appearance, vmap/used); 0xff when B has no such code. */
+static uint8_t carry_code(const cj *A, const cj *B, uint8_t k, uint8_t *vmap,
+                          uint32_t *used) {
+  if (k < A->nops) {
+    for (uint32_t i = 0; i < B->nops; i++)
+      if (B->ops[i].c == A->ops[k].c) return (uint8_t)i;
+    return 0xff;
+  }
+  if (!is_var(A, k)) {
+    for (uint32_t i = 0; i < B->ncst; i++)
+      if (B->cst[i].c == A->cst[k - A->nops].c) return (uint8_t)(B->nops + i);
+    return 0xff;
+  }
+  if (vmap[k] != 0xff) return vmap[k];
+  uint8_t sa = var_sort(A, k), sb = 0;
+  for (uint32_t i = 1; sa && i <= B->nsorts; i++)
+    if (B->sorts[i] == A->sorts[sa]) sb = (uint8_t)i;
+  if ((sa && !sb) || (!sa && B->nsorts) || used[sb] >= B->o.max_vars)
+    return 0xff;
+  uint32_t c = B->nops + B->ncst + (sb ? sb - 1 : 0) * B->o.max_vars +
+               used[sb]++;
+  return vmap[k] = c < 0xff ? (uint8_t)c : 0xff;
+}
+
+lem_err cj_accept_from(cj_gen *G, const cj_gen *from, uint32_t id) {
+  if (!id || id > from->ncs)
+    return lem_error(G->C.L, LEM_EINVAL, "explore: no candidate %u", id);
+  const cj *A = &from->C;
+  const cand *q = &from->cs[id - 1];
+  cand r;
+  memset(&r, 0, sizeof r);
+  uint8_t vmap[256];
+  uint32_t used[CJ_MAXSORT + 1] = {0};
+  memset(vmap, 0xff, sizeof vmap);
+  for (uint32_t i = 0; i < q->la; i++)
+    if ((r.a[i] = carry_code(A, &G->C, q->a[i], vmap, used)) == 0xff)
+      return LEM_OK; /* not over G's signature: it rewrites none of G's terms */
+  for (uint32_t i = 0; i < q->lb; i++)
+    if ((r.b[i] = carry_code(A, &G->C, q->b[i], vmap, used)) == 0xff)
+      return LEM_OK;
+  r.la = q->la;
+  r.lb = q->lb;
+  r.first_var = (uint8_t)(G->C.nops + G->C.ncst);
+  return accept_rule(&G->C, &r);
+}
+
 int cj_redundant(const cj_gen *G, uint32_t id) {
   return id && id <= G->ncs && joinable(&G->C, &G->cs[id - 1]);
 }

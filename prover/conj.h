@@ -122,6 +122,13 @@ lem_err cj_new(lem_ctx *L, const lem_theory *T, const cj_model *M,
                cj_gen **out);
 int cj_next(cj_gen *G, cj_conj *out);
 lem_err cj_accept(cj_gen *G, uint32_t id);
+/* Accept into G survivor id of another generator from (an earlier batch's,
+** over the same theory): its equation prunes G's candidates too, when G's
+** signature has its operations and constants and enough variables of each
+** sort (otherwise it could rewrite none of G's terms, and nothing
+** happens).  LEM_OK, LEM_EINVAL for a bad id, LEM_ENOMEM. */
+lem_err cj_accept_from(cj_gen *G, const cj_gen *from, uint32_t id);
+
 /* 1 if survivor id now follows, by rewriting, from the accepted ones (it
 ** need not be tried again), else 0. */
 int cj_redundant(const cj_gen *G, uint32_t id);

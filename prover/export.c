@@ -252,8 +252,10 @@ lem_err pv_export_bind(pv_export *X, uint32_t k, uint32_t id) {
   return LEM_OK;
 }
 
-/* Add prover theorem k to out (no proof yet) and map k to it. */
-static uint32_t add_thm(pv_export *X, uint32_t k, const char *name) {
+/* Add prover theorem k to out (no proof yet): a goal, proved or failed,
+** or (given) a theorem taken without proof. */
+static uint32_t add_thm(pv_export *X, uint32_t k, const char *name,
+                        int given) {
   pv_prover *P = X->P;
   lem_ctx *L = P->L;
   if (k >= P->nthms) {
@@ -262,12 +264,20 @@ static uint32_t add_thm(pv_export *X, uint32_t k, const char *name) {
   }
   if (grow_ids(X, k)) return 0;
   const pv_thm *t = &P->thms[k];
+  if (given)
+    return lem_proof_add_theorem(X->out, name, t->stmt, LEM_TK_GIVEN,
+                                 LEM_TS_GIVEN);
   return lem_proof_add_theorem(X->out, name, t->stmt, LEM_TK_GOAL,
                                t->proved ? LEM_TS_PROVED : LEM_TS_FAILED);
 }
 
 uint32_t pv_export_assumed(pv_export *X, uint32_t k, const char *name) {
-  uint32_t id = add_thm(X, k, name);
+  uint32_t id = add_thm(X, k, name, 0);
+  return id ? X->thm_id[k] = id : 0;
+}
+
+uint32_t pv_export_given(pv_export *X, uint32_t k, const char *name) {
+  uint32_t id = add_thm(X, k, name, 1);
   return id ? X->thm_id[k] = id : 0;
 }
 
@@ -278,7 +288,7 @@ lem_err pv_export_reserve(pv_export *X, lem_term c) {
 uint32_t pv_export_theorem(pv_export *X, uint32_t k, const char *name) {
   pv_prover *P = X->P;
   lem_ctx *L = P->L;
-  uint32_t id = add_thm(X, k, name);
+  uint32_t id = add_thm(X, k, name, 0);
   if (!id) return 0;
   const pv_thm *t = &P->thms[k];
   if (!t->proved) return X->thm_id[k] = id;

@@ -39,6 +39,12 @@ uint32_t pv_export_theorem(pv_export *X, uint32_t k, const char *name);
 ** does not write it.  Returns out's theorem id, or 0. */
 uint32_t pv_export_assumed(pv_export *X, uint32_t k, const char *name);
 
+/* Add prover theorem k (pv_assume) to out as a given theorem (kind and
+** status given: taken without proof), which the caller writes like any
+** other, so that later theorems can refer to it.  Returns out's theorem
+** id, or 0.  Used by lemma prove --assume with --db. */
+uint32_t pv_export_given(pv_export *X, uint32_t k, const char *name);
+
 /* Go on exporting into the same graph from prover P (borrowed), a new
 ** prover that has taken the theorems exported so far as assumed
 ** (pv_assume): the constants already introduced stay claimed, and no

@@ -122,6 +122,7 @@ void pv_eng_free(pv_eng *E) {
   lem_free(L, E->pairs, E->cappairs * sizeof *E->pairs);
   lem_map_free(L, &E->depth);
   lem_map_free(L, &E->retired);
+  lem_map_free(L, &E->fresh);
   lem_free(L, E->merged, E->nmerged * sizeof *E->merged);
   lem_subst_free(L, &E->s);
   lem_subst_free(L, &E->s2);
@@ -143,9 +144,14 @@ uint32_t pv_block_new(pv_eng *E, uint32_t parent) {
 
 lem_term pv_block_const(pv_eng *E, uint32_t b, lem_sym name) {
   lem_ctx *L = E->L;
-  /* "_a", then "_a2", "_a3", ... until the name is new to the bank */
-  lem_sym y = lem_sym_fresh(L, "_", name);
-  lem_term c = y ? lem_mk_const(L, y) : LEM_NOTERM;
+  /* "_a", then "_a2", "_a3", ...: new to this engine, and never a name of
+     the theory's; another engine (a prover built after this one) makes the
+     same names again, so that its terms are the same terms */
+  uint32_t next = 0;
+  lem_map_get(&E->fresh, name, &next);
+  lem_sym y = lem_sym_fresh(L, "_", name, &next);
+  if (!y || lem_map_put(L, &E->fresh, name, next)) return LEM_NOTERM;
+  lem_term c = lem_mk_const(L, y);
   if (!c) return LEM_NOTERM;
   pv_block *B = &E->blocks[b];
   lem_term *nc = lem_realloc(L, B->consts, B->nconsts * sizeof *nc,

@@ -132,6 +132,7 @@ typedef struct pv_eng {
   pv_vec *vecs;     /* index lists */
   uint32_t nvecs, capvecs;
   lem_map depth;    /* witness const -> depth */
+  lem_map fresh;    /* base name -> next suffix for its block constants */
   uint64_t *merged; /* bitset over term ids: constants merged in any block */
   uint32_t nmerged; /* its length in words */
   uint32_t nwitness, nbconst;

@@ -254,7 +254,12 @@ void lem_policy_free(lem_ctx *L, lem_policy *P) {
   lem_free(L, P, sizeof *P);
 }
 
+const char *lem_policy_kind(const lem_policy *P) {
+  return P->linear ? "linear" : "transformer";
+}
+
 size_t lem_policy_nparams(const lem_policy *P) {
+  if (P->linear) return LIN_D;
   size_t n = 0;
   for (int i = 0; i < NPAR; i++) n += P->psize[i];
   return n;
@@ -436,6 +441,11 @@ static void score_batch(lem_policy *P, const lem_pol_seq *gs,
 
 void lem_policy_score_example(lem_policy *P, const lem_pol_example *e,
                               float *probs) {
+  if (P->linear) {
+    lin_score_example(P, e, probs);
+    softmax_inplace(probs, e->ncands);
+    return;
+  }
   const lem_pol_seq *cs[LEM_POLICY_BMAX];
   for (uint32_t i = 0; i < e->ncands; i += LEM_POLICY_BMAX - 1) {
     int K = 0;
@@ -474,6 +484,17 @@ lem_err lem_policy_score(lem_ctx *L, lem_policy *P, const lem_theory *T,
   lem_pol_symmap map;
   lem_pol_seq gs;
   lem_policy_tokenize(L, T, goal, 1, &map, &gs);
+  if (P->linear) {
+    lem_pol_seq seq[LEM_POLICY_BMAX];
+    for (uint32_t i = 0; i < ncands; i += LEM_POLICY_BMAX) {
+      uint32_t K = ncands - i < LEM_POLICY_BMAX ? ncands - i : LEM_POLICY_BMAX;
+      for (uint32_t k = 0; k < K; k++)
+        lem_policy_tokenize(L, T, cands[i + k], 0, &map, &seq[k]);
+      lin_score_seqs(P, seq, K, probs + i);
+    }
+    softmax_inplace(probs, ncands);
+    return LEM_OK;
+  }
   float g[C];
   uint32_t gi;
   if (cache_find(P, &gs, &gi)) {
@@ -649,8 +670,11 @@ lem_err lem_policy_train(lem_ctx *L, lem_policy *P, const lem_pol_data *D,
       memset(P->grads, 0, P->ptotal * sizeof(float));
       for (uint32_t k = 0; k < nb; k++) {
         int ok;
-        sum += train_example(P, &D->ex[order[s + k]], o->smoothing,
-                             1.0f / (float)nb, &r, &ok);
+        const lem_pol_example *e = &D->ex[order[s + k]];
+        sum += P->linear ? lin_train_example(P, e, o->smoothing,
+                                             1.0f / (float)nb, &ok)
+                         : train_example(P, e, o->smoothing,
+                                         1.0f / (float)nb, &r, &ok);
         right += (uint32_t)ok;
       }
       lem_adamw_step(&opt, P->params, P->grads, P->m, P->v, P->ptotal,

@@ -132,6 +132,13 @@ typedef struct lem_policy lem_policy;
 /* A new model with weights drawn from seed.  train: also allocate the
 ** gradients, optimizer state and backward buffers.  NULL on LEM_ENOMEM. */
 lem_policy *lem_policy_new(lem_ctx *L, uint64_t seed, int train);
+/* The linear scorer (policy_linear.c): the baseline, behind the same
+** functions (score, train, eval, save, load).  A bag of the candidate's
+** tokens and neighbouring token pairs, hashed into LIN_D = 4096 features,
+** scored by one weight vector (starting at zero).  NULL on LEM_ENOMEM. */
+lem_policy *lem_policy_new_linear(lem_ctx *L, int train);
+/* "transformer" or "linear". */
+const char *lem_policy_kind(const lem_policy *P);
 void lem_policy_free(lem_ctx *L, lem_policy *P);
 /* Number of parameters. */
 size_t lem_policy_nparams(const lem_policy *P);

@@ -31,9 +31,15 @@ typedef struct cache_ent {
   lem_pol_seq seq;
 } cache_ent;
 
+/* The linear scorer's hashed features (policy_linear.c). */
+enum { LIN_D = 4096 };
+
 struct lem_policy {
   lem_arena arena;
   int train;
+  int linear;           /* 1: the linear scorer; only params, grads, m, v,
+                           ptotal, step and lin_x below are used */
+  float *lin_x;         /* linear: features of BMAX candidates (BMAX, LIN_D) */
   size_t psize[NPAR];   /* floats in each parameter */
   size_t ptotal;        /* floats in the parameter block, with padding */
   float *p[NPAR], *g[NPAR];
@@ -52,5 +58,12 @@ struct lem_policy {
 
 /* The shape of parameter i as (rows, cols). */
 void pol_param_shape(int i, uint32_t *rows, uint32_t *cols);
+
+/* The linear scorer (policy_linear.c), behind the same API. */
+void lin_score_example(lem_policy *P, const lem_pol_example *e, float *scores);
+void lin_score_seqs(lem_policy *P, const lem_pol_seq *cs, uint32_t n,
+                    float *scores);
+float lin_train_example(lem_policy *P, const lem_pol_example *e, float eps,
+                        float scale, int *correct);
 
 #endif

@@ -32,6 +32,20 @@ static void param_name(int i, char *buf, size_t n) {
   else snprintf(buf, n, "%s", tail[i - P_LNFW]);
 }
 
+/* The linear scorer's header: one tensor "lin.w" of shape [1,LIN_D]. */
+static lem_err linear_header(lem_ctx *L, lem_buf *b) {
+  lem_err e = lem_buf_printf(
+      L, b,
+      "{\"__metadata__\":{\"format\":\"lemma-linear\",\"version\":\"1\","
+      "\"features\":\"%d\",\"tmax\":\"%d\",\"types\":\"%d\","
+      "\"slots\":\"%d\"},\"lin.w\":{\"dtype\":\"F32\",\"shape\":[1,%d],"
+      "\"data_offsets\":[0,%d]}}",
+      LIN_D, LEM_POLICY_TMAX, LEM_POLICY_TYPES, LEM_POLICY_SLOTS, LIN_D,
+      LIN_D * 4);
+  while (!e && b->len % 8) e = lem_buf_puts(L, b, " ");
+  return e;
+}
+
 static lem_err header(lem_ctx *L, lem_buf *b) {
   lem_err e = lem_buf_printf(
       L, b,
@@ -77,7 +91,7 @@ static float get_f32(const unsigned char *p) {
 
 lem_err lem_policy_save(lem_ctx *L, const lem_policy *P, const char *path) {
   lem_buf h = {0};
-  if (header(L, &h)) {
+  if (P->linear ? linear_header(L, &h) : header(L, &h)) {
     lem_buf_free(L, &h);
     return LEM_ENOMEM;
   }
@@ -89,12 +103,15 @@ lem_err lem_policy_save(lem_ctx *L, const lem_policy *P, const char *path) {
   unsigned char len[8], buf[4 * 256];
   put_u64(len, h.len);
   int ok = fwrite(len, 1, 8, f) == 8 && fwrite(h.p, 1, h.len, f) == h.len;
-  for (int i = 0; i < NPAR && ok; i++)
-    for (size_t j = 0; j < P->psize[i] && ok; j += 256) {
-      size_t n = P->psize[i] - j < 256 ? P->psize[i] - j : 256;
-      for (size_t k = 0; k < n; k++) put_f32(buf + 4 * k, P->p[i][j + k]);
+  for (int i = 0; i < (P->linear ? 1 : NPAR) && ok; i++) {
+    const float *w = P->linear ? P->params : P->p[i];
+    size_t size = P->linear ? LIN_D : P->psize[i];
+    for (size_t j = 0; j < size && ok; j += 256) {
+      size_t n = size - j < 256 ? size - j : 256;
+      for (size_t k = 0; k < n; k++) put_f32(buf + 4 * k, w[j + k]);
       ok = fwrite(buf, 4, n, f) == n;
     }
+  }
   ok = fclose(f) == 0 && ok;
   lem_buf_free(L, &h);
   return ok ? LEM_OK : lem_error(L, LEM_EIO, "%s: write failed", path);
@@ -182,13 +199,40 @@ static lem_err check_entry(lem_ctx *L, const char *path, const char *hdr,
   return LEM_OK;
 }
 
-static lem_err parse(lem_ctx *L, const char *path, const unsigned char *p,
-                     size_t n, lem_policy *P) {
-  if (n < 8) return lem_error(L, LEM_ESYNTAX, "%s: not a safetensors file", path);
+/* The header's length after checking the 8-byte prefix, or 0. */
+static uint64_t header_len(const unsigned char *p, size_t n) {
+  if (n < 8) return 0;
   uint64_t hl = 0;
   for (int i = 0; i < 8; i++) hl |= (uint64_t)p[i] << (8 * i);
-  if (hl > n - 8 || hl < 2 || p[8] != '{')
-    return lem_error(L, LEM_ESYNTAX, "%s: not a safetensors file", path);
+  return hl > n - 8 || hl < 2 || p[8] != '{' ? 0 : hl;
+}
+
+/* Read the linear scorer's weights (file p, n bytes, header length hl). */
+static lem_err parse_linear(lem_ctx *L, const char *path,
+                            const unsigned char *p, size_t n, uint64_t hl,
+                            lem_policy *P) {
+  char *hdr = lem_strndup(L, (const char *)p + 8, (size_t)hl);
+  if (!hdr) return LEM_ENOMEM;
+  lem_buf want = {0};
+  lem_err e = linear_header(L, &want);
+  if (!e && (strlen(hdr) != hl || hl != want.len ||
+             memcmp(hdr, want.p, want.len)))
+    e = lem_error(L, LEM_ESYNTAX, "%s: not a lemma linear scorer of this "
+                  "version (its header differs)", path);
+  if (!e && n - 8 - hl != (size_t)LIN_D * 4)
+    e = lem_error(L, LEM_ESYNTAX, "%s: tensor 'lin.w' has bad data offsets",
+                  path);
+  for (size_t j = 0; !e && j < LIN_D; j++)
+    P->params[j] = get_f32(p + 8 + hl + 4 * j);
+  lem_buf_free(L, &want);
+  lem_free(L, hdr, (size_t)hl + 1);
+  return e;
+}
+
+static lem_err parse(lem_ctx *L, const char *path, const unsigned char *p,
+                     size_t n, lem_policy *P) {
+  uint64_t hl = header_len(p, n);
+  if (!hl) return lem_error(L, LEM_ESYNTAX, "%s: not a safetensors file", path);
   char *hdr = lem_strndup(L, (const char *)p + 8, (size_t)hl);
   if (!hdr) return LEM_ENOMEM;
   lem_err e = LEM_OK;
@@ -220,9 +264,15 @@ lem_err lem_policy_load(lem_ctx *L, const char *path, int train,
   size_t cap = 0, n = 0;
   lem_err e = slurp(L, path, &p, &cap, &n);
   if (e) return e;
-  lem_policy *P = lem_policy_new(L, 0, train);
+  /* which model: the linear scorer's metadata come first in its header */
+  uint64_t hl = header_len(p, n);
+  static const char lin[] = "{\"__metadata__\":{\"format\":\"lemma-linear\"";
+  int linear = hl >= sizeof lin - 1 && !memcmp(p + 8, lin, sizeof lin - 1);
+  lem_policy *P = linear ? lem_policy_new_linear(L, train)
+                         : lem_policy_new(L, 0, train);
   if (!P) e = LEM_ENOMEM;
-  if (!e) e = parse(L, path, p, n, P);
+  if (!e) e = linear ? parse_linear(L, path, p, n, hl, P)
+                     : parse(L, path, p, n, P);
   lem_free(L, p, cap);
   if (e) {
     lem_policy_free(L, P);

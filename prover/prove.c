@@ -491,6 +491,13 @@ static int policy_order(pv_prover *P, lem_term goal, uint32_t n,
   return 1;
 }
 
+/* Has the goal used up its time or its expansions (pv_opts.goal_facts)? */
+static int goal_spent(const pv_prover *P, uint32_t before) {
+  const pv_eng *E = &P->E;
+  if (E->lim.deadline > 0 && now() > E->lim.deadline) return 1;
+  return P->opts.goal_facts && E->nfacts - before >= P->opts.goal_facts;
+}
+
 int pv_prove(pv_prover *P, lem_term goal) {
   lem_ctx *L = P->L;
   pv_eng *E = &P->E;
@@ -541,7 +548,7 @@ int pv_prove(pv_prover *P, lem_term goal) {
     if (err) return -1;
     for (uint32_t oi = 0; !id && oi < nord; oi++) {
       uint32_t vi = have_learned && pass % 2 == 0 ? learned[oi] : order[oi];
-      if (E->lim.deadline > 0 && now() > E->lim.deadline) break;
+      if (goal_spent(P, before)) break;
       lem_term lemma = generalize(P, goal, vi);
       if (!lemma) return -1;
       pv_fid lid = induct(P, lemma, &err);
@@ -556,14 +563,15 @@ int pv_prove(pv_prover *P, lem_term goal) {
       t = &P->thms[k];
       if (add_choice(P, t, vi, id != 0, pass)) return -1;
     }
-    if (budget >= cap || (E->lim.deadline > 0 && now() > E->lim.deadline))
-      break;
+    if (budget >= cap || goal_spent(P, before)) break;
   }
   E->lim.max_facts = cap;
   t = &P->thms[k];
   t->facts_made = E->nfacts - before;
   if (!id) {
-    t->why = E->out_of_budget ? "budget exhausted"
+    t->why = P->opts.goal_facts && t->facts_made >= P->opts.goal_facts
+                 ? "expansion budget exhausted"
+             : E->out_of_budget ? "budget exhausted"
              : induct_ok       ? "no induction variable worked"
                                : "not derivable within the rounds";
     return 0;

@@ -30,6 +30,11 @@ struct lem_policy;
 typedef struct pv_opts {
   pv_limits lim;       /* per saturation (the deadline is set per goal) */
   double goal_seconds; /* time budget per goal; 0: none */
+  /* Expansion budget per goal: no further choice (induction variable,
+  ** deeper pass) is started once the engine has made this many facts for
+  ** the goal (pv_thm.facts_made); 0: none.  The choice under way when the
+  ** budget runs out finishes, so facts_made may end a little above it. */
+  uint64_t goal_facts;
   int no_induction;
   /* A learned policy (policy.h, borrowed) that orders the induction
   ** variables by its score, or NULL for the fixed heuristic (recursion

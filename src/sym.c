@@ -20,7 +20,7 @@ typedef struct chunk {
 typedef struct symrec {
   const char *name;
   uint32_t len, hash;
-  uint32_t fresh;   /* lem_sym_fresh: the next suffix to try, 0: none yet */
+  uint32_t fresh;   /* made by lem_sym_fresh */
 } symrec;
 
 struct lem_syms {
@@ -141,22 +141,27 @@ size_t lem_sym_len(const lem_ctx *L, lem_sym y) {
 
 uint32_t lem_sym_count(const lem_ctx *L) { return L->syms->n; }
 
-lem_sym lem_sym_fresh(lem_ctx *L, const char *prefix, lem_sym base) {
+lem_sym lem_sym_fresh(lem_ctx *L, const char *prefix, lem_sym base,
+                      uint32_t *next) {
   char buf[128];
   const char *name = lem_sym_name(L, base);
   for (;;) {
-    uint32_t k = L->syms->recs[base].fresh++;
-    int n = k <= 1 ? snprintf(buf, sizeof buf, "%s%.80s", prefix, name)
+    if (*next == UINT32_MAX) {
+      lem_error(L, LEM_ELIMIT, "no fresh name left from '%.80s'", name);
+      return LEM_NOSYM;
+    }
+    uint32_t k = (*next)++;
+    if (k == 1) continue; /* "a", then "a2", "a3", ... */
+    int n = k == 0 ? snprintf(buf, sizeof buf, "%s%.80s", prefix, name)
                    : snprintf(buf, sizeof buf, "%s%.80s%u", prefix, name, k);
     if (n < 0 || (size_t)n >= sizeof buf) {
       lem_error(L, LEM_ELIMIT, "fresh name from '%.80s' too long", name);
       return LEM_NOSYM;
     }
-    if (k == 1) continue; /* "a", then "a2", "a3", ... */
-    if (!lem_sym_find(L, buf, (size_t)n)) return lem_sym_intern(L, buf, (size_t)n);
-    if (L->syms->recs[base].fresh == UINT32_MAX) {
-      lem_error(L, LEM_ELIMIT, "no fresh name left from '%.80s'", name);
-      return LEM_NOSYM;
-    }
+    lem_sym y = lem_sym_find(L, buf, (size_t)n);
+    if (y && !L->syms->recs[y].fresh) continue; /* somebody else's */
+    if (!y && !(y = lem_sym_intern(L, buf, (size_t)n))) return LEM_NOSYM;
+    L->syms->recs[y].fresh = 1;
+    return y;
   }
 }

@@ -29,12 +29,17 @@ size_t lem_sym_len(const lem_ctx *L, lem_sym y);
 /* Look up without interning: LEM_NOSYM if the string was never interned. */
 lem_sym lem_sym_find(const lem_ctx *L, const char *s, size_t len);
 
-/* A symbol never interned before, named prefix + base's name, or that with
-** a number after it (2, 3, ...): the first such name still free, searching
-** on from where the last call for base stopped, so that n calls cost O(n)
-** in all.  LEM_NOSYM with an error in L on out of memory or when the name
-** would exceed 127 bytes.  prefix is the same at every call for a base. */
-lem_sym lem_sym_fresh(lem_ctx *L, const char *prefix, lem_sym base);
+/* A name for a fresh constant: prefix + base's name, or that with a number
+** after it (2, 3, ...), the first such name from suffix *next on (start
+** with *next = 0) that is new or was made by this function before; *next
+** moves past it.  A name interned any other way is never returned, so a
+** caller that keeps one *next per base for the life of a set of constants
+** gets names unique among them and different from every other symbol,
+** while a later set (a new *next) reuses the same names and so the same
+** terms.  LEM_NOSYM with an error in L on out of memory or when the name
+** would exceed 127 bytes. */
+lem_sym lem_sym_fresh(lem_ctx *L, const char *prefix, lem_sym base,
+                      uint32_t *next);
 
 /* Number of symbols interned so far (the largest symbol is count). */
 uint32_t lem_sym_count(const lem_ctx *L);

@@ -206,6 +206,11 @@ grep -v '^#' "$top/corpus/peano/goals" | head -n 1 > "$tmp/left3.zero"
 # x0 + 0 = x0 and 0 + x0 = x0 are found, stored, and replay.
 expect 0 "found as T" -- explore "$top/corpus/peano" --batch "$top/tests/data/explore-tiny.batch" --no-progress --db "$tmp/tiny.db" --goals "$tmp/left3.zero"
 expect 0 " 0 failed" -- replay "$tmp/tiny.db"
+# two batches: conjectures wait across them and climb the ladder; a goal
+# not discovered is proved from the discoveries (with induction) and stored
+grep -v '^#' "$top/tests/data/explore-plus.goals" | sed -n '1p;3p' > "$tmp/two.goals"
+expect 0 "goal 2: proved by induction from the theorems, as T3" -- explore "$top/corpus/peano" --batch "$top/tests/data/explore-two.batch" --facts 8000 --no-progress --db "$tmp/two.db" --goals "$tmp/two.goals"
+expect 0 " 0 failed" -- replay "$tmp/two.db"
 
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -194,6 +194,40 @@ Test(conj, canonical_duplicates_collapse) {
   cj_gen_free(G);
 }
 
+/* An equation accepted in one batch's conjecturer prunes another batch's
+** candidates: commutativity found with two variables and no constant
+** (batch A) prunes the renamings of it in a batch with three variables and
+** the constant o (batch B), whose codes for +, o and the variables all
+** differ from A's; without it they are offered. */
+Test(conj, accepted_in_an_earlier_batch_prunes) {
+  load(add_theory);
+  cj_model M = model();
+  cj_opts oa = opts(2, 1), ob = opts(3, 1);
+  const lem_sym none = lem_sym_cstr(L, "nothing");
+  oa.only_consts = &none;
+  oa.nonly_consts = 0;
+  cj_gen *A, *B;
+  cj_conj c;
+  cr_assert_eq(cj_new(L, T, &M, &oa, NULL, NULL, &A), LEM_OK, "%s",
+               lem_errmsg(L));
+  cr_assert_eq(cj_next(A, &c), 1);
+  cr_assert_str_eq(c.text, "x1 + x0 = x0 + x1");
+  uint32_t comm = c.id;
+  cr_assert_eq(cj_accept(A, comm), LEM_OK);
+  uint32_t n[2] = {0, 0};
+  for (int carry = 0; carry < 2; carry++) {
+    cr_assert_eq(cj_new(L, T, &M, &ob, NULL, NULL, &B), LEM_OK);
+    if (carry) cr_assert_eq(cj_accept_from(B, A, comm), LEM_OK);
+    while (cj_next(B, &c) > 0)
+      if (strstr(c.text, " + ") && !strchr(c.text, 'o')) n[carry]++;
+    cj_gen_free(B);
+  }
+  cr_expect_gt(n[0], 0, "commutativity itself is offered without the carry");
+  cr_expect_eq(n[1], 0, "the carried law prunes every renaming of it");
+  cr_expect_eq(cj_accept_from(A, A, 0), LEM_EINVAL);
+  cj_gen_free(A);
+}
+
 static int refute_all(void *ud, lem_ctx *Lc, const cj_conj *c) {
   (void)Lc;
   (void)c;

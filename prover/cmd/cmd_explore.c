@@ -36,6 +36,7 @@
 #define MAXBATCH 16
 #define MAXMODEL 32
 #define MAXLIST 16
+#define MAXRUNG 16
 
 typedef struct batch {
   char name[64];
@@ -49,7 +50,7 @@ typedef struct xopts {
   const char *theory, *db, *batchfile, *goals;
   int vars, side, total; /* -1: as the batch says */
   pv_opts po;
-  int no_z3, no_mirror;
+  int no_z3, no_mirror, trace;
   int progress_tty;
 } xopts;
 
@@ -57,7 +58,7 @@ typedef struct xthm {   /* one theorem the exploration proved */
   lem_term stmt;
   uint32_t gid;         /* its theorem id in the run's proof graph */
   uint32_t batch;
-  int mirrored;
+  lem_thm_kind kind;    /* discovered, mirrored, or goal (--goals) */
   int induction;        /* its proof needed an induction of its own */
   int essential;
   char *text;           /* the equation, readable (owned by the run) */
@@ -233,6 +234,25 @@ static void progress(prog *p, const char *what, int final) {
 
 /* ---- proving ------------------------------------------------------------ */
 
+typedef struct pending { /* a survivor not proved yet */
+  lem_term stmt, mirror;  /* mirror: the equation read the other way */
+  cj_gen *G;              /* the conjecturer of its batch */
+  uint32_t batch;         /* which batch (from 0) */
+  uint32_t id;            /* its number there */
+  int accepted;           /* its conjecture is proved (in another reading) */
+  int mirrored;           /* stmt is the conjecture read right to left */
+  char *text;             /* owned by the run (keep_text) */
+  uint32_t failed[MAXRUNG]; /* theorems known when it last failed at each
+                               rung of the ladder, plus 1 (0: never) */
+} pending;
+
+/* The failed conjectures, waiting for a theorem (of their batch or a later
+** one) or a budget that proves them. */
+typedef struct pendings {
+  pending *v;
+  uint32_t n, cap;
+} pendings;
+
 typedef struct xrun {
   lem_ctx *L;
   lem_theory *T;
@@ -247,9 +267,17 @@ typedef struct xrun {
   uint32_t rebuilds;
   const pv_opts *po;
   uint32_t budget;  /* the fact budget of the current attempts */
+  uint32_t level;   /* its rung on the ladder */
+  int po_no_induction; /* the current attempts may not use induction */
   int no_mirror;
+  int trace;        /* --trace: a line per attempt on stderr */
   cj_stats sum;     /* over all batches */
   stage st[4];
+  pendings pd;      /* conjectures not proved yet, of every batch so far */
+  cj_gen *gens[MAXBATCH]; /* each batch's conjecturer */
+  uint32_t ngens;
+  struct { cj_gen *G; uint32_t id; } *acc; /* the conjectures proved */
+  uint32_t nacc, capacc;
   char **texts;     /* owned copies of the equations' text */
   uint32_t ntexts, captexts;
 } xrun;
@@ -297,8 +325,7 @@ static int record(xrun *R, uint32_t k, xthm *h) {
   char name[32];
   snprintf(name, sizeof name, "T%u", R->nth + 1);
   if (!(h->gid = pv_export_theorem(&R->X, k, name))) return -1;
-  R->G->thms[h->gid - 1].kind = h->mirrored ? LEM_TK_MIRRORED
-                                             : LEM_TK_DISCOVERED;
+  R->G->thms[h->gid - 1].kind = h->kind;
   const pv_thm *t = &R->P.thms[k];
   for (uint32_t j = 0; j < t->nchoices; j++) h->induction |= t->choices[j].proved;
   pv_fid *fs;
@@ -333,15 +360,21 @@ static int record(xrun *R, uint32_t k, xthm *h) {
 
 /* Prove s (if new) at the current budget; 1 proved, 0 not, 2 proved
 ** before, -1 error. */
-static int try_prove(xrun *R, lem_term s, uint32_t b, int mirrored,
+static int try_prove(xrun *R, lem_term s, uint32_t b, lem_thm_kind kind,
                      const char *text) {
   uint32_t d;
   if (lem_map_get(&R->proved, s, &d)) return 2; /* proved before */
   if (R->dirty && rebuild(R)) return -1;
   R->tried++;
   R->P.opts.lim.max_facts = R->budget;
+  R->P.opts.no_induction = R->po_no_induction;
+  double t0 = R->trace ? now() : 0;
   int r = pv_prove(&R->P, s);
   if (r < 0) return -1;
+  if (R->trace)
+    fprintf(stderr, "lemma: explore: %s%s at %u facts: %s, %.2f s\n", text,
+            kind == LEM_TK_MIRRORED ? " (mirrored)" : "", R->budget,
+            r ? "proved" : "failed", now() - t0);
   if (!r) {
     R->dirty = 1;
     return 0;
@@ -351,7 +384,7 @@ static int try_prove(xrun *R, lem_term s, uint32_t b, int mirrored,
       LEM_GROW(R->L, R->th, R->capth, R->nth + 1))
     return -1;
   xthm *h = &R->th[R->nth];
-  *h = (xthm){s, 0, b, mirrored, 0, 0, t, NULL, 0, NULL, 0, 0};
+  *h = (xthm){s, 0, b, kind, 0, 0, t, NULL, 0, NULL, 0, 0};
   if (record(R, R->P.nthms - 1, h)) {
     lem_free(R->L, h->cites, h->ncites * sizeof *h->cites);
     return -1;
@@ -376,19 +409,17 @@ static void add_stats(cj_stats *a, const cj_stats *b) {
   a->survivors += b->survivors;
 }
 
-typedef struct pending { /* a survivor not proved yet */
-  lem_term stmt, mirror;  /* mirror: the equation read the other way */
-  uint32_t id;            /* the conjecturer's */
-  int mirror_only;        /* stmt is the mirror of a proved conjecture */
-  char *text;             /* owned by the run (keep_text) */
-} pending;
-
-/* The failed conjectures of a batch, waiting for a theorem or a budget
-** that proves them. */
-typedef struct pendings {
-  pending *v;
-  uint32_t n, cap;
-} pendings;
+/* Conjecture id of G is proved: it prunes what G and every later batch's
+** conjecturer offer from now on. */
+static int accept(xrun *R, cj_gen *G, uint32_t id) {
+  cj_gen *cur = R->gens[R->ngens - 1];
+  if (cj_accept(G, id) || (cur != G && cj_accept_from(cur, G, id)) ||
+      LEM_GROW(R->L, R->acc, R->capacc, R->nacc + 1))
+    return -1;
+  R->acc[R->nacc].G = G;
+  R->acc[R->nacc++].id = id;
+  return 0;
+}
 
 static int wait(xrun *R, pendings *pd, pending q) {
   if (LEM_GROW(R->L, pd->v, pd->cap, pd->n + 1)) return -1;
@@ -403,85 +434,119 @@ static void proved_line(xrun *R, prog *pg, const char *text, int mirrored) {
 
 /* Prove q and then its mirror, which waits in pd when it fails; 1 if q
 ** (or its mirror) was proved, 0 not, -1 error. */
-static int prove_conj(xrun *R, uint32_t bi, const pending *q, pendings *pd,
-                      prog *pg) {
+static int prove_conj(xrun *R, const pending *q, pendings *pd, prog *pg) {
+  uint32_t bi = q->batch;
   lem_term mirror = R->no_mirror ? LEM_NOTERM : q->mirror;
-  int r = try_prove(R, q->stmt, bi, q->mirror_only, q->text), mfirst = 0;
-  if (r == 1) proved_line(R, pg, q->text, q->mirror_only);
+  int r = try_prove(R, q->stmt, bi, q->mirrored ? LEM_TK_MIRRORED
+                                                : LEM_TK_DISCOVERED, q->text);
+  int mfirst = 0;
+  if (r == 1) proved_line(R, pg, q->text, q->mirrored);
   if (r == 0 && mirror) {
     /* the other reading may be the one the prover finds; then this one
        follows from it */
-    mfirst = try_prove(R, mirror, bi, 1, q->text);
+    mfirst = try_prove(R, mirror, bi, LEM_TK_MIRRORED, q->text);
     if (mfirst < 0) return -1;
     if (mfirst == 1) {
       proved_line(R, pg, q->text, 1);
-      r = try_prove(R, q->stmt, bi, 0, q->text);
+      r = try_prove(R, q->stmt, bi, LEM_TK_DISCOVERED, q->text);
       if (r == 1) proved_line(R, pg, q->text, 0);
     }
   }
   if (r < 0) return -1;
   if (r == 0 && mfirst == 1)
-    return wait(R, pd, (pending){q->stmt, LEM_NOTERM, q->id, 1, q->text})
+    return wait(R, pd, (pending){q->stmt, LEM_NOTERM, q->G, bi, q->id, 1, 0,
+                                 q->text, {0}})
                ? -1 : 1;
   if (r == 0 || mfirst == 1 || !mirror) return r != 0;
-  int m = try_prove(R, mirror, bi, 1, q->text);
+  int m = try_prove(R, mirror, bi, LEM_TK_MIRRORED, q->text);
   if (m < 0) return -1;
   if (m == 1) proved_line(R, pg, q->text, 1);
-  if (m == 0 && wait(R, pd, (pending){mirror, LEM_NOTERM, q->id, 1, q->text}))
+  if (m == 0 &&
+      wait(R, pd, (pending){mirror, LEM_NOTERM, q->G, bi, q->id, 1, 1, q->text,
+                            {0}}))
     return -1;
   return 1;
 }
 
 /* Try every pending conjecture once at the current budget, dropping those
-** a proof makes redundant; 1 when one was proved, 0 not, -1 error. */
-static int sweep(xrun *R, cj_gen *G, uint32_t bi, pendings *pd, prog *pg) {
+** a proof makes redundant, and skipping those that failed at this budget
+** when the theorems were the same as now (the attempt would be the same);
+** 1 when one was proved, 0 not, -1 error. */
+static int sweep(xrun *R, pendings *pd, prog *pg) {
   uint32_t k = 0, n = pd->n;
   int any = 0;
   for (uint32_t i = 0; i < n; i++) {
     pending q = pd->v[i];
-    if (!q.mirror_only && cj_redundant(G, q.id)) {
+    if (!q.accepted && cj_redundant(q.G, q.id)) {
       R->pruned_late++;
+      continue;
+    }
+    if (q.failed[R->level] == R->nth + 1) {
+      pd->v[k++] = q;
       continue;
     }
     pg->left = n - i;
     progress(pg, "prove", 0);
-    int r = prove_conj(R, bi, &q, pd, pg);
-    if (r < 0 || (r > 0 && !q.mirror_only && cj_accept(G, q.id))) return -1;
+    q.failed[R->level] = R->nth + 1;
+    int r = prove_conj(R, &q, pd, pg);
+    if (r < 0 || (r > 0 && !q.accepted && accept(R, q.G, q.id))) return -1;
     if (r > 0) any = 1;
     else pd->v[k++] = q;
   }
   /* mirrors that prove_conj left waiting go after the survivors */
-  memmove(pd->v + k, pd->v + n, (pd->n - n) * sizeof *pd->v);
+  if (pd->n > n) memmove(pd->v + k, pd->v + n, (pd->n - n) * sizeof *pd->v);
   pd->n = k + (pd->n - n);
   return any;
 }
 
-/* The budgets of the ladder: 2000 facts, then 4 times more up to the top
-** one (--facts). */
-static uint32_t rung(const xrun *R, uint32_t level) {
+/* Set the budget to rung level of the ladder: 2000 facts, then 4 times
+** more up to the top one (--facts).  0 when level is past the top. */
+static uint32_t set_rung(xrun *R, uint32_t level) {
   uint32_t top = R->po->lim.max_facts, b = 2000;
-  while (level-- && b < top) b *= 4;
-  return b < top ? b : top;
+  for (uint32_t i = 0; i < level; i++) {
+    if (b >= top || i + 1 >= MAXRUNG) return 0;
+    b *= 4;
+  }
+  R->level = level;
+  return R->budget = b < top ? b : top;
 }
 
 /* Sweep the pending conjectures at the lowest budget while that proves
 ** something; 1 when something was proved, 0 not, -1 error. */
-static int sweep_low(xrun *R, cj_gen *G, uint32_t bi, pendings *pd,
-                     prog *pg) {
+static int sweep_low(xrun *R, pendings *pd, prog *pg) {
   int any = 0, r;
-  R->budget = rung(R, 0);
-  while ((r = sweep(R, G, bi, pd, pg)) > 0) any = 1;
+  set_rung(R, 0);
+  while ((r = sweep(R, pd, pg)) > 0) any = 1;
   return r < 0 ? -1 : any;
 }
 
+/* The pending conjectures climb the ladder of budgets up to rung top,
+** back to the bottom after every proof, until that rung fails them all.
+** 0, or -1 on error. */
+static int climb(xrun *R, pendings *pd, prog *pg, uint32_t top) {
+  for (uint32_t level = 1; pd->n && level <= top && set_rung(R, level);
+       level++) {
+    int q = sweep(R, pd, pg);
+    if (q > 0) q = sweep_low(R, pd, pg), level = 0;
+    if (q < 0) return -1;
+  }
+  set_rung(R, 0);
+  return 0;
+}
+
 /* Conjectures are tried smallest first at a small fact budget, and each new
-** theorem sends the waiting ones round again at that budget; when the
-** conjectures run out, the waiting ones climb a ladder of budgets, back to
-** the bottom after every proof.  Cheap failures first: most conjectures a
-** small budget cannot prove are waiting for a lemma, not for more facts. */
-static int run_batch(xrun *R, const batch *b, uint32_t bi, const xopts *o,
-                     const cj_model *M, smt_solver *Z, prog *pg) {
+** theorem sends the waiting ones round again at that budget; before the
+** first conjecture of a larger size, and at the end of a batch, they get
+** one rung more (a larger conjecture may only be a disguised instance of a
+** smaller one), and after the last batch they climb the whole ladder of
+** budgets.  Cheap failures first: most conjectures a small budget cannot
+** prove are waiting for a lemma, often a larger one or one of a later
+** batch, not for more facts. */
+static int run_batch(xrun *R, const batch *b, uint32_t bi, int last,
+                     const xopts *o, const cj_model *M, smt_solver *Z,
+                     prog *pg) {
   lem_ctx *L = R->L;
+  pendings *pd = &R->pd;
   cj_opts co;
   memset(&co, 0, sizeof co);
   co.max_vars = o->vars >= 0 ? (uint32_t)o->vars : b->vars;
@@ -497,44 +562,46 @@ static int run_batch(xrun *R, const batch *b, uint32_t bi, const xopts *o,
     fprintf(stderr, "%slemma: %s\n", pg->tty ? "\n" : "", lem_errmsg(L));
     return 1;
   }
+  R->gens[R->ngens++] = G; /* freed with the run: its conjectures wait */
+  /* what earlier batches proved prunes this batch's candidates too */
+  for (uint32_t i = 0; i < R->nacc; i++)
+    if (cj_accept_from(G, R->acc[i].G, R->acc[i].id)) {
+      fprintf(stderr, "%slemma: %s\n", pg->tty ? "\n" : "", lem_errmsg(L));
+      return 1;
+    }
   R->st[0].secs += now() - t;
   R->st[0].rss_kb = peak_kb();
   printf("batch %s:\n", b->name);
-  pendings pd = {0};
   int rc = 0, r;
   cj_conj c;
   double tp = 0;
+  uint32_t size = 0;
   for (;;) {
     t = now();
     r = cj_next(G, &c);
     R->st[0].secs += now() - t;
     if (r <= 0) break;
     t = now();
-    pg->left = pd.n;
+    pg->left = pd->n;
     progress(pg, "prove", 0);
-    R->budget = rung(R, 0);
-    pending q = {c.stmt, c.mirror, c.id, 0, keep_text(R, c.text)};
-    int p = q.text ? prove_conj(R, bi, &q, &pd, pg) : -1;
-    if (p < 0 || (p > 0 && cj_accept(G, c.id)) || (!p && wait(R, &pd, q)) ||
-        (p > 0 && sweep_low(R, G, bi, &pd, pg) < 0)) {
+    if (c.size > size && climb(R, pd, pg, 1)) {
+      rc = 1;
+      break;
+    }
+    size = c.size;
+    pending q = {c.stmt, c.mirror, G, bi, c.id, 0, 0, keep_text(R, c.text),
+                 {0}};
+    int p = q.text ? prove_conj(R, &q, pd, pg) : -1;
+    if (p < 0 || (p > 0 && accept(R, G, c.id)) || (!p && wait(R, pd, q)) ||
+        (p > 0 && sweep_low(R, pd, pg) < 0)) {
       rc = 1;
       break;
     }
     tp += now() - t;
-    if (rc) break;
   }
   if (r < 0 || lem_errmsg(L)[0]) rc = 1;
   t = now();
-  for (uint32_t level = 1; !rc && pd.n && rung(R, level) > rung(R, level - 1);
-       level++) {
-    R->budget = rung(R, level);
-    int q = sweep(R, G, bi, &pd, pg);
-    if (q > 0) q = sweep_low(R, G, bi, &pd, pg), level = 0;
-    if (q < 0) rc = 1;
-  }
-  for (uint32_t i = 0; i < pd.n; i++)
-    printf("  --  %s (not proved)\n", pd.v[i].text);
-  R->failed += pd.n;
+  if (!rc && climb(R, pd, pg, last ? MAXRUNG : 1)) rc = 1;
   tp += now() - t;
   if (rc) fprintf(stderr, "%slemma: %s\n", pg->tty ? "\n" : "", lem_errmsg(L));
   pg->left = 0;
@@ -542,8 +609,6 @@ static int run_batch(xrun *R, const batch *b, uint32_t bi, const xopts *o,
   R->st[1].secs += tp;
   R->st[1].rss_kb = peak_kb();
   add_stats(&R->sum, cj_gen_stats(G));
-  lem_free(L, pd.v, pd.cap * sizeof *pd.v);
-  cj_gen_free(G);
   return rc;
 }
 
@@ -608,7 +673,8 @@ static int store(xrun *R, const char *path, const char *options) {
     for (uint32_t i = 0; i < R->nth; i++) {
       const xthm *h = &R->th[i];
       uint32_t db = lem_store_theorem_dbid(S, h->gid);
-      if (pass == 0 && (lem_store_set_batch(S, db, h->batch + 1) ||
+      if (pass == 0 && ((h->kind != LEM_TK_GOAL &&
+                         lem_store_set_batch(S, db, h->batch + 1)) ||
                         lem_store_set_essential(S, db, h->essential)))
         goto out;
       if (pass == 1 && !h->essential) {
@@ -660,17 +726,22 @@ static void summary(const xrun *R, uint32_t ness, double total) {
 }
 
 /* Which statements of a goals file the exploration proved, compared by
-** canonical form.  1 when one is missing (or the file is bad). */
+** canonical form; one it did not is proved from the theorems, without
+** induction first, then with, at the top budget, and becomes a theorem of
+** kind goal (stored and replayed like the others).  Returns how many were
+** neither found nor proved, or -1 on error (printed). */
 static int check_goals(xrun *R, const char *path) {
   lem_term *g;
   uint32_t n;
   if (lem_read_goals(R->L, R->T, path, &g, &n)) {
     fprintf(stderr, "lemma: %s\n", lem_errmsg(R->L));
-    return 1;
+    return -1;
   }
-  int rc = 0;
+  int missing = 0, r = 0;
+  uint32_t nb = R->nth ? R->th[R->nth - 1].batch + 1 : 0;
   printf("goals (%s):\n", path);
-  for (uint32_t i = 0; i < n; i++) {
+  R->budget = R->po->lim.max_facts;
+  for (uint32_t i = 0; i < n && r >= 0; i++) {
     lem_term c = lem_canon(R->L, g[i]);
     uint32_t found = 0;
     for (uint32_t j = 0; j < R->nth && c && !found; j++)
@@ -679,44 +750,26 @@ static int check_goals(xrun *R, const char *path) {
       printf("  goal %u: found as T%u\n", i + 1, found);
       continue;
     }
-    /* not discovered in this form: does it follow from the discoveries
-       without induction?  (It is not stored.) */
-    if (R->dirty && rebuild(R)) {
-      rc = 1;
-      break;
+    char text[32];
+    snprintf(text, sizeof text, "goal %u", i + 1);
+    const char *how = "follows directly from the theorems";
+    r = 0;
+    for (int ind = 0; ind < 2 && r == 0; ind++) {
+      R->po_no_induction = !ind;
+      r = try_prove(R, g[i], nb, LEM_TK_GOAL, text);
+      if (ind) how = "proved by induction from the theorems";
     }
-    int save = R->P.opts.no_induction, r;
-    R->P.opts.lim.max_facts = R->po->lim.max_facts;
-    R->P.opts.no_induction = 1;
-    r = pv_prove(&R->P, g[i]);
-    R->P.opts.no_induction = save;
-    R->dirty = 1;
-    if (r < 0) {
-      rc = 1;
-      break;
-    }
-    if (!r) { /* with induction, the theorems as lemmas */
-      if (rebuild(R)) {
-        rc = 1;
-        break;
-      }
-      r = pv_prove(&R->P, g[i]);
-      R->dirty = 1;
-      if (r < 0) {
-        rc = 1;
-        break;
-      }
-      if (r) printf("  goal %u: proved afterwards from the theorems\n", i + 1);
-    } else {
-      printf("  goal %u: follows directly from the theorems\n", i + 1);
-    }
-    if (!r) {
+    R->po_no_induction = 0;
+    if (r > 0) {
+      printf("  goal %u: %s, as T%u\n", i + 1, how, R->nth);
+    } else if (r == 0) {
       printf("  goal %u: not found\n", i + 1);
-      rc = 1;
+      missing++;
     }
   }
   lem_free(R->L, g, n * sizeof *g);
-  return rc;
+  if (r < 0) fprintf(stderr, "lemma: %s\n", lem_errmsg(R->L));
+  return r < 0 ? -1 : missing;
 }
 
 static int explore(lem_ctx *L, const xopts *o, const char *options) {
@@ -736,6 +789,7 @@ static int explore(lem_ctx *L, const xopts *o, const char *options) {
   R.L = L;
   R.po = &o->po;
   R.no_mirror = o->no_mirror;
+  R.trace = o->trace;
   if (lem_theory_load(L, o->theory, &R.T)) {
     fprintf(stderr, "lemma: %s\n", lem_errmsg(L));
     return 1;
@@ -756,18 +810,28 @@ static int explore(lem_ctx *L, const xopts *o, const char *options) {
     rc = 1;
   }
   for (uint32_t i = 0; i < nb && !rc; i++)
-    rc = run_batch(&R, &bs[i], i, o, &M, Z, &pg);
+    rc = run_batch(&R, &bs[i], i, i + 1 == nb, o, &M, Z, &pg);
+  if (!rc && R.pd.n) printf("not proved:\n");
+  for (uint32_t i = 0; !rc && i < R.pd.n; i++)
+    printf("  --  %s%s\n", R.pd.v[i].text,
+           R.pd.v[i].mirrored ? " (mirrored)" : "");
+  R.failed = R.pd.n;
   uint32_t ness = 0;
   double t = now();
+  int missing = 0;
+  if (!rc && o->goals && (missing = check_goals(&R, o->goals)) < 0) rc = 1;
   if (!rc) rc = compress(&R, &ness);
   if (!rc && o->db) rc = store(&R, o->db, options);
   R.st[2].secs = now() - t;
   R.st[2].rss_kb = peak_kb();
   if (!rc) summary(&R, ness, now() - pg.t0);
-  if (!rc && o->goals) rc = check_goals(&R, o->goals);
+  if (!rc && missing) rc = 1;
   if (xinit) pv_export_free(&R.X);
   lem_proof_free(R.G);
   if (R.P.L) pv_prover_free(&R.P);
+  for (uint32_t i = 0; i < R.ngens; i++) cj_gen_free(R.gens[i]);
+  lem_free(L, R.acc, R.capacc * sizeof *R.acc);
+  lem_free(L, R.pd.v, R.pd.cap * sizeof *R.pd.v);
   smt_solver_free(Z);
   for (uint32_t i = 0; i < R.ntexts; i++)
     lem_free(L, R.texts[i], strlen(R.texts[i]) + 1);
@@ -787,7 +851,7 @@ int cmd_explore(int argc, char **argv) {
   memset(&o, 0, sizeof o);
   o.vars = o.side = o.total = -1;
   o.po.lim.max_rounds = 30;
-  o.po.lim.max_facts = 20000;
+  o.po.lim.max_facts = 50000;
   o.po.lim.max_depth = 2;
   o.po.goal_seconds = 0;
   o.progress_tty = isatty(2);
@@ -829,6 +893,8 @@ int cmd_explore(int argc, char **argv) {
       o.no_z3 = 1;
     } else if (!strcmp(a, "--no-progress")) {
       o.progress_tty = 0;
+    } else if (!strcmp(a, "--trace")) {
+      o.trace = 1, o.progress_tty = 0;
     } else if (a[0] == '-' && a[1]) {
       rc = bad_usage("unknown option '%s'", a);
     } else if (!o.theory) {
@@ -839,6 +905,9 @@ int cmd_explore(int argc, char **argv) {
   }
   if (!rc && !o.theory) rc = bad_usage("%s", "expected a THEORY");
   if (rc) return rc;
+  /* a theorem a line as it is proved, also into a pipe or a file: a long
+     run shows where it is */
+  setvbuf(stdout, NULL, _IOLBF, 0);
   lem_ctx *L = lem_ctx_new(NULL, NULL, 0);
   if (!L) {
     fprintf(stderr, "lemma: out of memory\n");

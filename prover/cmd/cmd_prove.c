@@ -6,8 +6,12 @@
 ** stdout or into --out FILE.  With --db, each goal is written to the proof
 ** database as soon as it is settled; goals the database already holds as
 ** proved are taken from it (resuming an interrupted run) instead of being
-** proved again.  Exit 0 when every goal is proved, 1 when one is
-** not (stderr says which and why) or the input is bad, 2 for bad usage.
+** proved again.  --assume FILE takes formulas as given theorems first
+** (written as given with --db); --goal-facts N bounds each goal's
+** expansions (pv_opts.goal_facts) and --stats prints them.  The run itself
+** is cmd_prove_run (cmd.h), which lemma train --rounds uses too.  Exit 0
+** when every goal is proved, 1 when one is not (stderr says which and why)
+** or the input is bad, 2 for bad usage.
 */
 #include "cmd.h"
 #include "config.h"
@@ -21,11 +25,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-typedef struct goalsrc {
-  int is_file;
-  const char *text;
-} goalsrc;
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+typedef cmd_goalsrc goalsrc;
 
 static int bad_usage(const char *msg, const char *arg) {
   return cmd_usage("prove", msg, arg);
@@ -183,9 +191,37 @@ static int print_resumed(pv_prover *P, uint32_t i, uint32_t dbid,
   return rc;
 }
 
-static int run(lem_ctx *L, const char *theory, goalsrc *gs, int ngs,
-               const pv_opts *o, int no_smt, FILE *out, const char *db,
-               const char *options) {
+/* Take every formula of file path as a theorem without proof (--assume).
+** 0, or 1 after a message. */
+static int assume_file(lem_ctx *L, pv_prover *P, const lem_theory *T,
+                       const char *path, dbrun *D) {
+  lem_term *fs = NULL;
+  uint32_t n = 0;
+  int rc = lem_read_goals(L, T, path, &fs, &n) != LEM_OK;
+  for (uint32_t i = 0; i < n && !rc; i++) {
+    if (pv_assume(P, fs[i])) rc = 1;
+    if (!rc && D) { /* written as a given theorem, for later proofs */
+      char name[32];
+      snprintf(name, sizeof name, "G%u", P->nthms);
+      uint32_t id = pv_export_given(&D->X, P->nthms - 1, name);
+      if (!id || lem_store_write_theorem(D->S, D->G, id)) rc = 1;
+    }
+  }
+  lem_free(L, fs, n * sizeof *fs);
+  if (rc) fprintf(stderr, "lemma: %s\n", lem_errmsg(L));
+  return rc;
+}
+
+int cmd_prove_run(lem_ctx *L, const cmd_prove_job *j, uint32_t *nproved,
+                  uint32_t *ngoals_out) {
+  const char *theory = j->theory, *db = j->db;
+  const goalsrc *gs = j->gs;
+  int ngs = j->ngs, no_smt = j->no_smt;
+  const pv_opts *o = j->o;
+  FILE *out = j->out;
+  uint32_t proved = 0;
+  if (nproved) *nproved = 0;
+  if (ngoals_out) *ngoals_out = 0;
   lem_theory *T = NULL;
   if (lem_theory_load(L, theory, &T)) {
     fprintf(stderr, "lemma: %s\n", lem_errmsg(L));
@@ -205,7 +241,7 @@ static int run(lem_ctx *L, const char *theory, goalsrc *gs, int ngs,
         break;
       }
       if (LEM_GROW(L, goals, cap, ngoals + nf + 1)) status = 1;
-      for (uint32_t j = 0; j < nf && !status; j++) goals[ngoals++] = fg[j];
+      for (uint32_t k = 0; k < nf && !status; k++) goals[ngoals++] = fg[k];
       lem_free(L, fg, nf * sizeof *fg);
     } else {
       lem_term g = lem_read_formula(L, T, gs[i].text, strlen(gs[i].text),
@@ -226,7 +262,9 @@ static int run(lem_ctx *L, const char *theory, goalsrc *gs, int ngs,
   }
   dbrun D;
   memset(&D, 0, sizeof D);
-  if (!status && db && db_open(&D, &P, db, options)) status = 1;
+  if (!status && db && db_open(&D, &P, db, j->options)) status = 1;
+  for (int i = 0; i < j->nassume && !status; i++)
+    if (assume_file(L, &P, T, j->assume[i], D.S ? &D : NULL)) status = 1;
   /* side goals through Z3, when the theory has an arithmetic model */
   pv_side side;
   memset(&side, 0, sizeof side);
@@ -249,17 +287,21 @@ static int run(lem_ctx *L, const char *theory, goalsrc *gs, int ngs,
     }
     if (dbid) {
       if (print_resumed(&P, i, dbid, db, out)) status = broken = 1;
+      proved++;
       continue;
     }
+    uint32_t k = P.nthms; /* = i, after the assumed theorems */
     uint32_t by_smt = side.proved;
+    double t0 = now();
     int r = pv_prove(&P, goals[i]);
+    double secs = now() - t0;
     by_smt = side.proved - by_smt;
     if (r < 0) {
       fprintf(stderr, "lemma: goal %u: %s\n", i + 1, lem_errmsg(L));
       status = broken = 1;
       break;
     }
-    pv_thm *t = &P.thms[i];
+    pv_thm *t = &P.thms[k];
     lem_buf b = {0};
     char *mpl = lem_term_str(L, goals[i]);
     if (pv_readable(L, T, goals[i], &b) || !mpl) {
@@ -269,16 +311,21 @@ static int run(lem_ctx *L, const char *theory, goalsrc *gs, int ngs,
     fprintf(out, "T%u: %s\n  %s\n", i + 1, b.p, mpl);
     lem_buf_free(L, &b);
     lem_free(L, mpl, strlen(mpl) + 1);
-    if (D.S && db_write(&D, &P, i)) {
+    if (D.S && db_write(&D, &P, k)) {
       status = broken = 1;
       break;
     }
+    if (j->stats)
+      fprintf(out, "  search: %llu facts, %.3f s\n",
+              (unsigned long long)t->facts_made, secs);
     if (!r) {
       fprintf(out, "  not proved: %s\n\n", t->why);
-      fprintf(stderr, "lemma: goal %u not proved: %s\n", i + 1, t->why);
+      if (!j->quiet)
+        fprintf(stderr, "lemma: goal %u not proved: %s\n", i + 1, t->why);
       status = 1;
       continue;
     }
+    proved++;
     const char *how = by_smt ? "by Z3 (a ground side goal)" : "directly";
     uint32_t var = 0;
     for (uint32_t c = 0; c < t->nchoices; c++)
@@ -292,7 +339,7 @@ static int run(lem_ctx *L, const char *theory, goalsrc *gs, int ngs,
     } else {
       fprintf(out, "  proved %s\n", how);
     }
-    if (print_proof(&P, i, out)) status = broken = 1;
+    if (print_proof(&P, k, out)) status = broken = 1;
     fputc('\n', out);
   }
   db_close(&D);
@@ -303,6 +350,8 @@ static int run(lem_ctx *L, const char *theory, goalsrc *gs, int ngs,
   pv_side_free(&side);
   pv_prover_free(&P);
   lem_free(L, goals, cap * sizeof *goals);
+  if (nproved) *nproved = proved;
+  if (ngoals_out) *ngoals_out = ngoals;
   lem_theory_free(L, T);
   return status;
 }
@@ -349,9 +398,14 @@ int cmd_prove(int argc, char **argv) {
   o.lim.max_facts = 50000;
   o.lim.max_depth = 2;
   o.goal_seconds = 0;
-  int rc = 0, no_smt = 0;
+  int rc = 0, no_smt = 0, stats = 0, nassume = 0;
+  const char **assume = calloc((size_t)argc + 1, sizeof *assume);
   const char *policy = NULL;
-  if (!gs) return 1;
+  if (!gs || !assume) {
+    free(gs);
+    free(assume);
+    return 1;
+  }
   for (int i = 0; i < argc && !rc; i++) {
     const char *a = argv[i];
     double v;
@@ -381,6 +435,14 @@ int cmd_prove(int argc, char **argv) {
     } else if (!strcmp(a, "--seconds")) {
       if (!has || !num_arg(a, argv[++i], 0, 1e6, &v)) rc = 2;
       else o.goal_seconds = v;
+    } else if (!strcmp(a, "--goal-facts")) {
+      if (!has || !num_arg(a, argv[++i], 1, 1e12, &v)) rc = 2;
+      else o.goal_facts = (uint64_t)v;
+    } else if (!strcmp(a, "--assume")) {
+      if (!has) rc = bad_usage("%s needs a file", a);
+      else assume[nassume++] = argv[++i];
+    } else if (!strcmp(a, "--stats")) {
+      stats = 1;
     } else if (!strcmp(a, "--no-induction")) {
       o.no_induction = 1;
     } else if (!strcmp(a, "--no-smt")) {
@@ -403,6 +465,7 @@ int cmd_prove(int argc, char **argv) {
   if (!rc && !ngs) rc = bad_usage("%s", "expected --goal EXPR or --goals FILE");
   if (rc) {
     free(gs);
+    free(assume);
     free(dbname);
     return rc;
   }
@@ -411,6 +474,7 @@ int cmd_prove(int argc, char **argv) {
     fprintf(stderr, "lemma: prove: cannot write '%s': %s\n", outpath,
             strerror(errno));
     free(gs);
+    free(assume);
     free(dbname);
     return 1;
   }
@@ -437,7 +501,11 @@ int cmd_prove(int argc, char **argv) {
         rc = 1;
       } else {
         o.policy = pol;
-        rc = run(L, theory, gs, ngs, &o, no_smt, out, db, opts);
+        cmd_prove_job job = {.theory = theory, .gs = gs, .ngs = ngs,
+                             .o = &o, .no_smt = no_smt, .stats = stats,
+                             .out = out, .db = db, .options = opts,
+                             .assume = assume, .nassume = nassume};
+        rc = cmd_prove_run(L, &job, NULL, NULL);
       }
       lem_policy_free(L, pol);
       free(opts);
@@ -449,6 +517,7 @@ int cmd_prove(int argc, char **argv) {
     rc = 1;
   }
   free(gs);
+  free(assume);
   free(dbname);
   return rc;
 }

@@ -6,12 +6,20 @@
 ** seeded share of them, trains the policy model with listwise
 ** cross-entropy and AdamW, prints the loss and accuracy per epoch and on
 ** the held-out points, and writes the weights to MODEL (safetensors).
+** --model linear trains the linear scorer (policy_linear.c) instead.
+**
+** `lemma train --rounds N (--theory DIR --goals FILE)... --work WDIR -o
+** MODEL` is expert iteration: prove the goals (through cmd_prove_run; the
+** fixed heuristic in round 1, then the model of the round before) into
+** WDIR/round-R-J.db, print the solved count, train a new model on every
+** round's databases (and the DBs given), and again.
 ** Exit 0 on success, 1 for bad input (e.g. a database without decisions),
 ** 2 for bad usage.
 */
 #include "cmd.h"
 #include "config.h"
 #include "policy.h"
+#include "prove.h"
 #include "tensor/tensor.h"
 
 #include <errno.h>
@@ -34,12 +42,22 @@ typedef struct targs {
   const char *out;
   lem_train_opts o;
   double holdout;   /* share of points held out for evaluation */
+  int linear;       /* --model linear */
+  /* expert iteration (--rounds): the goal files to prove, each with the
+     theory given by the --theory before it */
+  uint32_t rounds;
+  const char **theory, **goals;
+  int njobs;
+  const char *work;      /* directory for the rounds' databases and logs */
+  uint64_t goal_facts;   /* expansions per goal in the rounds */
 } targs;
 
 /* Parse argv into a; returns 0 or an exit status. */
 static int parse_args(int argc, char **argv, targs *a) {
   lem_train_opts_default(&a->o);
   a->holdout = 0.1;
+  a->goal_facts = 20000;
+  const char *theory = NULL;
   for (int i = 0; i < argc; i++) {
     const char *s = argv[i];
     double v;
@@ -50,7 +68,25 @@ static int parse_args(int argc, char **argv, targs *a) {
     if (i + 1 >= argc) return bad_usage("option '%s' needs a value", s);
     const char *val = argv[++i];
     if (!strcmp(s, "-o") || !strcmp(s, "--out")) a->out = val;
-    else if (!strcmp(s, "--epochs")) {
+    else if (!strcmp(s, "--theory")) theory = val;
+    else if (!strcmp(s, "--goals")) {
+      if (!theory) return bad_usage("%s", "--goals needs a --theory before it");
+      a->theory[a->njobs] = theory;
+      a->goals[a->njobs++] = val;
+    } else if (!strcmp(s, "--work")) a->work = val;
+    else if (!strcmp(s, "--rounds")) {
+      if (!num_arg(s, val, 1, 1000, &v)) return 2;
+      a->rounds = (uint32_t)v;
+    } else if (!strcmp(s, "--goal-facts")) {
+      if (!num_arg(s, val, 1, 1e12, &v)) return 2;
+      a->goal_facts = (uint64_t)v;
+    }
+    else if (!strcmp(s, "--model")) {
+      if (strcmp(val, "transformer") && strcmp(val, "linear"))
+        return bad_usage("--model: expected transformer or linear, not '%s'",
+                         val);
+      a->linear = !strcmp(val, "linear");
+    } else if (!strcmp(s, "--epochs")) {
       if (!num_arg(s, val, 1, 100000, &v)) return 2;
       a->o.epochs = (uint32_t)v;
     } else if (!strcmp(s, "--batch")) {
@@ -74,8 +110,16 @@ static int parse_args(int argc, char **argv, targs *a) {
     } else
       return bad_usage("unknown option '%s'", s);
   }
-  if (a->ndbs == 0) return bad_usage("%s", "expected at least one DB");
   if (!a->out) return bad_usage("%s", "expected -o MODEL");
+  if (a->rounds) {
+    if (!a->njobs)
+      return bad_usage("%s", "--rounds needs --theory DIR --goals FILE");
+    if (!a->work) return bad_usage("%s", "--rounds needs --work DIR");
+  } else if (a->njobs || a->work) {
+    return bad_usage("%s", "--theory, --goals and --work go with --rounds");
+  } else if (a->ndbs == 0) {
+    return bad_usage("%s", "expected at least one DB");
+  }
   return 0;
 }
 
@@ -102,14 +146,25 @@ static int split(lem_ctx *L, lem_pol_data *all, double share, uint64_t seed,
   return 0;
 }
 
-static int run(lem_ctx *L, targs *a) {
+/* Read the databases dbs[0..ndbs) (the first nstrict must have decision
+** points; the others, written by the rounds, may have none), train a new
+** model on them and write it to a->out.  *out (may be NULL) keeps the
+** model.  0, or 1 after a message. */
+static int train_on(lem_ctx *L, targs *a, const char *const *dbs, int ndbs,
+                    int nstrict, lem_policy **keep) {
   lem_pol_data all = {0}, train = {0}, test = {0};
   lem_policy *P = NULL;
   int status = 1;
-  for (int i = 0; i < a->ndbs; i++) {
+  for (int i = 0; i < ndbs; i++) {
     uint32_t n;
-    if (lem_pol_data_read_db(L, &all, a->dbs[i], &n)) goto out;
-    printf("%s: %u decision points\n", a->dbs[i], n);
+    if (lem_pol_data_read_db(L, &all, dbs[i], &n)) {
+      /* among several databases, one whose proofs made no choice (no
+         usable decision point) is skipped; a round's always may be */
+      int empty = strstr(lem_errmsg(L), "no usable decision points") != NULL;
+      if (n || (i < nstrict && !(empty && ndbs > 1))) goto out;
+      lem_clear_error(L);
+    }
+    printf("%s: %u decision points\n", dbs[i], n);
   }
   if (split(L, &all, all.n >= 10 ? a->holdout : 0.0, a->o.seed, &train,
             &test))
@@ -118,10 +173,10 @@ static int run(lem_ctx *L, targs *a) {
     lem_error(L, LEM_EINVAL, "no decision points left to train on");
     goto out;
   }
-  P = lem_policy_new(L, a->o.seed, 1);
+  P = a->linear ? lem_policy_new_linear(L, 1) : lem_policy_new(L, a->o.seed, 1);
   if (!P) goto out;
-  printf("training on %u points (%u held out), %zu parameters\n", train.n,
-         test.n, lem_policy_nparams(P));
+  printf("training the %s on %u points (%u held out), %zu parameters\n",
+         lem_policy_kind(P), train.n, test.n, lem_policy_nparams(P));
   if (lem_policy_train(L, P, &train, &a->o, report, NULL)) goto out;
   if (test.n) {
     float loss, acc;
@@ -131,6 +186,7 @@ static int run(lem_ctx *L, targs *a) {
   if (lem_policy_save(L, P, a->out)) goto out;
   printf("wrote %s\n", a->out);
   status = 0;
+  if (keep) *keep = P, P = NULL;
 out:
   if (status) fprintf(stderr, "lemma: train: %s\n", lem_errmsg(L));
   lem_policy_free(L, P);
@@ -140,13 +196,99 @@ out:
   return status;
 }
 
-int cmd_train(int argc, char **argv) {
-  const char **dbs = calloc((size_t)argc + 1, sizeof *dbs);
+/* Prove every goal file of the rounds with policy (NULL: the fixed
+** heuristic) into databases work/round-R-J.db (logs beside them); names
+** gets the databases' paths (malloc'd).  0, or 1 after a message. */
+static int prove_round(lem_ctx *L, targs *a, uint32_t r, lem_policy *policy,
+                       char **names) {
+  uint32_t solved = 0, total = 0;
+  pv_opts o;
+  memset(&o, 0, sizeof o);
+  o.lim.max_rounds = 30;
+  o.lim.max_facts = 50000;
+  o.lim.max_depth = 2;
+  o.goal_facts = a->goal_facts;
+  o.policy = policy;
+  for (int j = 0; j < a->njobs; j++) {
+    size_t n = strlen(a->work) + 48;
+    char *db = malloc(n), *log = malloc(n);
+    if (!db || !log) {
+      free(db);
+      free(log);
+      fprintf(stderr, "lemma: out of memory\n");
+      return 1;
+    }
+    snprintf(db, n, "%s/round-%u-%d.db", a->work, r, j + 1);
+    snprintf(log, n, "%s/round-%u-%d.log", a->work, r, j + 1);
+    names[j] = db;
+    remove(db);  /* a round's database is made afresh */
+    FILE *out = fopen(log, "w");
+    if (!out) {
+      fprintf(stderr, "lemma: train: cannot write '%s': %s\n", log,
+              strerror(errno));
+      free(log);
+      return 1;
+    }
+    cmd_goalsrc gs = {1, a->goals[j]};
+    cmd_prove_job job = {.theory = a->theory[j], .gs = &gs, .ngs = 1,
+                         .o = &o, .quiet = 1, .out = out, .db = db,
+                         .options = "train --rounds"};
+    uint32_t np = 0, ng = 0;
+    int rc = cmd_prove_run(L, &job, &np, &ng);
+    fclose(out);
+    free(log);
+    if (rc && np == 0 && ng == 0) return 1;  /* bad input, not just unproved */
+    solved += np, total += ng;
+  }
+  printf("round %u: %u of %u goals proved (%s)\n", r, solved, total,
+         policy ? "the policy of the previous round" : "fixed heuristic");
+  fflush(stdout);
+  return 0;
+}
+
+/* Expert iteration: prove (the fixed heuristic first, then the latest
+** model), train a new model on all the rounds' databases (and the DBs
+** given), and again, a->rounds times. */
+static int run_rounds(lem_ctx *L, targs *a) {
+  int cap = a->ndbs + (int)a->rounds * a->njobs, ndbs = a->ndbs, status = 0;
+  char **dbs = calloc((size_t)cap + 1, sizeof *dbs);
+  lem_policy *pol = NULL;
   if (!dbs) {
     fprintf(stderr, "lemma: out of memory\n");
     return 1;
   }
-  targs a = {.dbs = dbs};
+  for (int i = 0; i < a->ndbs; i++) dbs[i] = (char *)a->dbs[i];
+  for (uint32_t r = 1; r <= a->rounds && !status; r++) {
+    status = prove_round(L, a, r, pol, dbs + ndbs);
+    ndbs += a->njobs;
+    lem_policy_free(L, pol);
+    pol = NULL;
+    if (!status)
+      status = train_on(L, a, (const char *const *)dbs, ndbs, a->ndbs, &pol);
+  }
+  lem_policy_free(L, pol);
+  for (int i = a->ndbs; i < cap; i++) free(dbs[i]);
+  free(dbs);
+  return status;
+}
+
+static int run(lem_ctx *L, targs *a) {
+  if (a->rounds) return run_rounds(L, a);
+  return train_on(L, a, a->dbs, a->ndbs, a->ndbs, NULL);
+}
+
+int cmd_train(int argc, char **argv) {
+  const char **dbs = calloc((size_t)argc + 1, sizeof *dbs);
+  const char **th = calloc((size_t)argc + 1, sizeof *th);
+  const char **gl = calloc((size_t)argc + 1, sizeof *gl);
+  if (!dbs || !th || !gl) {
+    free(dbs);
+    free(th);
+    free(gl);
+    fprintf(stderr, "lemma: out of memory\n");
+    return 1;
+  }
+  targs a = {.dbs = dbs, .theory = th, .goals = gl};
   int status = parse_args(argc, argv, &a);
   if (!status) {
     lem_ctx *L = lem_ctx_new(NULL, NULL, 0);
@@ -159,5 +301,7 @@ int cmd_train(int argc, char **argv) {
     }
   }
   free(dbs);
+  free(th);
+  free(gl);
   return status;
 }

@@ -1,0 +1,20 @@
+(&
+	(>[a](in[a,N])(in3[i0,a,a,+]))
+(&
+	(>[a,b,c,d](&(in2[a,c,s])(in3[a,b,d,+]))(>[e](in2[d,e,s])(in3[c,b,e,+])))
+(&
+	(>[a,b,c](in3[a,b,c,+])(in3[b,a,c,+]))
+(&
+	(>[a,b,c,d,e](&(in3[a,b,d,+])(in3[d,c,e,+]))(>[f](in3[b,c,f,+])(in3[a,f,e,+])))
+(&
+	(>[a](in[a,N])(in3[i0,a,i0,*]))
+(&
+	(>[a,b,c,d](&(in2[a,c,s])(in3[a,b,d,*]))(>[e](in3[d,b,e,+])(in3[c,b,e,*])))
+(&
+	(>[a,b,c](in3[a,b,c,*])(in3[b,a,c,*]))
+(&
+	(>[a,b,c,d,e](&(in3[b,c,d,+])(in3[a,d,e,*]))(>[f,g](&(in3[a,b,f,*])(in3[a,c,g,*]))(in3[f,g,e,+])))
+(&
+	(>[a,b,c,d,e](&(in3[a,b,d,+])(in3[d,c,e,*]))(>[f,g](&(in3[a,c,f,*])(in3[b,c,g,*]))(in3[f,g,e,+])))
+	(>[a,b,c,d,e](&(in3[a,b,d,*])(in3[d,c,e,*]))(>[f](in3[b,c,f,*])(in3[a,f,e,*])))
+)))))))))

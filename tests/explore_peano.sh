@@ -1,0 +1,51 @@
+#!/bin/sh
+# explore_peano.sh: the whole exploration of corpus/peano with its own
+# batch file (corpus/peano/explore.batch) and nothing else: commutativity
+# and associativity of + and of *, and both distributive laws, must be
+# among what it discovers and proves, compared by canonical form with the
+# statements of tests/data/peano-laws.goals (discovered in that form, or
+# proved from the discovered theorems without induction and stored as a
+# theorem of kind goal); every stored proof replays with 0 failures, and Z3
+# finds no counterexample over the naturals to any stored theorem.
+# Run by `make check`, not under valgrind: it takes one to two minutes in
+# a release build.
+set -u
+top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+top=$(cd "$top" && pwd)
+bld=${top_builddir:-.}
+LEMMA="$bld/lemma"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0; fail=0
+ok() { pass=$((pass+1)); }
+ko() { echo "FAIL: $*"; fail=$((fail+1)); }
+
+if $LEMMA explore "$top/corpus/peano" --goals "$top/tests/data/peano-laws.goals" \
+     --db "$tmp/p.db" --no-progress > "$tmp/out" 2> "$tmp/err"; then ok
+else ko "explore exited $?"; sed 's/^/  | /' "$tmp/err" "$tmp/out"; fi
+i=0
+for law in "commutativity of +" "associativity of +" "commutativity of *" \
+           "associativity of *" "a * (b + c) = a * b + a * c" \
+           "(a + b) * c = a * c + b * c"; do
+  i=$((i+1))
+  grep -Eq "^  goal $i: (found as T|follows directly from the theorems)" \
+    "$tmp/out" && ok || ko "$law not discovered: $(grep "goal $i:" "$tmp/out")"
+done
+# at least one of them in the form the conjecturer itself proposed
+grep -q "^  goal [0-9]*: found as T" "$tmp/out" && ok || ko "no law discovered as stated"
+if $LEMMA replay "$tmp/p.db" > "$tmp/replay" 2>&1; then ok
+else ko "replay exited $?"; fi
+grep -q " 0 failed$" "$tmp/replay" && ok || ko "replay: $(tail -n 1 "$tmp/replay")"
+
+# no stored theorem has a counterexample in the arithmetic model
+sqlite3 "$tmp/p.db" "SELECT e.text FROM theorems t JOIN expressions e
+  ON e.id = t.statement WHERE t.status = 'proved' ORDER BY t.id" > "$tmp/thms"
+n=$(wc -l < "$tmp/thms")
+[ "$n" -ge 20 ] && ok || ko "only $n theorems stored"
+$LEMMA refute "$top/corpus/peano" --goals "$tmp/thms" > "$tmp/refute" 2>&1
+grep -q "counterexample" "$tmp/refute" && ko "Z3 refutes a stored theorem: $(grep -B1 counterexample "$tmp/refute" | head -4)" || ok
+[ "$(grep -c "none" "$tmp/refute")" -eq "$n" ] && ok ||
+  ko "Z3 did not clear all $n theorems: $(grep -v none "$tmp/refute" | head -3)"
+
+echo "explore_peano.sh: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -595,6 +595,7 @@ static int run_batch(xrun *R, const batch *b, uint32_t bi, int last,
     uint32_t d;
     if (lem_map_get(&R->proved, c.stmt, &d)) { /* an earlier batch's */
       R->again++;
+      tp += now() - t;
       continue;
     }
     pending q = {c.stmt, c.mirror, G, bi, c.id, 0, 0, keep_text(R, c.text),

@@ -3,19 +3,24 @@
 **
 ** Theory exploration: for each batch of the theory's batch file (default
 ** THEORY/explore.batch, syntax in lemma-mpl(5)) the conjecturer
-** (prover/conj.h) enumerates equations over the batch's operations, drops
-** the ill-typed, refuted, redundant and trivial ones, and the prover tries
-** each survivor, smallest first, under a budget; what it proves is a rule
-** for everything after it, in this batch and the next.  A proved
-** statement's mirror (the equation read the other way) is tried right
-** after it and recorded with kind 'mirrored'.  The compressor then splits
-** the theorems into essential ones (proved by induction) and the others,
-** which follow directly from earlier theorems (the ones their proof cites).
+** (prover/conj.h) enumerates equations over the batch's operations, and
+** then cancellation laws, drops the ill-typed, refuted, redundant and
+** trivial ones, and the prover tries each survivor, smallest first, under
+** a ladder of budgets (run_batch says how); what it proves is a rule for
+** everything after it, in this batch and the next, and prunes the later
+** candidates.  A proved statement's mirror (the equation read the other
+** way) is tried right after it and recorded with kind 'mirrored'.  Each
+** proof goes into one proof graph as it is found; after a failed attempt
+** the next one runs in a fresh prover that takes the theorems so far as
+** proved.  The compressor then splits the theorems into essential ones
+** (proved by induction) and the others, which follow directly from earlier
+** theorems (the ones their proof cites).  --goals proves the goals it did
+** not discover from the theorems and stores them with kind 'goal'.
 **
 ** Progress goes to stderr: one updating line on a terminal, a plain line a
 ** stage otherwise.  The theorems and the summary go to stdout; the proofs
-** go to the database (theorems of kind 'discovered'/'mirrored'), which
-** `lemma replay` re-checks.
+** go to the database (theorems of kind 'discovered'/'mirrored'/'goal'),
+** which `lemma replay` re-checks.
 */
 #include "cmd.h"
 #include "config.h"

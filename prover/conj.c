@@ -1194,6 +1194,127 @@ static lem_err consider(cj *C, cand *q, cj_refute_fn refute, void *ud,
   return LEM_OK;
 }
 
+/* ---- cancellation laws: f(.., x, ..) = f(.., y, ..) => x = y -------- */
+
+/* Does operation o cancel in argument i at small values (0..5 there, 0..3
+** in the other arguments)? */
+static int cancels_at_points(const cop *o, uint32_t i) {
+  uint64_t x[CJ_MAXAR], y[CJ_MAXAR];
+  uint32_t others = 1;
+  for (uint32_t j = 1; j < o->arity; j++) others *= 4;
+  for (uint32_t r = 0; r < others; r++) {
+    for (uint32_t j = 0, q = r; j < o->arity; j++)
+      if (j != i) x[j] = y[j] = q % 4, q /= 4;
+    for (uint64_t a = 0; a < 6; a++)
+      for (uint64_t b = a + 1; b < 6; b++) {
+        x[i] = a, y[i] = b;
+        if (apply_op(o, x) == apply_op(o, y)) return 0;
+      }
+  }
+  return 1;
+}
+
+/* The atom o(args) = out in o's relation. */
+static lem_term op_atom(cj *C, const cop *o, const lem_term *args,
+                        lem_term out) {
+  lem_term a[CJ_MAXREL];
+  a[o->pout] = out;
+  a[o->pop] = o->c;
+  for (uint32_t j = 0; j < o->arity; j++) a[o->pin[j]] = args[j];
+  return lem_mk_rel(C->L, o->rel->name, o->rel->arity, a);
+}
+
+/* Cancellation law number k (operation k / CJ_MAXAR, argument k %
+** CJ_MAXAR) as a conjecture in *c (1), or 0 when there is none such (no
+** such argument, refuted at the test points, a duplicate), -1 on error.
+** With A = (x0..x(n-1)) and B = A with x(n) for argument i:
+** (>[A,x(n),z](&(o(A) = z)(o(B) = z))(=[x(i),x(n)])). */
+static int cancel_law(cj *C, uint32_t k, cj_conj *c, cj_refute_fn refute,
+                      void *ud) {
+  lem_ctx *L = C->L;
+  const cop *o = &C->ops[k / CJ_MAXAR];
+  uint32_t i = k % CJ_MAXAR, n = o->arity;
+  if (i >= n) return 0;
+  if (!cancels_at_points(o, i)) {
+    C->st.refuted_eval++;
+    return 0;
+  }
+  lem_term xs[CJ_MAXAR + 1], a[CJ_MAXAR], b[CJ_MAXAR], z, eq[2], prem[2];
+  uint32_t nfresh = 0;
+  for (uint32_t j = 0; j <= n; j++)
+    if (!(xs[j] = fresh(C, &nfresh))) return -1;
+  if (!(z = fresh(C, &nfresh))) return -1;
+  for (uint32_t j = 0; j < n; j++) a[j] = b[j] = xs[j];
+  b[i] = xs[n];
+  eq[0] = xs[i], eq[1] = xs[n];
+  prem[0] = op_atom(C, o, a, z);
+  prem[1] = op_atom(C, o, b, z);
+  lem_sym eqs = lem_sym_cstr(L, "=");
+  lem_term concl = eqs ? lem_mk_rel(L, eqs, 2, eq) : LEM_NOTERM;
+  lem_term p = prem[0] && prem[1] ? lem_mk_andn(L, 2, prem) : LEM_NOTERM;
+  xs[n + 1] = z;
+  lem_term f = p && concl ? lem_mk_all(L, n + 2, xs, p, concl) : LEM_NOTERM;
+  lem_term st = f ? lem_canon(L, f) : LEM_NOTERM;
+  if (!st) return -1;
+  uint32_t dummy;
+  if (lem_map_get(&C->seen, st, &dummy)) {
+    C->st.duplicate++;
+    return 0;
+  }
+  /* the text and the SMT-LIB2 form, both over x0..x(n) */
+  lem_buf t = {0}, q = {0};
+  const char *nm = lem_sym_name(L, lem_term_sym(L, o->c));
+  const char *fn = o->m == SMT_OP_MUL ? "*" : "+";
+  lem_err e = LEM_OK;
+  for (uint32_t j = 0; j <= n && !e; j++)
+    e = lem_buf_printf(L, &q, "(declare-const x%u Int)\n", j);
+  if (!e) e = lem_buf_puts(L, &q, "(assert (=> (=");
+  for (int side = 0; side < 2 && !e; side++) {
+    e = lem_buf_printf(L, &q, " (%s", fn);
+    if (!e && n != 2) e = lem_buf_printf(L, &t, "%s%s(", side ? " = " : "", nm);
+    else if (!e && side) e = lem_buf_puts(L, &t, " = ");
+    for (uint32_t j = 0; j < n && !e; j++) {
+      uint32_t v = side && j == i ? n : j;
+      e = lem_buf_printf(L, &q, " x%u", v);
+      if (!e && j) e = lem_buf_printf(L, &t, n == 2 ? " %s " : ", ", nm);
+      if (!e) e = lem_buf_printf(L, &t, "x%u", v);
+    }
+    if (!e && o->m == SMT_OP_SUCC) e = lem_buf_puts(L, &q, " 1");
+    if (!e) e = lem_buf_puts(L, &q, ")");
+    if (!e && n != 2) e = lem_buf_puts(L, &t, ")");
+  }
+  if (!e) e = lem_buf_printf(L, &q, ") (= x%u x%u)))\n", i, n);
+  if (!e) e = lem_buf_printf(L, &t, " => x%u = x%u", i, n);
+  if (!e) {
+    c->text = lem_strndup(L, t.p, t.len);
+    c->smt = lem_strndup(L, q.p, q.len);
+  }
+  lem_buf_free(L, &t);
+  lem_buf_free(L, &q);
+  c->stmt = st;
+  c->mirror = LEM_NOTERM;
+  c->size = 2 * CJ_MAXLEN + k; /* after every equation */
+  if (e || !c->text || !c->smt) {
+    conj_clear(L, c);
+    return -1;
+  }
+  int r = refute ? refute(ud, L, c) : 0;
+  if (r < 0 || r == 1) {
+    conj_clear(L, c);
+    if (r < 0) return -1;
+    C->st.refuted_cb++;
+    return 0;
+  }
+  if (r == 2) C->st.unknown_cb++;
+  if (lem_map_put(L, &C->seen, st, 1)) {
+    conj_clear(L, c);
+    return -1;
+  }
+  C->st.survivors++;
+  C->st.implications++;
+  return 1;
+}
+
 static lem_err make_vars(cj *C) {
   if (!(C->xv = lem_malloc(C->L, C->nvar * sizeof *C->xv))) return LEM_ENOMEM;
   for (uint32_t k = 0; k < C->nvar; k++) {
@@ -1209,6 +1330,7 @@ struct cj_gen {
   cj C;
   cand *cs;
   uint32_t ncs, next;
+  uint32_t inj;  /* the next cancellation law to offer: op * CJ_MAXAR + arg */
   cj_refute_fn refute;
   void *ud;
   cj_conj *cur;  /* the survivor cj_next handed out last, if any */
@@ -1275,12 +1397,28 @@ int cj_next(cj_gen *G, cj_conj *out) {
       return 1;
     }
   }
+  while (C->o.implications && G->inj < C->nops * CJ_MAXAR) {
+    cj_conj c;
+    memset(&c, 0, sizeof c);
+    int r = cancel_law(C, G->inj++, &c, G->refute, G->ud);
+    if (r < 0) return -1;
+    if (!r) continue;
+    if (LEM_GROW(C->L, G->cur, G->capcur, G->ncur + 1)) {
+      conj_clear(C->L, &c);
+      return -1;
+    }
+    c.id = G->ncs + G->inj; /* past the equations: nothing to rewrite with */
+    G->cur[G->ncur++] = c;
+    *out = c;
+    return 1;
+  }
   return 0;
 }
 
 lem_err cj_accept(cj_gen *G, uint32_t id) {
-  if (!id || id > G->ncs)
+  if (!id || id > G->ncs + G->C.nops * CJ_MAXAR)
     return lem_error(G->C.L, LEM_EINVAL, "explore: no candidate %u", id);
+  if (id > G->ncs) return LEM_OK; /* an implication rewrites nothing */
   return accept_rule(&G->C, &G->cs[id - 1]);
 }
 
@@ -1311,8 +1449,9 @@ static uint8_t carry_code(const cj *A, const cj *B, uint8_t k, uint8_t *vmap,
 }
 
 lem_err cj_accept_from(cj_gen *G, const cj_gen *from, uint32_t id) {
-  if (!id || id > from->ncs)
+  if (!id || id > from->ncs + from->C.nops * CJ_MAXAR)
     return lem_error(G->C.L, LEM_EINVAL, "explore: no candidate %u", id);
+  if (id > from->ncs) return LEM_OK; /* an implication rewrites nothing */
   const cj *A = &from->C;
   const cand *q = &from->cs[id - 1];
   cand r;

@@ -61,6 +61,10 @@ typedef struct cj_opts {
   const lem_sym *only_consts; /* if non-NULL: only these element constants */
   uint32_t nonly_consts;
   uint32_t max_conj;     /* stop after this many survivors (0: no limit) */
+  int implications;      /* after the equations (stream only), the
+                            cancellation laws f(..x..) = f(..y..) => x = y
+                            of each operation and argument that cancels at
+                            the test points */
 } cj_opts;
 
 /* One survivor: the statement in canonical relational form, its mirror (the
@@ -90,6 +94,7 @@ typedef struct cj_stats {
   uint64_t refuted_cb;   /* refuted by the callback */
   uint64_t unknown_cb;   /* the callback could not decide (kept) */
   uint64_t survivors;
+  uint64_t implications; /* of the survivors, cancellation laws */
 } cj_stats;
 
 /* The refutation callback: 1 refuted, 0 not refuted, 2 undecided (kept),

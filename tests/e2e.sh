@@ -209,7 +209,7 @@ expect 0 " 0 failed" -- replay "$tmp/tiny.db"
 # two batches: conjectures wait across them and climb the ladder; a goal
 # not discovered is proved from the discoveries (with induction) and stored
 grep -v '^#' "$top/tests/data/explore-plus.goals" | sed -n '1p;3p' > "$tmp/two.goals"
-expect 0 "goal 2: proved by induction from the theorems, as T3" -- explore "$top/corpus/peano" --batch "$top/tests/data/explore-two.batch" --facts 8000 --no-progress --db "$tmp/two.db" --goals "$tmp/two.goals"
+expect 0 "goal 2: proved by induction from the theorems, as T[0-9]" -- explore "$top/corpus/peano" --batch "$top/tests/data/explore-two.batch" --facts 8000 --no-progress --db "$tmp/two.db" --goals "$tmp/two.goals"
 expect 0 " 0 failed" -- replay "$tmp/two.db"
 
 echo "e2e: $pass passed, $fail failed"

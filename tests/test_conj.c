@@ -228,6 +228,47 @@ Test(conj, accepted_in_an_earlier_batch_prunes) {
   cj_gen_free(A);
 }
 
+/* With implications on, the stream ends with the cancellation laws of
+** each operation argument that cancels at the test points: both of + (in
+** canonical relational form), none when + means multiplication (0 does not
+** cancel). */
+Test(conj, cancellation_laws_after_the_equations) {
+  load(add_theory);
+  for (int mul = 0; mul < 2; mul++) {
+    cj_model M = model();
+    if (mul) model_v[1].op = SMT_OP_MUL;
+    cj_opts o = opts(2, 1);
+    o.implications = 1;
+    cj_gen *G;
+    cr_assert_eq(cj_new(L, T, &M, &o, NULL, NULL, &G), LEM_OK, "%s",
+                 lem_errmsg(L));
+    cj_conj c;
+    uint32_t n = 0, eqs_after = 0;
+    int r;
+    while ((r = cj_next(G, &c)) > 0) {
+      if (!strstr(c.text, "=>")) {
+        eqs_after += n > 0;
+        continue;
+      }
+      n++;
+      cr_expect_eq(c.mirror, LEM_NOTERM);
+      cr_assert_eq(cj_accept(G, c.id), LEM_OK);
+      if (n == 1) {
+        cr_expect_str_eq(c.text, "x0 + x1 = x2 + x1 => x0 = x2");
+        cr_expect_eq(c.stmt, formula("(>[a,b,c,z](&(in3[a,b,z,+])"
+                                     "(in3[c,b,z,+]))(=[a,c]))"));
+      } else {
+        cr_expect_str_eq(c.text, "x0 + x1 = x0 + x2 => x1 = x2");
+      }
+    }
+    cr_assert_eq(r, 0);
+    cr_expect_eq(n, mul ? 0u : 2u);
+    cr_expect_eq(eqs_after, 0, "an equation came after a cancellation law");
+    cr_expect_eq(cj_gen_stats(G)->implications, n);
+    cj_gen_free(G);
+  }
+}
+
 static int refute_all(void *ud, lem_ctx *Lc, const cj_conj *c) {
   (void)Lc;
   (void)c;

@@ -3,19 +3,24 @@
 **
 ** Theory exploration: for each batch of the theory's batch file (default
 ** THEORY/explore.batch, syntax in lemma-mpl(5)) the conjecturer
-** (prover/conj.h) enumerates equations over the batch's operations, drops
-** the ill-typed, refuted, redundant and trivial ones, and the prover tries
-** each survivor, smallest first, under a budget; what it proves is a rule
-** for everything after it, in this batch and the next.  A proved
-** statement's mirror (the equation read the other way) is tried right
-** after it and recorded with kind 'mirrored'.  The compressor then splits
-** the theorems into essential ones (proved by induction) and the others,
-** which follow directly from earlier theorems (the ones their proof cites).
+** (prover/conj.h) enumerates equations over the batch's operations, and
+** then cancellation laws, drops the ill-typed, refuted, redundant and
+** trivial ones, and the prover tries each survivor, smallest first, under
+** a ladder of budgets (run_batch says how); what it proves is a rule for
+** everything after it, in this batch and the next, and prunes the later
+** candidates.  A proved statement's mirror (the equation read the other
+** way) is tried right after it and recorded with kind 'mirrored'.  Each
+** proof goes into one proof graph as it is found; after a failed attempt
+** the next one runs in a fresh prover that takes the theorems so far as
+** proved.  The compressor then splits the theorems into essential ones
+** (proved by induction) and the others, which follow directly from earlier
+** theorems (the ones their proof cites).  --goals proves the goals it did
+** not discover from the theorems and stores them with kind 'goal'.
 **
 ** Progress goes to stderr: one updating line on a terminal, a plain line a
 ** stage otherwise.  The theorems and the summary go to stdout; the proofs
-** go to the database (theorems of kind 'discovered'/'mirrored'), which
-** `lemma replay` re-checks.
+** go to the database (theorems of kind 'discovered'/'mirrored'/'goal'),
+** which `lemma replay` re-checks.
 */
 #include "cmd.h"
 #include "config.h"
@@ -263,6 +268,7 @@ typedef struct xrun {
   uint32_t nth, capth;
   lem_map proved;   /* canonical statement -> 1 */
   uint32_t tried, failed, pruned_late;
+  uint32_t again;   /* conjectures an earlier batch proved already */
   int dirty;        /* the prover holds a failed attempt's facts */
   uint32_t rebuilds;
   const pv_opts *po;
@@ -407,6 +413,7 @@ static void add_stats(cj_stats *a, const cj_stats *b) {
   a->refuted_cb += b->refuted_cb;
   a->unknown_cb += b->unknown_cb;
   a->survivors += b->survivors;
+  a->implications += b->implications;
 }
 
 /* Conjecture id of G is proved: it prunes what G and every later batch's
@@ -554,6 +561,7 @@ static int run_batch(xrun *R, const batch *b, uint32_t bi, int last,
   co.max_eq_ops = o->total >= 0 ? (uint32_t)o->total : b->total;
   if (b->nops) co.only_ops = b->ops, co.nonly_ops = b->nops;
   if (b->has_consts) co.only_consts = b->consts, co.nonly_consts = b->nconsts;
+  co.implications = 1;
   cj_gen *G;
   double t = now();
   pg->left = 0;
@@ -589,6 +597,12 @@ static int run_batch(xrun *R, const batch *b, uint32_t bi, int last,
       break;
     }
     size = c.size;
+    uint32_t d;
+    if (lem_map_get(&R->proved, c.stmt, &d)) { /* an earlier batch's */
+      R->again++;
+      tp += now() - t;
+      continue;
+    }
     pending q = {c.stmt, c.mirror, G, bi, c.id, 0, 0, keep_text(R, c.text),
                  {0}};
     int p = q.text ? prove_conj(R, &q, pd, pg) : -1;
@@ -710,9 +724,11 @@ static void summary(const xrun *R, uint32_t ness, double total) {
   printf("  trivial                     %llu\n", (unsigned long long)s->trivial);
   printf("  refuted by Z3               %llu (undecided, kept: %llu)\n",
          (unsigned long long)s->refuted_cb, (unsigned long long)s->unknown_cb);
-  printf("  conjectures after filters   %llu\n",
-         (unsigned long long)s->survivors);
+  printf("  conjectures after filters   %llu (cancellation laws: %llu)\n",
+         (unsigned long long)s->survivors,
+         (unsigned long long)s->implications);
   printf("  pruned after a later proof  %u\n", R->pruned_late);
+  printf("  proved in an earlier batch  %u\n", R->again);
   printf("  proof attempts              %u (prover rebuilt %u times)\n",
          R->tried, R->rebuilds);
   printf("  proved                      %u\n", R->nth);

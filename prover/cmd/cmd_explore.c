@@ -49,6 +49,7 @@ typedef struct batch {
   uint32_t nops, nconsts; /* 0: all */
   int has_consts;
   uint32_t vars, side, total;
+  uint32_t facts; /* the top of its ladder of budgets; 0: --facts */
 } batch;
 
 typedef struct xopts {
@@ -201,6 +202,9 @@ static int read_batches(lem_ctx *L, const char *path, smt_nat_sym *model,
           b->side = (uint32_t)v;
         } else if (!strcmp(w[i], "total") && isnum && v <= 8) {
           b->total = (uint32_t)v;
+        } else if (!strcmp(w[i], "facts") && isnum && v >= 100 &&
+                   v <= 100000000) {
+          b->facts = (uint32_t)v;
         } else {
           rc = bf_error(path, ln, "bad batch option or value for", w[i]);
         }
@@ -247,6 +251,7 @@ typedef struct pending { /* a survivor not proved yet */
   int accepted;           /* its conjecture is proved (in another reading) */
   int mirrored;           /* stmt is the conjecture read right to left */
   char *text;             /* owned by the run (keep_text) */
+  uint32_t top;           /* the largest budget for it (its batch's) */
   uint32_t failed[MAXRUNG]; /* theorems known when it last failed at each
                                rung of the ladder, plus 1 (0: never) */
 } pending;
@@ -274,6 +279,7 @@ typedef struct xrun {
   const pv_opts *po;
   uint32_t budget;  /* the fact budget of the current attempts */
   uint32_t level;   /* its rung on the ladder */
+  uint32_t top;     /* the ladder's top: the largest batch budget so far */
   int po_no_induction; /* the current attempts may not use induction */
   int no_mirror;
   int trace;        /* --trace: a line per attempt on stderr */
@@ -462,7 +468,7 @@ static int prove_conj(xrun *R, const pending *q, pendings *pd, prog *pg) {
   if (r < 0) return -1;
   if (r == 0 && mfirst == 1)
     return wait(R, pd, (pending){q->stmt, LEM_NOTERM, q->G, bi, q->id, 1, 0,
-                                 q->text, {0}})
+                                 q->text, q->top, {0}})
                ? -1 : 1;
   if (r == 0 || mfirst == 1 || !mirror) return r != 0;
   int m = try_prove(R, mirror, bi, LEM_TK_MIRRORED, q->text);
@@ -470,9 +476,27 @@ static int prove_conj(xrun *R, const pending *q, pendings *pd, prog *pg) {
   if (m == 1) proved_line(R, pg, q->text, 1);
   if (m == 0 &&
       wait(R, pd, (pending){mirror, LEM_NOTERM, q->G, bi, q->id, 1, 1, q->text,
-                            {0}}))
+                            q->top, {0}}))
     return -1;
   return 1;
+}
+
+/* Rung level of the ladder: 2000 facts, then 4 times more up to top (the
+** largest budget of a batch so far: its `facts`, or --facts); 0 when
+** level is past the top.  A conjecture's own batch may stop it lower. */
+static uint32_t rung(uint32_t top, uint32_t level) {
+  uint32_t b = 2000;
+  for (uint32_t i = 0; i < level; i++) {
+    if (b >= top || i + 1 >= MAXRUNG) return 0;
+    b *= 4;
+  }
+  return b < top ? b : top;
+}
+
+static uint32_t set_rung(xrun *R, uint32_t level) {
+  uint32_t b = rung(R->top, level);
+  if (b) R->level = level, R->budget = b;
+  return b;
 }
 
 /* Try every pending conjecture once at the current budget, dropping those
@@ -488,14 +512,19 @@ static int sweep(xrun *R, pendings *pd, prog *pg) {
       R->pruned_late++;
       continue;
     }
-    if (q.failed[R->level] == R->nth + 1) {
+    /* tried at this rung with these theorems, or at its own top below */
+    if (q.failed[R->level] == R->nth + 1 ||
+        (R->level && rung(R->top, R->level - 1) >= q.top)) {
       pd->v[k++] = q;
       continue;
     }
     pg->left = n - i;
     progress(pg, "prove", 0);
     q.failed[R->level] = R->nth + 1;
+    uint32_t budget = R->budget;
+    if (R->budget > q.top) R->budget = q.top;
     int r = prove_conj(R, &q, pd, pg);
+    R->budget = budget;
     if (r < 0 || (r > 0 && !q.accepted && accept(R, q.G, q.id))) return -1;
     if (r > 0) any = 1;
     else pd->v[k++] = q;
@@ -504,18 +533,6 @@ static int sweep(xrun *R, pendings *pd, prog *pg) {
   if (pd->n > n) memmove(pd->v + k, pd->v + n, (pd->n - n) * sizeof *pd->v);
   pd->n = k + (pd->n - n);
   return any;
-}
-
-/* Set the budget to rung level of the ladder: 2000 facts, then 4 times
-** more up to the top one (--facts).  0 when level is past the top. */
-static uint32_t set_rung(xrun *R, uint32_t level) {
-  uint32_t top = R->po->lim.max_facts, b = 2000;
-  for (uint32_t i = 0; i < level; i++) {
-    if (b >= top || i + 1 >= MAXRUNG) return 0;
-    b *= 4;
-  }
-  R->level = level;
-  return R->budget = b < top ? b : top;
 }
 
 /* Sweep the pending conjectures at the lowest budget while that proves
@@ -562,6 +579,8 @@ static int run_batch(xrun *R, const batch *b, uint32_t bi, int last,
   if (b->nops) co.only_ops = b->ops, co.nonly_ops = b->nops;
   if (b->has_consts) co.only_consts = b->consts, co.nonly_consts = b->nconsts;
   co.implications = 1;
+  uint32_t top = b->facts ? b->facts : R->po->lim.max_facts;
+  if (top > R->top) R->top = top;
   cj_gen *G;
   double t = now();
   pg->left = 0;
@@ -604,7 +623,7 @@ static int run_batch(xrun *R, const batch *b, uint32_t bi, int last,
       continue;
     }
     pending q = {c.stmt, c.mirror, G, bi, c.id, 0, 0, keep_text(R, c.text),
-                 {0}};
+                 top, {0}};
     int p = q.text ? prove_conj(R, &q, pd, pg) : -1;
     if (p < 0 || (p > 0 && accept(R, G, c.id)) || (!p && wait(R, pd, q)) ||
         (p > 0 && sweep_low(R, pd, pg) < 0)) {
@@ -756,7 +775,7 @@ static int check_goals(xrun *R, const char *path) {
   int missing = 0, r = 0;
   uint32_t nb = R->nth ? R->th[R->nth - 1].batch + 1 : 0;
   printf("goals (%s):\n", path);
-  R->budget = R->po->lim.max_facts;
+  R->budget = R->top ? R->top : R->po->lim.max_facts;
   for (uint32_t i = 0; i < n && r >= 0; i++) {
     lem_term c = lem_canon(R->L, g[i]);
     uint32_t found = 0;

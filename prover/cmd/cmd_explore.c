@@ -544,15 +544,17 @@ static int sweep_low(xrun *R, pendings *pd, prog *pg) {
   return r < 0 ? -1 : any;
 }
 
-/* The pending conjectures climb the ladder of budgets up to rung top,
-** back to the bottom after every proof, until that rung fails them all.
-** 0, or -1 on error. */
+/* The pending conjectures climb the ladder of budgets up to rung top.  A
+** proof sends them round at the lowest budget (what it makes easy), then
+** again at the same rung (an attempt at a rung also tries every budget
+** below it, so going back down would only repeat work), until that rung
+** fails them all.  0, or -1 on error. */
 static int climb(xrun *R, pendings *pd, prog *pg, uint32_t top) {
-  for (uint32_t level = 1; pd->n && level <= top && set_rung(R, level);
-       level++) {
+  for (uint32_t level = 1; pd->n && level <= top && set_rung(R, level);) {
     int q = sweep(R, pd, pg);
-    if (q > 0) q = sweep_low(R, pd, pg), level = 0;
+    if (q > 0) q = sweep_low(R, pd, pg) < 0 ? -1 : 1;
     if (q < 0) return -1;
+    if (!q) level++;
   }
   set_rung(R, 0);
   return 0;

@@ -16,10 +16,6 @@ int cmd_refute(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_explore(int argc, char **argv);
 
-/* Shared by the subcommands (args.c).  cmd_usage prints "lemma: CMD: "
-** then msg (a format with one %s, for arg) and the --help hint; it returns
-** 2.  cmd_number parses s as a number in lo..hi into *out: 1, or 0 after
-** printing "lemma: CMD: OPT: bad value ...". */
 /* A proving run as `lemma prove` makes it (cmd_prove.c), also used by
 ** `lemma train --rounds`.  The goals come from gs (files or formulas), in
 ** order; out gets the proofs; db (or NULL) the proof database.  stats:
@@ -47,8 +43,16 @@ struct lem_ctx;
 int cmd_prove_run(struct lem_ctx *L, const cmd_prove_job *j,
                   uint32_t *nproved, uint32_t *ngoals);
 
+/* Shared by the subcommands (args.c).  cmd_usage prints "lemma: CMD: "
+** then msg (a format with one %s, for arg) and the --help hint; it returns
+** 2.  cmd_number parses s as a number in lo..hi into *out: 1, or 0 after
+** printing "lemma: CMD: OPT: bad value ...". */
 int cmd_usage(const char *cmd, const char *msg, const char *arg);
 int cmd_number(const char *cmd, const char *opt, const char *s, double lo,
                double hi, double *out);
+
+/* argv[0..argc) joined by single spaces, for a run's record of its options:
+** a string to free(), or NULL when malloc fails. */
+char *cmd_join(int argc, char **argv);
 
 #endif

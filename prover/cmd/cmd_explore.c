@@ -950,17 +950,11 @@ int cmd_explore(int argc, char **argv) {
     fprintf(stderr, "lemma: out of memory\n");
     return 1;
   }
-  size_t ol = 1;
-  for (int i = 0; i < argc; i++) ol += strlen(argv[i]) + 1;
-  char *opts = malloc(ol);
+  char *opts = cmd_join(argc, argv);
   if (!opts) {
+    fprintf(stderr, "lemma: out of memory\n");
     rc = 1;
   } else {
-    opts[0] = 0;
-    for (int i = 0; i < argc; i++) {
-      if (i) strcat(opts, " ");
-      strcat(opts, argv[i]);
-    }
     rc = explore(L, &o, opts);
     free(opts);
   }

@@ -484,17 +484,11 @@ int cmd_prove(int argc, char **argv) {
     rc = 1;
   } else {
     /* the options as given, for the run's record */
-    size_t ol = 1;
-    for (int i = 0; i < argc; i++) ol += strlen(argv[i]) + 1;
-    char *opts = malloc(ol);
+    char *opts = cmd_join(argc, argv);
     if (!opts) {
+      fprintf(stderr, "lemma: out of memory\n");
       rc = 1;
     } else {
-      opts[0] = 0;
-      for (int i = 0; i < argc; i++) {
-        if (i) strcat(opts, " ");
-        strcat(opts, argv[i]);
-      }
       lem_policy *pol = NULL;
       if (policy && lem_policy_load(L, policy, 0, &pol)) {
         fprintf(stderr, "lemma: prove: %s\n", lem_errmsg(L));

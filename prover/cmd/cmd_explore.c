@@ -323,10 +323,9 @@ static int rebuild(xrun *R) {
 /* The earlier exploration theorem whose prover theorem is k, plus 1; 0 when
 ** k is not one (an axiom, a failed attempt). */
 static uint32_t xthm_of(const xrun *R, uint32_t k) {
-  uint32_t id = k < R->X.nthm ? R->X.thm_id[k] : 0;
-  for (uint32_t i = 0; id && i < R->nth; i++)
-    if (R->th[i].gid == id) return i + 1;
-  return 0;
+  /* the graph holds exactly the exploration's theorems, in order, so
+     theorem i + 1 of the graph is R->th[i] */
+  return k < R->X.nthm ? R->X.thm_id[k] : 0;
 }
 
 /* Prover theorem k (just proved) as exploration theorem h: its proof goes

@@ -70,6 +70,26 @@ static const pv_vec *ix_get(pv_eng *E, uint32_t b, uint64_t key) {
   return lem_map_get(&E->blocks[b].ix, key, &slot) ? &E->vecs[slot] : NULL;
 }
 
+/* The vecs[] slot of key in block b, or UINT32_MAX.  A slot stays the
+** key's while the engine lives (E->vecs and the vector in it may move, the
+** slot number does not), so loops that add facts keep it rather than look
+** the key up again. */
+static uint32_t ix_slot(pv_eng *E, uint32_t b, uint64_t key) {
+  uint32_t slot;
+  return lem_map_get(&E->blocks[b].ix, key, &slot) ? slot : UINT32_MAX;
+}
+
+/* The vector in slot, or NULL for UINT32_MAX; valid until the next
+** ix_add. */
+static const pv_vec *slot_vec(const pv_eng *E, uint32_t slot) {
+  return slot == UINT32_MAX ? NULL : &E->vecs[slot];
+}
+
+/* The length of the vector in slot (0 for UINT32_MAX). */
+static uint32_t slot_len(const pv_eng *E, uint32_t slot) {
+  return slot == UINT32_MAX ? 0 : E->vecs[slot].n;
+}
+
 static uint32_t pool_add(pv_eng *E, const uint32_t *xs, uint32_t n) {
   if (LEM_GROW(E->L, E->pool, E->cappool, E->npool + n + 1)) return UINT32_MAX;
   uint32_t at = E->npool;
@@ -694,6 +714,68 @@ static const pv_vec *candidates(pv_eng *E, uint32_t b, lem_term p) {
   return ix_get(E, b, key_tag(neg ? K_NEG : K_REL, rel));
 }
 
+/* The slot of the narrowest index in block b for premise p under the
+** current substitution: of the keys (relation, position, constant) of its
+** arguments that are constants or bound to one, the shortest vector;
+** UINT32_MAX if one of them has none.  Every index vector lists the facts of
+** b in the order they were made, and a fact that matches p is in all of
+** them, so walking any of them meets the matching facts in the same order;
+** the shortest one wastes fewest matches.  (pick_ex still counts by
+** candidates(), whose counts fix the join order.) */
+static uint32_t cand_slot(pv_eng *E, uint32_t b, lem_term p) {
+  lem_ctx *L = E->L;
+  int neg = lem_term_kind(L, p) == LEM_NOT;
+  lem_term a = neg ? lem_term_arg(L, p, 0) : p;
+  lem_sym rel = lem_term_sym(L, a);
+  uint32_t best = UINT32_MAX, bestn = UINT32_MAX;
+  if (!neg) {
+    const lem_term *args = lem_term_args(L, a);
+    for (uint32_t i = 0, n = lem_term_nargs(L, a); i < n; i++) {
+      lem_term v = args[i];
+      if (lem_term_kind(L, v) == LEM_VAR) v = lem_subst_get(L, &E->s, v);
+      uint64_t key;
+      if (!v || lem_term_kind(L, v) != LEM_CONST || !key_arg(rel, i, v, &key))
+        continue;
+      uint32_t slot = ix_slot(E, b, key);
+      if (slot == UINT32_MAX) return UINT32_MAX;
+      if (E->vecs[slot].n < bestn) {
+        best = slot;
+        bestn = E->vecs[slot].n;
+      }
+    }
+  }
+  return best != UINT32_MAX ? best
+                            : ix_slot(E, b, key_tag(neg ? K_NEG : K_REL, rel));
+}
+
+/* A quick look before lem_match: 0 if premise p (under E->s) surely does
+** not match fact formula f, 1 if lem_match must decide.  It rejects only
+** what lem_match rejects: a flat atom whose relation or arity differs, or
+** an argument that is ground, or a variable bound to a ground term, and is
+** not f's argument there. */
+static int may_match(pv_eng *E, lem_term p, lem_term f) {
+  lem_ctx *L = E->L;
+  if (lem_term_kind(L, p) == LEM_NOT) {
+    if (lem_term_kind(L, f) != LEM_NOT) return 0;
+    p = lem_term_arg(L, p, 0);
+    f = lem_term_arg(L, f, 0);
+  }
+  if (lem_term_kind(L, p) != LEM_REL) return 1;
+  uint32_t n = lem_term_nargs(L, p);
+  if (lem_term_kind(L, f) != LEM_REL || lem_term_sym(L, f) != lem_term_sym(L, p)
+      || lem_term_num(L, f) != lem_term_num(L, p) || lem_term_nargs(L, f) != n)
+    return 0;
+  const lem_term *pa = lem_term_args(L, p), *fa = lem_term_args(L, f);
+  for (uint32_t i = 0; i < n; i++) {
+    if (pa[i] == fa[i]) continue;
+    if (lem_term_ground(L, pa[i])) return 0;
+    if (lem_term_kind(L, pa[i]) != LEM_VAR) continue;
+    lem_term v = lem_subst_get(L, &E->s, pa[i]);
+    if (v && v != fa[i] && lem_term_ground(L, v)) return 0;
+  }
+  return 1;
+}
+
 /* Could premise p, unmatched now, become a demand once the other premises
 ** bind its inputs?  A functional atom whose out argument is unbound. */
 static int may_demand(pv_eng *E, lem_term p) {
@@ -748,13 +830,16 @@ static int join_rec(pv_eng *E, uint32_t b, uint32_t rid, uint32_t skip,
   lem_term p = R->prems[j];
   int any = 0;
   for (uint32_t blk = b; blk; blk = E->blocks[blk].parent) {
-    const pv_vec *v = candidates(E, blk, p);
-    for (uint32_t i = 0; v && i < v->n; i++) {
+    /* by slot: fire() adds facts, which may move the vector */
+    uint32_t slot = cand_slot(E, blk, p);
+    for (uint32_t i = 0; i < slot_len(E, slot); i++) {
+      /* the budget only runs out in a join below, after a match here
+         (any): stopping at once ends this join as the loop's end would */
       if (aside && !*budget) return 0;
-      pv_fid id = v->v[i];
+      pv_fid id = E->vecs[slot].v[i];
       uint32_t er = eff_round(E, b, id);
       if (er > r || (skip != UINT32_MAX && j < skip && er >= r)) continue;
-      if (!usable(E, b, id)) continue;
+      if (!usable(E, b, id) || !may_match(E, p, E->facts[id].f)) continue;
       uint32_t mark = lem_subst_mark(&E->s);
       E->matches++;
       int m = lem_match(E->L, &E->s, p, E->facts[id].f);
@@ -768,7 +853,6 @@ static int join_rec(pv_eng *E, uint32_t b, uint32_t rid, uint32_t skip,
         if (rc < 0) return rc;
         if (E->out_of_budget) return 0;
       }
-      v = candidates(E, blk, p); /* the vector may have grown (realloc) */
     }
   }
   if (any || !may_demand(E, p)) return 0;
@@ -797,12 +881,13 @@ static int meet_key(pv_eng *E, uint32_t b, uint32_t blk, pv_fid id,
   lem_ctx *L = E->L;
   lem_term f = E->facts[id].f;
   pv_fid chosen[256];
-  const pv_vec *v = ix_get(E, blk, key);
-  for (uint32_t i = 0, n = v ? v->n : 0; i < n; i++) {
-    uint32_t code = ix_get(E, blk, key)->v[i]; /* the vector may move */
+  uint32_t slot = ix_slot(E, blk, key);
+  for (uint32_t i = 0, n = slot_len(E, slot); i < n; i++) {
+    uint32_t code = E->vecs[slot].v[i]; /* the vector may move */
     uint32_t rid = code >> 8, pi = code & 255;
     if (E->rules[rid].retired || !usable(E, b, E->rules[rid].fact)) continue;
     lem_subst_undo(&E->s, 0);
+    if (!may_match(E, E->rules[rid].prems[pi], f)) continue;
     E->matches++;
     int m = lem_match(L, &E->s, E->rules[rid].prems[pi], f);
     if (m < 0) return -1;
@@ -917,9 +1002,10 @@ static int satisfied(pv_eng *E, uint32_t b, const lem_term *atoms,
   if (j >= n) return 1;
   lem_term p = atoms[j];
   for (uint32_t blk = b; blk; blk = E->blocks[blk].parent) {
-    const pv_vec *v = candidates(E, blk, p);
+    const pv_vec *v = slot_vec(E, cand_slot(E, blk, p));
     for (uint32_t i = 0; v && i < v->n; i++) {
-      if (!usable(E, b, v->v[i])) continue;
+      if (!usable(E, b, v->v[i]) || !may_match(E, p, E->facts[v->v[i]].f))
+        continue;
       uint32_t mark = lem_subst_mark(&E->s);
       int m = lem_match(E->L, &E->s, p, E->facts[v->v[i]].f);
       if (m < 0) return -1;
@@ -1089,9 +1175,10 @@ static int back_search(pv_eng *E, uint32_t b, const headpath *hp,
   int any = 0;
   for (uint32_t blk = b; blk && *leaves < BACK_LEAVES;
        blk = E->blocks[blk].parent) {
-    const pv_vec *v = candidates(E, blk, p);
+    const pv_vec *v = slot_vec(E, cand_slot(E, blk, p));
     for (uint32_t k = 0; v && k < v->n && *leaves < BACK_LEAVES; k++) {
-      if (!usable(E, b, v->v[k])) continue;
+      if (!usable(E, b, v->v[k]) || !may_match(E, p, E->facts[v->v[k]].f))
+        continue;
       uint32_t mark = lem_subst_mark(&E->s);
       int m = lem_match(L, &E->s, p, E->facts[v->v[k]].f);
       if (m < 0) return -1;
@@ -1218,9 +1305,10 @@ static int serve_demands(pv_eng *E, uint32_t b) {
     int provided = 0;
     lem_subst_undo(&E->s, 0);
     for (uint32_t blk = b; blk && !provided; blk = E->blocks[blk].parent) {
-      const pv_vec *v = candidates(E, blk, na);
+      const pv_vec *v = slot_vec(E, cand_slot(E, blk, na));
       for (uint32_t k = 0; v && k < v->n && !provided; k++) {
-        if (!usable(E, b, v->v[k])) continue;
+        if (!usable(E, b, v->v[k]) || !may_match(E, na, E->facts[v->v[k]].f))
+          continue;
         int m = lem_match(L, &E->s, na, E->facts[v->v[k]].f);
         if (m < 0) return -1;
         lem_subst_undo(&E->s, 0);

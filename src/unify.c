@@ -276,11 +276,44 @@ static lem_err kmap_put(lem_ctx *L, kmap *m, uint64_t key, uint32_t val) {
 
 /* ---- apply ---- */
 
+/* The common cases without the walk: a variable whose chain of bindings
+** ends in a ground term, and a node (a flat atom) whose children are each
+** ground or such a variable.  The result is the walk's, made by the same
+** lem_mk call.  LEM_NOTERM: the walk must decide (or out of memory, when
+** *err is set). */
+enum { FLAT_MAX = 16 };
+
+static lem_term apply_flat(lem_ctx *L, const lem_subst *s, lem_term t,
+                           int *err) {
+  if (lem_term_kind(L, t) == LEM_VAR) {
+    lem_term v = walk(L, s, t);
+    return lem_term_ground(L, v) ? v : LEM_NOTERM;
+  }
+  uint32_t n = lem_term_nargs(L, t);
+  if (n > FLAT_MAX) return LEM_NOTERM;
+  const lem_term *k = lem_term_args(L, t);
+  lem_term nk[FLAT_MAX];
+  for (uint32_t i = 0; i < n; i++) {
+    nk[i] = k[i];
+    if (lem_term_ground(L, k[i])) continue;
+    if (lem_term_kind(L, k[i]) != LEM_VAR) return LEM_NOTERM;
+    nk[i] = walk(L, s, k[i]);
+    if (!lem_term_ground(L, nk[i])) return LEM_NOTERM;
+  }
+  lem_term r = lem_mk(L, lem_term_kind(L, t), lem_term_sym(L, t),
+                      lem_term_num(L, t), n, nk);
+  *err = !r;
+  return r;
+}
+
 /* Frames of the apply walk live in stk as triples (term, next child, base of
 ** its results on the value stack). */
 lem_term lem_subst_apply(lem_ctx *L, const lem_subst *s, lem_term t) {
   if (t == LEM_NOTERM) return LEM_NOTERM;
   if (s->n == 0 || lem_term_ground(L, t)) return t;
+  int err = 0;
+  lem_term flat = apply_flat(L, s, t, &err);
+  if (flat || err) return flat;
   stk fr, val;
   kmap memo; /* term -> result; result 0 while the term is in progress */
   stk_init(&fr);

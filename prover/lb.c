@@ -28,6 +28,32 @@ static int key_rulearg(lem_sym rel, uint32_t pos, lem_term c, uint64_t *k) {
   return 1;
 }
 
+/* Facts with constant c at argument pos and operation op at the relation's
+** op argument.  The high word has bit 30 set and bit 31 clear, apart from
+** key_tag's and key_arg's keys; rel, pos and op are hashed into the rest,
+** so two such keys may share a vector, which only costs matches (every
+** index vector lists facts in the order made, see cand_slot). */
+static uint64_t key_oparg(lem_sym rel, uint32_t pos, lem_term c, lem_term op) {
+  uint32_t h = lem_hash_mix(lem_hash_mix(lem_hash_mix(0x9e3779b9u, rel), pos),
+                            op);
+  return lem_key2(0x40000000u | (h & 0x3fffffffu), c);
+}
+
+/* Facts of a functional relation (one argument of role out) with the
+** given arguments at every other position (vals[out] is ignored): the
+** facts that say what the operation gives for those inputs.  Hashed like
+** key_oparg, into the same space. */
+static uint64_t key_sig(lem_sym rel, const lem_term *vals, uint32_t n,
+                        uint32_t out) {
+  uint32_t h1 = lem_hash_mix(0x85ebca6bu, rel), h2 = lem_hash_mix(7u, rel);
+  for (uint32_t i = 0; i < n; i++) {
+    if (i == out) continue;
+    h1 = lem_hash_mix(h1, vals[i]);
+    h2 = lem_hash_mix(h2 ^ 0x27d4eb2fu, vals[i]);
+  }
+  return lem_key2(0x40000000u | (h1 & 0x3fffffffu), h2);
+}
+
 /* The index key for a positive rule premise p: its relation and its first
 ** constant argument, or its relation alone when it has none. */
 static uint64_t premise_key(const lem_ctx *L, lem_term p) {
@@ -38,6 +64,29 @@ static uint64_t premise_key(const lem_ctx *L, lem_term p) {
     if (lem_term_kind(L, a[i]) == LEM_CONST && key_rulearg(rel, i, a[i], &k))
       return k;
   return key_tag(K_RULE, rel);
+}
+
+/* The argument of relation rel (arity n) with role role, if it has
+** exactly one; -1 otherwise. */
+static int role_pos(const pv_eng *E, lem_sym rel, uint32_t n, lem_role role) {
+  const lem_reldecl *d = lem_theory_rel(E->T, rel);
+  if (!d || d->arity != n) return -1;
+  int pos = -1;
+  for (uint32_t i = 0; i < n; i++)
+    if (d->roles[i] == role) {
+      if (pos >= 0) return -1;
+      pos = (int)i;
+    }
+  return pos;
+}
+
+/* Are args[0..n) constants, but for position skip? */
+static int consts_but(const lem_ctx *L, const lem_term *args, uint32_t n,
+                      uint32_t skip) {
+  for (uint32_t i = 0; i < n; i++)
+    if (i != skip && (!args[i] || lem_term_kind(L, args[i]) != LEM_CONST))
+      return 0;
+  return 1;
 }
 
 static double now(void) {
@@ -63,6 +112,16 @@ static lem_err ix_add(pv_eng *E, pv_block *B, uint64_t key, uint32_t x) {
     if (lem_map_put(E->L, &B->ix, key, slot)) return LEM_ENOMEM;
   }
   return vec_push(E->L, &E->vecs[slot], x);
+}
+
+/* As ix_add, unless x is already the vector's last entry (two hashed keys
+** of one fact that meet). */
+static lem_err ix_add_once(pv_eng *E, pv_block *B, uint64_t key, uint32_t x) {
+  uint32_t slot;
+  if (lem_map_get(&B->ix, key, &slot) && E->vecs[slot].n &&
+      E->vecs[slot].v[E->vecs[slot].n - 1] == x)
+    return LEM_OK;
+  return ix_add(E, B, key, x);
 }
 
 static const pv_vec *ix_get(pv_eng *E, uint32_t b, uint64_t key) {
@@ -302,11 +361,23 @@ static lem_err index_fact(pv_eng *E, uint32_t b, pv_fid id) {
     lem_sym r = lem_term_sym(L, f);
     if ((e = ix_add(E, B, key_tag(K_REL, r), id))) return e;
     const lem_term *a = lem_term_args(L, f);
-    for (uint32_t i = 0, n = lem_term_nargs(L, f); i < n && !e; i++) {
+    uint32_t n = lem_term_nargs(L, f);
+    for (uint32_t i = 0; i < n && !e; i++) {
       uint64_t key;
       if (lem_term_kind(L, a[i]) == LEM_CONST && key_arg(r, i, a[i], &key))
         e = ix_add(E, B, key, id);
     }
+    /* and each constant argument together with the operation, so that a
+       join with x bound in x + y = z does not walk the products of x */
+    int o = role_pos(E, r, n, LEM_ROLE_OP);
+    if (o >= 0 && lem_term_kind(L, a[o]) == LEM_CONST)
+      for (uint32_t i = 0; i < n && !e; i++)
+        if (i != (uint32_t)o && lem_term_kind(L, a[i]) == LEM_CONST)
+          e = ix_add_once(E, B, key_oparg(r, i, a[i], a[o]), id);
+    /* and, for a functional relation, all its inputs: x + y = ? */
+    int out = role_pos(E, r, n, LEM_ROLE_OUT);
+    if (out >= 0 && !e && consts_but(L, a, n, (uint32_t)out))
+      e = ix_add_once(E, B, key_sig(r, a, n, (uint32_t)out), id);
   } else if (k == LEM_NOT &&
              lem_term_kind(L, lem_term_arg(L, f, 0)) == LEM_REL) {
     e = ix_add(E, B, key_tag(K_NEG, lem_term_sym(L, lem_term_arg(L, f, 0))),
@@ -727,16 +798,30 @@ static uint32_t cand_slot(pv_eng *E, uint32_t b, lem_term p) {
   int neg = lem_term_kind(L, p) == LEM_NOT;
   lem_term a = neg ? lem_term_arg(L, p, 0) : p;
   lem_sym rel = lem_term_sym(L, a);
+  uint32_t n = lem_term_nargs(L, a);
+  if (neg || n > 64) return ix_slot(E, b, key_tag(neg ? K_NEG : K_REL, rel));
+  lem_term val[64]; /* each argument's constant, or 0 */
+  const lem_term *args = lem_term_args(L, a);
+  for (uint32_t i = 0; i < n; i++) {
+    lem_term v = args[i];
+    if (lem_term_kind(L, v) == LEM_VAR) v = lem_subst_get(L, &E->s, v);
+    val[i] = v && lem_term_kind(L, v) == LEM_CONST ? v : 0;
+  }
+  /* a functional atom whose inputs are all known: its own index */
+  int out = role_pos(E, rel, n, LEM_ROLE_OUT);
+  if (out >= 0 && consts_but(L, val, n, (uint32_t)out))
+    return ix_slot(E, b, key_sig(rel, val, n, (uint32_t)out));
+  int o = role_pos(E, rel, n, LEM_ROLE_OP);
+  lem_term op = o >= 0 ? val[o] : 0;
   uint32_t best = UINT32_MAX, bestn = UINT32_MAX;
-  if (!neg) {
-    const lem_term *args = lem_term_args(L, a);
-    for (uint32_t i = 0, n = lem_term_nargs(L, a); i < n; i++) {
-      lem_term v = args[i];
-      if (lem_term_kind(L, v) == LEM_VAR) v = lem_subst_get(L, &E->s, v);
-      uint64_t key;
-      if (!v || lem_term_kind(L, v) != LEM_CONST || !key_arg(rel, i, v, &key))
-        continue;
-      uint32_t slot = ix_slot(E, b, key);
+  for (uint32_t i = 0; i < n; i++) {
+    uint64_t key[2];
+    uint32_t nk = 0;
+    if (!val[i]) continue;
+    if (key_arg(rel, i, val[i], &key[nk])) nk++;
+    if (op && i != (uint32_t)o) key[nk++] = key_oparg(rel, i, val[i], op);
+    for (uint32_t k = 0; k < nk; k++) {
+      uint32_t slot = ix_slot(E, b, key[k]);
       if (slot == UINT32_MAX) return UINT32_MAX;
       if (E->vecs[slot].n < bestn) {
         best = slot;
@@ -744,8 +829,7 @@ static uint32_t cand_slot(pv_eng *E, uint32_t b, lem_term p) {
       }
     }
   }
-  return best != UINT32_MAX ? best
-                            : ix_slot(E, b, key_tag(neg ? K_NEG : K_REL, rel));
+  return best != UINT32_MAX ? best : ix_slot(E, b, key_tag(K_REL, rel));
 }
 
 /* A quick look before lem_match: 0 if premise p (under E->s) surely does

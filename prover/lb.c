@@ -66,18 +66,46 @@ static uint64_t premise_key(const lem_ctx *L, lem_term p) {
   return key_tag(K_RULE, rel);
 }
 
-/* The argument of relation rel (arity n) with role role, if it has
-** exactly one; -1 otherwise. */
-static int role_pos(const pv_eng *E, lem_sym rel, uint32_t n, lem_role role) {
-  const lem_reldecl *d = lem_theory_rel(E->T, rel);
-  if (!d || d->arity != n) return -1;
-  int pos = -1;
-  for (uint32_t i = 0; i < n; i++)
+/* The argument of declaration d with role role, if it has exactly one; -1
+** otherwise. */
+static int32_t decl_role(const lem_reldecl *d, lem_role role) {
+  int32_t pos = -1;
+  for (uint32_t i = 0; i < d->arity; i++)
     if (d->roles[i] == role) {
       if (pos >= 0) return -1;
-      pos = (int)i;
+      pos = (int32_t)i;
     }
   return pos;
+}
+
+/* Fill E->rinfo from the theory's relation declarations. */
+static lem_err relinfo_init(pv_eng *E) {
+  const lem_theory *T = E->T;
+  uint32_t n = 0;
+  for (uint32_t i = 0; T && i < T->nrels; i++)
+    if (T->rels[i].name >= n) n = T->rels[i].name + 1;
+  if (!n) return LEM_OK;
+  E->rinfo = lem_malloc(E->L, n * sizeof *E->rinfo);
+  if (!E->rinfo) return LEM_ENOMEM;
+  E->nrinfo = n;
+  memset(E->rinfo, 0, n * sizeof *E->rinfo);
+  /* backwards, so that the first of two declarations of a name wins, as
+     in lem_theory_rel */
+  for (uint32_t i = T->nrels; i-- > 0;) {
+    const lem_reldecl *d = &T->rels[i];
+    pv_relinfo *r = &E->rinfo[d->name];
+    r->arity = d->arity;
+    r->out = decl_role(d, LEM_ROLE_OUT);
+    r->op = decl_role(d, LEM_ROLE_OP);
+  }
+  return LEM_OK;
+}
+
+/* The argument of relation rel (arity n) with role out or op (role), if it
+** has exactly one; -1 otherwise. */
+static int role_pos(const pv_eng *E, lem_sym rel, uint32_t n, lem_role role) {
+  if (rel >= E->nrinfo || !n || E->rinfo[rel].arity != n) return -1;
+  return role == LEM_ROLE_OUT ? E->rinfo[rel].out : E->rinfo[rel].op;
 }
 
 /* Are args[0..n) constants, but for position skip? */
@@ -169,7 +197,8 @@ lem_err pv_eng_init(pv_eng *E, lem_ctx *L, const lem_theory *T) {
   E->lim.max_rounds = 64;
   E->lim.max_facts = 200000;
   E->lim.max_depth = 2;
-  return E->eq ? LEM_OK : L->err;
+  if (!E->eq) return L->err;
+  return relinfo_init(E);
 }
 
 static void block_free(lem_ctx *L, pv_block *B) {
@@ -203,6 +232,7 @@ void pv_eng_free(pv_eng *E) {
   lem_map_free(L, &E->retired);
   lem_map_free(L, &E->fresh);
   lem_free(L, E->merged, E->nmerged * sizeof *E->merged);
+  lem_free(L, E->rinfo, E->nrinfo * sizeof *E->rinfo);
   lem_subst_free(L, &E->s);
   lem_subst_free(L, &E->s2);
   memset(E, 0, sizeof *E);
@@ -619,15 +649,7 @@ static int fire(pv_eng *E, uint32_t b, const pv_rule *R, const pv_fid *chosen) {
 ** and opened only when a join needs x + y and no fact provides it. */
 
 static int out_pos(pv_eng *E, lem_sym rel, uint32_t n) {
-  const lem_reldecl *d = lem_theory_rel(E->T, rel);
-  if (!d || d->arity != n) return -1;
-  int pos = -1;
-  for (uint32_t i = 0; i < n; i++)
-    if (d->roles[i] == LEM_ROLE_OUT) {
-      if (pos >= 0) return -1;
-      pos = (int)i;
-    }
-  return pos;
+  return role_pos(E, rel, n, LEM_ROLE_OUT);
 }
 
 /* Hash of atom a's signature if a is functional with its out argument a
@@ -813,20 +835,26 @@ static uint32_t cand_slot(pv_eng *E, uint32_t b, lem_term p) {
     return ix_slot(E, b, key_sig(rel, val, n, (uint32_t)out));
   int o = role_pos(E, rel, n, LEM_ROLE_OP);
   lem_term op = o >= 0 ? val[o] : 0;
+  /* with the operation known, the (position, constant, operation) vectors
+     are each within both plain ones */
+  int paired = 0;
+  for (uint32_t i = 0; op && i < n; i++)
+    paired |= i != (uint32_t)o && val[i];
   uint32_t best = UINT32_MAX, bestn = UINT32_MAX;
   for (uint32_t i = 0; i < n; i++) {
-    uint64_t key[2];
-    uint32_t nk = 0;
+    uint64_t key;
     if (!val[i]) continue;
-    if (key_arg(rel, i, val[i], &key[nk])) nk++;
-    if (op && i != (uint32_t)o) key[nk++] = key_oparg(rel, i, val[i], op);
-    for (uint32_t k = 0; k < nk; k++) {
-      uint32_t slot = ix_slot(E, b, key[k]);
-      if (slot == UINT32_MAX) return UINT32_MAX;
-      if (E->vecs[slot].n < bestn) {
-        best = slot;
-        bestn = E->vecs[slot].n;
-      }
+    if (paired) {
+      if (i == (uint32_t)o) continue;
+      key = key_oparg(rel, i, val[i], op);
+    } else if (!key_arg(rel, i, val[i], &key)) {
+      continue;
+    }
+    uint32_t slot = ix_slot(E, b, key);
+    if (slot == UINT32_MAX) return UINT32_MAX;
+    if (E->vecs[slot].n < bestn) {
+      best = slot;
+      bestn = E->vecs[slot].n;
     }
   }
   return best != UINT32_MAX ? best : ix_slot(E, b, key_tag(K_REL, rel));

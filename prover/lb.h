@@ -116,6 +116,13 @@ typedef struct pv_limits {
   double deadline;         /* absolute, seconds on CLOCK_MONOTONIC; 0: none */
 } pv_limits;
 
+/* What a declared relation's roles say, looked up per match: its arity,
+** and its one argument of role out and of role op (-1: none, or several). */
+typedef struct pv_relinfo {
+  uint32_t arity;    /* 0: not declared */
+  int32_t out, op;
+} pv_relinfo;
+
 typedef struct pv_eng {
   lem_ctx *L;
   const lem_theory *T;
@@ -141,6 +148,8 @@ typedef struct pv_eng {
   lem_term outvar;  /* the out argument of every demanded atom */
   pv_limits lim;
   lem_map retired;  /* fact id -> 1: retired rules (pv_retire) */
+  pv_relinfo *rinfo; /* by relation symbol: its out and op arguments */
+  uint32_t nrinfo;
   uint64_t matches; /* statistics */
   int out_of_budget;
 } pv_eng;

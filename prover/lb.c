@@ -761,6 +761,14 @@ static uint32_t pick_ex(pv_eng *E, uint32_t b, const lem_term *ps, uint32_t n,
                         uint32_t done, int unripe_last) {
   uint32_t best = n;
   uint64_t bestn = UINT64_MAX;
+  /* one premise left: it is the pick whatever it counts */
+  uint32_t left = 0, only = n;
+  for (uint32_t i = 0; i < n; i++)
+    if (!(done >> i & 1)) {
+      left++;
+      only = i;
+    }
+  if (left <= 1) return only;
   for (uint32_t i = 0; i < n; i++) {
     if (done >> i & 1) continue;
     uint64_t c = 0;

@@ -43,27 +43,33 @@ static uint64_t key_oparg(lem_sym rel, uint32_t pos, lem_term c, lem_term op) {
 ** given arguments at every other position (vals[out] is ignored): the
 ** facts that say what the operation gives for those inputs.  Hashed like
 ** key_oparg, into the same space. */
-static uint64_t key_sig(lem_sym rel, const lem_term *vals, uint32_t n,
-                        uint32_t out) {
+static uint64_t sig_hash(lem_sym rel, const lem_term *vals, uint32_t n,
+                         uint32_t out) {
   uint32_t h1 = lem_hash_mix(0x85ebca6bu, rel), h2 = lem_hash_mix(7u, rel);
   for (uint32_t i = 0; i < n; i++) {
     if (i == out) continue;
     h1 = lem_hash_mix(h1, vals[i]);
     h2 = lem_hash_mix(h2 ^ 0x27d4eb2fu, vals[i]);
   }
-  return lem_key2(0x40000000u | (h1 & 0x3fffffffu), h2);
+  return lem_key2(h1, h2);
 }
 
-/* The index key for a positive rule premise p: its relation and its first
-** constant argument, or its relation alone when it has none. */
-static uint64_t premise_key(const lem_ctx *L, lem_term p) {
-  lem_sym rel = lem_term_sym(L, p);
-  const lem_term *a = lem_term_args(L, p);
-  uint64_t k;
-  for (uint32_t i = 0, n = lem_term_nargs(L, p); i < n; i++)
-    if (lem_term_kind(L, a[i]) == LEM_CONST && key_rulearg(rel, i, a[i], &k))
-      return k;
-  return key_tag(K_RULE, rel);
+static uint64_t key_sig(lem_sym rel, const lem_term *vals, uint32_t n,
+                        uint32_t out) {
+  uint64_t h = sig_hash(rel, vals, n, out);
+  return lem_key2(0x40000000u | ((uint32_t)(h >> 32) & 0x3fffffffu),
+                  (uint32_t)h);
+}
+
+/* Rule premises whose arguments but the out one are the constants vals,
+** with their first constant at argument first (where key_rulearg would
+** have filed them).  The high word has bits 31 and 30 clear and bit 29 set,
+** apart from every other key; a shared vector costs matches only. */
+static uint64_t key_rulesig(lem_sym rel, const lem_term *vals, uint32_t n,
+                            uint32_t out, uint32_t first) {
+  uint64_t h = sig_hash(rel, vals, n, out);
+  uint32_t hi = (uint32_t)(h >> 32) ^ lem_hash_mix(0x165667b1u, first);
+  return lem_key2(0x20000000u | (hi & 0x1fffffffu), (uint32_t)h);
 }
 
 /* The argument of declaration d with role role, if it has exactly one; -1
@@ -115,6 +121,33 @@ static int consts_but(const lem_ctx *L, const lem_term *args, uint32_t n,
     if (i != skip && (!args[i] || lem_term_kind(L, args[i]) != LEM_CONST))
       return 0;
   return 1;
+}
+
+/* The first argument of atom p that is a constant, or p's arity. */
+static uint32_t first_const(const lem_ctx *L, lem_term p) {
+  const lem_term *a = lem_term_args(L, p);
+  uint32_t n = lem_term_nargs(L, p), i = 0;
+  while (i < n && lem_term_kind(L, a[i]) != LEM_CONST) i++;
+  return i;
+}
+
+/* The index key for a positive rule premise p: its relation and its first
+** constant argument, or its relation alone when it has none.  A functional
+** premise whose inputs are all constants (x + y = ?, from a rule
+** instantiated by an earlier fire) is filed by them all, key_rulesig, so
+** that the facts about other sums of x do not meet it; meet_rules visits
+** those with the first constant's vector, in the order of both. */
+static uint64_t premise_key(const pv_eng *E, lem_term p) {
+  const lem_ctx *L = E->L;
+  lem_sym rel = lem_term_sym(L, p);
+  const lem_term *a = lem_term_args(L, p);
+  uint32_t n = lem_term_nargs(L, p), i = first_const(L, p);
+  uint64_t k;
+  if (i == n || !key_rulearg(rel, i, a[i], &k)) return key_tag(K_RULE, rel);
+  int out = role_pos(E, rel, n, LEM_ROLE_OUT);
+  if (out >= 0 && consts_but(L, a, n, (uint32_t)out))
+    return key_rulesig(rel, a, n, (uint32_t)out, i);
+  return k;
 }
 
 static double now(void) {
@@ -603,7 +636,7 @@ static uint32_t compile_rule(pv_eng *E, uint32_t b, pv_fid id) {
     lem_term p = R->prems[i];
     int neg = lem_term_kind(L, p) == LEM_NOT;
     uint64_t key = neg ? key_tag(K_RULENEG, lem_term_sym(L, lem_term_arg(L, p, 0)))
-                       : premise_key(L, p);
+                       : premise_key(E, p);
     if (ix_add(E, B, key, rid << 8 | i)) return UINT32_MAX;
   }
   return rid;
@@ -995,16 +1028,28 @@ static int match_rule(pv_eng *E, uint32_t b, uint32_t rid, uint32_t skip,
 }
 
 /* Delta fact id meets the rules of block blk whose premises are indexed
-** under key. */
+** under key, and, when sig is not 0, those filed under the rule signature
+** sig (key_rulesig) with their first constant at argument first: both
+** vectors list rule premises in the order compiled (codes ascending), and
+** are walked as one list in that order. */
 static int meet_key(pv_eng *E, uint32_t b, uint32_t blk, pv_fid id,
-                    uint64_t key, uint32_t r) {
+                    uint64_t key, uint64_t sig, uint32_t first, uint32_t r) {
   lem_ctx *L = E->L;
   lem_term f = E->facts[id].f;
   pv_fid chosen[256];
-  uint32_t slot = ix_slot(E, blk, key);
-  for (uint32_t i = 0, n = slot_len(E, slot); i < n; i++) {
-    uint32_t code = E->vecs[slot].v[i]; /* the vector may move */
+  uint32_t sa = ix_slot(E, blk, key);
+  uint32_t sb = sig ? ix_slot(E, blk, sig) : UINT32_MAX;
+  uint32_t na = slot_len(E, sa), nb = slot_len(E, sb), ia = 0, ib = 0;
+  while (ia < na || ib < nb) {
+    /* by slot: the vectors may move */
+    uint32_t ca = ia < na ? E->vecs[sa].v[ia] : UINT32_MAX;
+    uint32_t cb = ib < nb ? E->vecs[sb].v[ib] : UINT32_MAX;
+    uint32_t code = ca < cb ? ca : cb;
+    if (ca < cb) ia++;
+    else ib++;
     uint32_t rid = code >> 8, pi = code & 255;
+    if (code == cb && first_const(L, E->rules[rid].prems[pi]) != first)
+      continue; /* a hash shared with another signature */
     if (E->rules[rid].retired || !usable(E, b, E->rules[rid].fact)) continue;
     lem_subst_undo(&E->s, 0);
     if (!may_match(E, E->rules[rid].prems[pi], f)) continue;
@@ -1028,16 +1073,22 @@ static int meet_rules(pv_eng *E, uint32_t b, pv_fid id, uint32_t r) {
   int neg = lem_term_kind(L, f) == LEM_NOT;
   lem_term a = neg ? lem_term_arg(L, f, 0) : f;
   lem_sym rel = lem_term_sym(L, a);
+  const lem_term *args = lem_term_args(L, a);
+  uint32_t n = lem_term_nargs(L, a);
+  int out = neg ? -1 : role_pos(E, rel, n, LEM_ROLE_OUT);
+  int sig = out >= 0 && consts_but(L, args, n, (uint32_t)out);
   for (uint32_t blk = b; blk; blk = E->blocks[blk].parent) {
-    if (meet_key(E, b, blk, id, key_tag(neg ? K_RULENEG : K_RULE, rel), r))
+    if (meet_key(E, b, blk, id, key_tag(neg ? K_RULENEG : K_RULE, rel), 0, 0,
+                 r))
       return -1;
-    const lem_term *args = lem_term_args(L, a);
-    for (uint32_t i = 0, n = lem_term_nargs(L, a); !neg && i < n; i++) {
+    for (uint32_t i = 0; !neg && i < n; i++) {
       uint64_t key;
       if (E->out_of_budget) break;
       if (lem_term_kind(L, args[i]) == LEM_CONST &&
           key_rulearg(rel, i, args[i], &key) &&
-          meet_key(E, b, blk, id, key, r))
+          meet_key(E, b, blk, id, key,
+                   sig ? key_rulesig(rel, args, n, (uint32_t)out, i) : 0, i,
+                   r))
         return -1;
     }
     if (E->out_of_budget) break;

@@ -164,9 +164,62 @@ static lem_err vec_push(lem_ctx *L, pv_vec *v, uint32_t x) {
   return LEM_OK;
 }
 
+/* ---- the per-block key filter ----
+** Most index look-ups, in enclosing blocks above all, find no key, and the
+** map's slots are seldom in cache.  A Bloom filter of the block's keys (two
+** bits per key, at least 16 bits per key) answers most of those at once. */
+
+static uint64_t bloom_mix(uint64_t k) {
+  k ^= k >> 31;
+  k *= 0x9e3779b97f4a7c15ull;
+  return k ^ (k >> 29);
+}
+
+static void bloom_set(pv_block *B, uint64_t key) {
+  uint64_t h = bloom_mix(key);
+  uint32_t mask = B->nbloom * 64 - 1;
+  uint32_t a = (uint32_t)h & mask, c = (uint32_t)(h >> 32) & mask;
+  B->bloom[a / 64] |= 1ull << (a % 64);
+  B->bloom[c / 64] |= 1ull << (c % 64);
+}
+
+/* 0: key is surely not in B->ix; 1: it may be. */
+static int ix_has(const pv_block *B, uint64_t key) {
+  if (!B->nbloom) return 0; /* no key was ever added */
+  uint64_t h = bloom_mix(key);
+  uint32_t mask = B->nbloom * 64 - 1;
+  uint32_t a = (uint32_t)h & mask, c = (uint32_t)(h >> 32) & mask;
+  return (B->bloom[a / 64] >> (a % 64) & 1) && (B->bloom[c / 64] >> (c % 64) & 1);
+}
+
+/* Room in the filter for one more key: when it gets too full, a filter
+** twice as big is made from the map's keys (a set: the order of the walk
+** does not matter). */
+static lem_err bloom_room(pv_eng *E, pv_block *B) {
+  uint64_t need = ((uint64_t)B->ix.n + 1) * 16;
+  if ((uint64_t)B->nbloom * 64 >= need) return LEM_OK;
+  uint32_t nw = B->nbloom ? B->nbloom : 16;
+  while ((uint64_t)nw * 64 < need) {
+    if (nw >= (1u << 26)) return lem_error(E->L, LEM_ELIMIT, "index too large");
+    nw *= 2;
+  }
+  uint64_t *w = lem_malloc(E->L, nw * sizeof *w);
+  if (!w) return LEM_ENOMEM;
+  memset(w, 0, nw * sizeof *w);
+  lem_free(E->L, B->bloom, B->nbloom * sizeof *B->bloom);
+  B->bloom = w;
+  B->nbloom = nw;
+  for (uint32_t i = 0; i < B->ix.cap; i++)
+    if (B->ix.keys[i] != LEM_MAP_EMPTY) bloom_set(B, B->ix.keys[i]);
+  return LEM_OK;
+}
+
 static lem_err ix_add(pv_eng *E, pv_block *B, uint64_t key, uint32_t x) {
   uint32_t slot;
-  if (!lem_map_get(&B->ix, key, &slot)) {
+  if (!ix_has(B, key) || !lem_map_get(&B->ix, key, &slot)) {
+    lem_err e = bloom_room(E, B);
+    if (e) return e;
+    bloom_set(B, key);
     if (LEM_GROW(E->L, E->vecs, E->capvecs, E->nvecs + 1)) return LEM_ENOMEM;
     slot = E->nvecs++;
     memset(&E->vecs[slot], 0, sizeof E->vecs[slot]);
@@ -187,6 +240,7 @@ static lem_err ix_add_once(pv_eng *E, pv_block *B, uint64_t key, uint32_t x) {
 
 static const pv_vec *ix_get(pv_eng *E, uint32_t b, uint64_t key) {
   uint32_t slot;
+  if (!ix_has(&E->blocks[b], key)) return NULL;
   return lem_map_get(&E->blocks[b].ix, key, &slot) ? &E->vecs[slot] : NULL;
 }
 
@@ -196,6 +250,7 @@ static const pv_vec *ix_get(pv_eng *E, uint32_t b, uint64_t key) {
 ** the key up again. */
 static uint32_t ix_slot(pv_eng *E, uint32_t b, uint64_t key) {
   uint32_t slot;
+  if (!ix_has(&E->blocks[b], key)) return UINT32_MAX;
   return lem_map_get(&E->blocks[b].ix, key, &slot) ? slot : UINT32_MAX;
 }
 
@@ -239,6 +294,7 @@ static void block_free(lem_ctx *L, pv_block *B) {
   lem_map_free(L, &B->ufwhy);
   lem_map_free(L, &B->seen);
   lem_map_free(L, &B->ix);
+  lem_free(L, B->bloom, B->nbloom * sizeof *B->bloom);
   lem_map_free(L, &B->demanded);
   lem_free(L, B->demands.v, B->demands.cap * sizeof(uint32_t));
   lem_free(L, B->facts.v, B->facts.cap * sizeof(uint32_t));

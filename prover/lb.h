@@ -97,6 +97,8 @@ typedef struct pv_block {
   lem_map ufwhy;       /* const -> the fact =[..] that merged it */
   lem_map seen;        /* formula -> fact id, for facts made here */
   lem_map ix;          /* index key -> vecs[] slot (facts, rules) */
+  uint64_t *bloom;     /* a Bloom filter of ix's keys (lb.c, ix_has) */
+  uint32_t nbloom;     /* its length in words, 0 or a power of two */
   pv_vec facts;        /* facts made here, in order */
   pv_vec rules;        /* rules (eng->rules ids) compiled here */
   pv_vec demands;      /* functional atoms joins wanted and did not find */

@@ -837,9 +837,12 @@ static int demand(pv_eng *E, uint32_t b, lem_term p) {
   return 0;
 }
 
-/* Candidate facts for premise p under the current substitution, in block b
-** and its ancestors: the narrowest index available. */
-static const pv_vec *candidates(pv_eng *E, uint32_t b, lem_term p);
+/* The index key by which pick_ex counts the candidate facts of premise p
+** under the current substitution: (relation, position, constant) of its
+** first argument that is a constant or bound to one, else its relation.
+** The counts fix the join order, so this key stays as it was when joins
+** also walked its vector; the walk now takes the narrowest (cand_slot). */
+static uint64_t count_key(pv_eng *E, lem_term p);
 
 /* The next premise to join among those not in done: the one with the fewest
 ** candidate facts in block b and its ancestors (ties: the first). */
@@ -860,9 +863,9 @@ static uint32_t pick_ex(pv_eng *E, uint32_t b, const lem_term *ps, uint32_t n,
   if (left <= 1) return only;
   for (uint32_t i = 0; i < n; i++) {
     if (done >> i & 1) continue;
-    uint64_t c = 0;
+    uint64_t c = 0, key = count_key(E, ps[i]);
     for (uint32_t blk = b; blk; blk = E->blocks[blk].parent) {
-      const pv_vec *v = candidates(E, blk, ps[i]);
+      const pv_vec *v = ix_get(E, blk, key);
       c += v ? v->n : 0;
     }
     /* a value (x + y = ?) whose inputs are not bound yet goes after the
@@ -885,7 +888,7 @@ static uint32_t pick(pv_eng *E, uint32_t b, const lem_term *ps, uint32_t n,
   return pick_ex(E, b, ps, n, done, 0);
 }
 
-static const pv_vec *candidates(pv_eng *E, uint32_t b, lem_term p) {
+static uint64_t count_key(pv_eng *E, lem_term p) {
   lem_ctx *L = E->L;
   int neg = lem_term_kind(L, p) == LEM_NOT;
   lem_term a = neg ? lem_term_arg(L, p, 0) : p;
@@ -897,28 +900,28 @@ static const pv_vec *candidates(pv_eng *E, uint32_t b, lem_term p) {
       if (lem_term_kind(L, v) == LEM_VAR) v = lem_subst_get(L, &E->s, v);
       if (v && lem_term_kind(L, v) == LEM_CONST) {
         uint64_t key;
-        if (key_arg(rel, i, v, &key)) return ix_get(E, b, key);
+        if (key_arg(rel, i, v, &key)) return key;
       }
     }
   }
-  return ix_get(E, b, key_tag(neg ? K_NEG : K_REL, rel));
+  return key_tag(neg ? K_NEG : K_REL, rel);
 }
 
-/* The slot of the narrowest index in block b for premise p under the
-** current substitution: of the keys (relation, position, constant) of its
-** arguments that are constants or bound to one, the shortest vector;
-** UINT32_MAX if one of them has none.  Every index vector lists the facts of
-** b in the order they were made, and a fact that matches p is in all of
-** them, so walking any of them meets the matching facts in the same order;
-** the shortest one wastes fewest matches.  (pick_ex still counts by
-** candidates(), whose counts fix the join order.) */
-static uint32_t cand_slot(pv_eng *E, uint32_t b, lem_term p) {
+typedef struct ckeys {
+  uint32_t n;        /* keys in k */
+  uint64_t any;      /* with none, the relation's key */
+  uint64_t k[64];
+} ckeys;
+
+static void cand_keys(pv_eng *E, lem_term p, ckeys *ck) {
   lem_ctx *L = E->L;
   int neg = lem_term_kind(L, p) == LEM_NOT;
   lem_term a = neg ? lem_term_arg(L, p, 0) : p;
   lem_sym rel = lem_term_sym(L, a);
   uint32_t n = lem_term_nargs(L, a);
-  if (neg || n > 64) return ix_slot(E, b, key_tag(neg ? K_NEG : K_REL, rel));
+  ck->n = 0;
+  ck->any = key_tag(neg ? K_NEG : K_REL, rel);
+  if (neg || n > 64) return;
   lem_term val[64]; /* each argument's constant, or 0 */
   const lem_term *args = lem_term_args(L, a);
   for (uint32_t i = 0; i < n; i++) {
@@ -928,8 +931,10 @@ static uint32_t cand_slot(pv_eng *E, uint32_t b, lem_term p) {
   }
   /* a functional atom whose inputs are all known: its own index */
   int out = role_pos(E, rel, n, LEM_ROLE_OUT);
-  if (out >= 0 && consts_but(L, val, n, (uint32_t)out))
-    return ix_slot(E, b, key_sig(rel, val, n, (uint32_t)out));
+  if (out >= 0 && consts_but(L, val, n, (uint32_t)out)) {
+    ck->k[ck->n++] = key_sig(rel, val, n, (uint32_t)out);
+    return;
+  }
   int o = role_pos(E, rel, n, LEM_ROLE_OP);
   lem_term op = o >= 0 ? val[o] : 0;
   /* with the operation known, the (position, constant, operation) vectors
@@ -937,24 +942,37 @@ static uint32_t cand_slot(pv_eng *E, uint32_t b, lem_term p) {
   int paired = 0;
   for (uint32_t i = 0; op && i < n; i++)
     paired |= i != (uint32_t)o && val[i];
-  uint32_t best = UINT32_MAX, bestn = UINT32_MAX;
   for (uint32_t i = 0; i < n; i++) {
-    uint64_t key;
     if (!val[i]) continue;
     if (paired) {
-      if (i == (uint32_t)o) continue;
-      key = key_oparg(rel, i, val[i], op);
-    } else if (!key_arg(rel, i, val[i], &key)) {
-      continue;
+      if (i != (uint32_t)o) ck->k[ck->n++] = key_oparg(rel, i, val[i], op);
+    } else if (key_arg(rel, i, val[i], &ck->k[ck->n])) {
+      ck->n++;
     }
-    uint32_t slot = ix_slot(E, b, key);
+  }
+}
+
+/* The slot of the narrowest index in block b for premise p, whose keys
+** cand_keys made under the current substitution: of the keys (relation,
+** position, constant), or (relation, position, constant, operation), or
+** all the inputs of a functional atom, the shortest vector; UINT32_MAX if
+** one of them has none.  Every index vector lists the facts of b in the
+** order they were made, and a fact that matches p is in all of them, so
+** walking any of them meets the matching facts in the same order; the
+** shortest one wastes fewest matches.  (pick_ex still counts by
+** count_key, whose counts fix the join order.) */
+static uint32_t cand_slot(pv_eng *E, uint32_t b, const ckeys *ck) {
+  if (!ck->n) return ix_slot(E, b, ck->any);
+  uint32_t best = UINT32_MAX, bestn = UINT32_MAX;
+  for (uint32_t i = 0; i < ck->n; i++) {
+    uint32_t slot = ix_slot(E, b, ck->k[i]);
     if (slot == UINT32_MAX) return UINT32_MAX;
     if (E->vecs[slot].n < bestn) {
       best = slot;
       bestn = E->vecs[slot].n;
     }
   }
-  return best != UINT32_MAX ? best : ix_slot(E, b, key_tag(K_REL, rel));
+  return best;
 }
 
 /* A quick look before lem_match: 0 if premise p (under E->s) surely does
@@ -1038,9 +1056,11 @@ static int join_rec(pv_eng *E, uint32_t b, uint32_t rid, uint32_t skip,
   }
   lem_term p = R->prems[j];
   int any = 0;
+  ckeys ck; /* the substitution is as now at each block's start */
+  cand_keys(E, p, &ck);
   for (uint32_t blk = b; blk; blk = E->blocks[blk].parent) {
     /* by slot: fire() adds facts, which may move the vector */
-    uint32_t slot = cand_slot(E, blk, p);
+    uint32_t slot = cand_slot(E, blk, &ck);
     for (uint32_t i = 0; i < slot_len(E, slot); i++) {
       /* the budget only runs out in a join below, after a match here
          (any): stopping at once ends this join as the loop's end would */
@@ -1228,8 +1248,10 @@ static int satisfied(pv_eng *E, uint32_t b, const lem_term *atoms,
   uint32_t j = pick(E, b, atoms, n, done);
   if (j >= n) return 1;
   lem_term p = atoms[j];
+  ckeys ck;
+  cand_keys(E, p, &ck);
   for (uint32_t blk = b; blk; blk = E->blocks[blk].parent) {
-    const pv_vec *v = slot_vec(E, cand_slot(E, blk, p));
+    const pv_vec *v = slot_vec(E, cand_slot(E, blk, &ck));
     for (uint32_t i = 0; v && i < v->n; i++) {
       if (!usable(E, b, v->v[i]) || !may_match(E, p, E->facts[v->v[i]].f))
         continue;
@@ -1400,9 +1422,11 @@ static int back_search(pv_eng *E, uint32_t b, const headpath *hp,
   }
   lem_term p = hp->prems[j];
   int any = 0;
+  ckeys ck;
+  cand_keys(E, p, &ck);
   for (uint32_t blk = b; blk && *leaves < BACK_LEAVES;
        blk = E->blocks[blk].parent) {
-    const pv_vec *v = slot_vec(E, cand_slot(E, blk, p));
+    const pv_vec *v = slot_vec(E, cand_slot(E, blk, &ck));
     for (uint32_t k = 0; v && k < v->n && *leaves < BACK_LEAVES; k++) {
       if (!usable(E, b, v->v[k]) || !may_match(E, p, E->facts[v->v[k]].f))
         continue;
@@ -1531,8 +1555,10 @@ static int serve_demands(pv_eng *E, uint32_t b) {
     /* provided meanwhile? */
     int provided = 0;
     lem_subst_undo(&E->s, 0);
+    ckeys ck;
+    cand_keys(E, na, &ck);
     for (uint32_t blk = b; blk && !provided; blk = E->blocks[blk].parent) {
-      const pv_vec *v = slot_vec(E, cand_slot(E, blk, na));
+      const pv_vec *v = slot_vec(E, cand_slot(E, blk, &ck));
       for (uint32_t k = 0; v && k < v->n && !provided; k++) {
         if (!usable(E, b, v->v[k]) || !may_match(E, na, E->facts[v->v[k]].f))
           continue;

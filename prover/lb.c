@@ -1448,12 +1448,38 @@ static int back_search(pv_eng *E, uint32_t b, const headpath *hp,
 static int back_try(pv_eng *E, uint32_t b, headpath *hp, lem_term head,
                     lem_term a) {
   lem_subst_undo(&E->s, 0);
+  if (!may_match(E, head, a)) return 0;
   int m = lem_match(E->L, &E->s, head, a);
   if (m <= 0) return m;
   uint32_t leaves = 0;
   int rc = back_search(E, b, hp, 0, 0, &leaves);
   lem_subst_undo(&E->s, 0);
   return rc;
+}
+
+/* Could some atom conclusion q gives (through & and nested (>...)) match
+** a?  Only the relation and the ground arguments are compared: a cheap
+** look that spares back_head flattening premises for nothing. */
+static int head_may(pv_eng *E, lem_term q, lem_term a) {
+  lem_ctx *L = E->L;
+  switch (lem_term_kind(L, q)) {
+    case LEM_REL: {
+      uint32_t n = lem_term_nargs(L, q);
+      if (lem_term_sym(L, q) != lem_term_sym(L, a) || lem_term_nargs(L, a) != n)
+        return 0;
+      const lem_term *qa = lem_term_args(L, q), *aa = lem_term_args(L, a);
+      for (uint32_t i = 0; i < n; i++)
+        if (qa[i] != aa[i] && lem_term_ground(L, qa[i])) return 0;
+      return 1;
+    }
+    case LEM_AND:
+      return head_may(E, lem_term_arg(L, q, 0), a) ||
+             head_may(E, lem_term_arg(L, q, 1), a);
+    case LEM_ALL:
+      return head_may(E, lem_all_concl(L, q), a);
+    default:
+      return 0;
+  }
 }
 
 static int back_head(pv_eng *E, uint32_t b, headpath *hp, lem_term q,
@@ -1467,6 +1493,7 @@ static int back_head(pv_eng *E, uint32_t b, headpath *hp, lem_term q,
       if (back_head(E, b, hp, lem_term_arg(L, q, 0), a) < 0) return -1;
       return back_head(E, b, hp, lem_term_arg(L, q, 1), a);
     case LEM_ALL: {
+      if (!head_may(E, lem_all_concl(L, q), a)) return 0;
       uint32_t n0 = hp->n;
       pv_vec ps = {0};
       int ok = flatten_atoms(E, lem_all_prem(L, q), &ps);

@@ -10,9 +10,9 @@
 ** everything after it, in this batch and the next, and prunes the later
 ** candidates.  A proved statement's mirror (the equation read the other
 ** way) is tried right after it and recorded with kind 'mirrored'.  Each
-** proof goes into one proof graph as it is found; after a failed attempt
-** the next one runs in a fresh prover that takes the theorems so far as
-** proved.  The compressor then splits the theorems into essential ones
+** proof goes into one proof graph as it is found; after every attempt the
+** next one runs in a fresh prover that takes the theorems so far as
+** proved, and a failed attempt's terms are released from the term bank.  The compressor then splits the theorems into essential ones
 ** (proved by induction) and the others, which follow directly from earlier
 ** theorems (the ones their proof cites).  --goals proves the goals it did
 ** not discover from the theorems and stores them with kind 'goal'.
@@ -297,7 +297,7 @@ typedef struct xrun {
   uint32_t classmates; /* attempts skipped: their class failed (sweep) */
   fclass *fc;       /* the classes that failed in the current sweep */
   uint32_t nfc, capfc;
-  int dirty;        /* the prover holds a failed attempt's facts */
+  lem_bank_mark mark; /* the term bank before the current attempt */
   uint32_t rebuilds;
   const pv_opts *po;
   uint32_t budget;  /* the fact budget of the current attempts */
@@ -325,12 +325,15 @@ static char *keep_text(xrun *R, const char *s) {
 
 /* A failed attempt leaves its facts and witnesses in the prover, where
 ** they cost memory and crowd later searches; the prover cannot drop them,
-** so the next attempt runs in a new prover that takes the theorems so far
-** as proved (pv_assume: their proofs are in the graph already) and goes on
+** so it is freed at once, with every term the attempt made (nothing else
+** holds one: the conjectures, theorems and proofs all came before it), and
+** the next attempt runs in a new prover that takes the theorems so far as
+** proved (pv_assume: their proofs are in the graph already) and goes on
 ** exporting into the same graph. */
-static int rebuild(xrun *R) {
+static int rebuild(xrun *R, int release) {
   pv_prover_free(&R->P);
   memset(&R->P, 0, sizeof R->P);
+  if (release && lem_bank_release(R->L, R->mark)) return -1;
   if (pv_prover_init(&R->P, R->L, R->T, NULL, R->po) ||
       pv_export_retarget(&R->X, &R->P))
     return -1;
@@ -339,7 +342,6 @@ static int rebuild(xrun *R) {
     if (pv_assume(&R->P, R->th[i].stmt) ||
         pv_export_bind(&R->X, R->P.nthms - 1, R->th[i].gid))
       return -1;
-  R->dirty = 0;
   return 0;
 }
 
@@ -442,7 +444,7 @@ static int try_prove(xrun *R, lem_term s, uint32_t b, lem_thm_kind kind,
                      const char *text) {
   uint32_t d;
   if (lem_map_get(&R->proved, s, &d)) return 2; /* proved before */
-  if (R->dirty && rebuild(R)) return -1;
+  R->mark = lem_bank_save(R->L);
   R->tried++;
   R->P.opts.lim.max_facts = R->budget;
   R->P.opts.no_induction = R->po_no_induction;
@@ -454,7 +456,7 @@ static int try_prove(xrun *R, lem_term s, uint32_t b, lem_thm_kind kind,
             kind == LEM_TK_MIRRORED ? " (mirrored)" : "", R->budget,
             r ? "proved" : "failed", now() - t0);
   if (!r) {
-    R->dirty = 1;
+    if (rebuild(R, 1)) return -1;
     return 0;
   }
   char *t = keep_text(R, text);
@@ -468,7 +470,10 @@ static int try_prove(xrun *R, lem_term s, uint32_t b, lem_thm_kind kind,
     return -1;
   }
   R->nth++;
-  return 1;
+  /* the proof is in the graph now, and only its statement matters to the
+     prover: a new one, without the attempt's other facts (their terms stay,
+     the graph holds some of them) */
+  return rebuild(R, 0) ? -1 : 1;
 }
 
 static void add_stats(cj_stats *a, const cj_stats *b) {

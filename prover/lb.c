@@ -322,6 +322,7 @@ void pv_eng_free(pv_eng *E) {
   lem_map_free(L, &E->fresh);
   lem_free(L, E->merged, E->nmerged * sizeof *E->merged);
   lem_free(L, E->rinfo, E->nrinfo * sizeof *E->rinfo);
+  lem_free(L, E->cscratch.v, E->cscratch.cap * sizeof *E->cscratch.v);
   lem_subst_free(L, &E->s);
   lem_subst_free(L, &E->s2);
   memset(E, 0, sizeof *E);
@@ -439,14 +440,20 @@ static lem_err collect_consts(pv_eng *E, lem_term t, pv_vec *v) {
   return LEM_OK;
 }
 
+/* f's distinct constants in E->cscratch (kept between calls: one
+** allocation, not one per fact).  LEM_OK or LEM_ENOMEM. */
+static lem_err scratch_consts(pv_eng *E, lem_term f) {
+  E->cscratch.n = 0;
+  return collect_consts(E, f, &E->cscratch);
+}
+
 lem_term pv_normal(pv_eng *E, uint32_t b, lem_term f) {
-  pv_vec cs = {0};
-  if (collect_consts(E, f, &cs)) return LEM_NOTERM;
-  for (uint32_t i = 0; i < cs.n && f; i++) {
-    lem_term r = pv_root(E, b, cs.v[i]);
-    if (r != cs.v[i]) f = replace_const(E, f, cs.v[i], r);
+  if (scratch_consts(E, f)) return LEM_NOTERM;
+  const pv_vec *cs = &E->cscratch; /* replace_const does not touch it */
+  for (uint32_t i = 0; i < cs->n && f; i++) {
+    lem_term r = pv_root(E, b, cs->v[i]);
+    if (r != cs->v[i]) f = replace_const(E, f, cs->v[i], r);
   }
-  lem_free(E->L, cs.v, cs.cap * sizeof *cs.v);
   return f;
 }
 
@@ -517,12 +524,11 @@ static pv_fid new_fact(pv_eng *E, uint32_t b, lem_term f, pv_how how,
   }
   if (LEM_GROW(L, E->facts, E->capfacts, E->nfacts + 2)) return 0;
   if (LEM_GROW(L, E->pairs, E->cappairs, E->npairs + nsub + 1)) return 0;
-  pv_vec cs = {0};
-  if (collect_consts(E, f, &cs)) return 0;
+  if (scratch_consts(E, f)) return 0;
   uint32_t pat = pool_add(E, prems, nprem);
-  uint32_t cat = pat == UINT32_MAX ? UINT32_MAX : pool_add(E, cs.v, cs.n);
-  uint32_t ncs = cs.n;
-  lem_free(L, cs.v, cs.cap * sizeof *cs.v);
+  uint32_t ncs = E->cscratch.n;
+  uint32_t cat = pat == UINT32_MAX ? UINT32_MAX
+                                   : pool_add(E, E->cscratch.v, ncs);
   if (cat == UINT32_MAX) return 0;
   pv_fid id = ++E->nfacts;
   pv_fact *F = &E->facts[id];

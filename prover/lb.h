@@ -150,6 +150,7 @@ typedef struct pv_eng {
   lem_term outvar;  /* the out argument of every demanded atom */
   pv_limits lim;
   lem_map retired;  /* fact id -> 1: retired rules (pv_retire) */
+  pv_vec cscratch;   /* collect_consts' list in new_fact and pv_normal */
   pv_relinfo *rinfo; /* by relation symbol: its out and op arguments */
   uint32_t nrinfo;
   uint64_t matches; /* statistics */

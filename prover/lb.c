@@ -3,8 +3,12 @@
 ** calculus the provenance maps onto is in prover/DESIGN.md.
 **
 ** Index keys (64 bits, per block, see key_*): facts by relation, by
-** (relation, position, constant) and by constant; negated atoms by relation;
-** rules by the relation of each premise.
+** (relation, position, constant), by (relation, position, constant,
+** operation), by a functional relation's inputs (key_sig) and by constant;
+** negated atoms by relation; rules by the relation of each premise, or its
+** first constant argument, or its constant inputs (premise_key).  Every
+** vector lists its entries in the order they were made, which the joins
+** rely on (cand_slot, meet_key).
 */
 #include "lb.h"
 

@@ -12,7 +12,8 @@
 ** Matching is by index, never by scanning: a rule is indexed under the
 ** relation of each premise; a delta fact looks up the rules that can take it,
 ** and the remaining premises are joined against facts indexed by
-** (relation, argument position, constant).
+** (relation, argument position, constant), that and the operation, or a
+** functional relation's inputs (the relation's declared roles say which).
 **
 ** Equality: each block keeps a union-find over constants.  When =[a,b] is
 ** derived, the younger constant is merged into the older one and every

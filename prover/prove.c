@@ -540,8 +540,8 @@ int pv_prove(pv_prover *P, lem_term goal) {
   uint32_t cap = P->opts.lim.max_facts ? P->opts.lim.max_facts : 200000;
   /* ---- side goals (side.c): a ground goal may be settled by Z3 ---- */
   if (P->side && (id = pv_side_prove(P, goal, &err)) == 0 && err) return -1;
-  uint32_t pass = 0;
-  for (uint32_t budget = cap < 2000 ? cap : 2000; !id; budget *= 4, pass++) {
+  uint32_t pass = 0, first = P->opts.first_facts ? P->opts.first_facts : 2000;
+  for (uint32_t budget = cap < first ? cap : first; !id; budget *= 4, pass++) {
     if (budget > cap) budget = cap;
     E->lim.max_facts = budget;
     id = prove_in(P, P->root, goal, &err);

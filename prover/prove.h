@@ -35,6 +35,11 @@ typedef struct pv_opts {
   ** the goal (pv_thm.facts_made); 0: none.  The choice under way when the
   ** budget runs out finishes, so facts_made may end a little above it. */
   uint64_t goal_facts;
+  /* The per-block fact budget of the first pass of the iterative
+  ** deepening (then 4 times more up to lim.max_facts); 0: 2000.  A caller
+  ** that knows the smaller passes fail (they failed before, with the same
+  ** rules) starts higher. */
+  uint32_t first_facts;
   int no_induction;
   /* A learned policy (policy.h, borrowed) that orders the induction
   ** variables by its score, or NULL for the fixed heuristic (recursion

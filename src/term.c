@@ -79,20 +79,26 @@ static uint64_t *find_slot(lem_bank *B, uint32_t h, lem_kind k, lem_sym sym,
   }
 }
 
-static lem_err rehash(lem_ctx *L, lem_bank *B) {
-  uint32_t n2 = B->nslots * 2;
-  if (n2 == 0) return lem_error(L, LEM_ELIMIT, "term bank full");
-  uint64_t *ns = lem_calloc(L, (size_t)n2 * sizeof *ns);
+/* The hash set for ids 1..count in n slots (a power of two, more than
+** count), in place of the old one. */
+static lem_err reslot(lem_ctx *L, lem_bank *B, uint32_t n) {
+  uint64_t *ns = lem_calloc(L, (size_t)n * sizeof *ns);
   if (!ns) return LEM_ENOMEM;
   for (uint32_t id = 1; id <= B->count; id++) {
-    uint32_t i = B->nodes[id].hash & (n2 - 1);
-    while (ns[i]) i = (i + 1) & (n2 - 1);
+    uint32_t i = B->nodes[id].hash & (n - 1);
+    while (ns[i]) i = (i + 1) & (n - 1);
     ns[i] = (uint64_t)B->nodes[id].hash << 32 | id;
   }
   lem_free(L, B->slots, B->nslots * sizeof *B->slots);
   B->slots = ns;
-  B->nslots = n2;
+  B->nslots = n;
   return LEM_OK;
+}
+
+static lem_err rehash(lem_ctx *L, lem_bank *B) {
+  uint32_t n2 = B->nslots * 2;
+  if (n2 == 0) return lem_error(L, LEM_ELIMIT, "term bank full");
+  return reslot(L, B, n2);
 }
 
 static const lem_term *store_kids(lem_ctx *L, lem_bank *B, uint32_t n,
@@ -255,24 +261,6 @@ lem_bank_mark lem_bank_save(const lem_ctx *L) {
   return (lem_bank_mark){B->count, B->chunks, B->chunks ? B->chunks->used : 0};
 }
 
-/* The hash set for ids 1..count, at the size lem_mk would have grown it
-** to, in place of the old one. */
-static lem_err reslot(lem_ctx *L, lem_bank *B) {
-  uint32_t n = 4096;
-  while ((B->count + 1) * 4 >= n * 3) n *= 2;
-  uint64_t *ns = lem_calloc(L, (size_t)n * sizeof *ns);
-  if (!ns) return LEM_ENOMEM;
-  for (uint32_t id = 1; id <= B->count; id++) {
-    uint32_t i = B->nodes[id].hash & (n - 1);
-    while (ns[i]) i = (i + 1) & (n - 1);
-    ns[i] = (uint64_t)B->nodes[id].hash << 32 | id;
-  }
-  lem_free(L, B->slots, B->nslots * sizeof *B->slots);
-  B->slots = ns;
-  B->nslots = n;
-  return LEM_OK;
-}
-
 lem_err lem_bank_release(lem_ctx *L, lem_bank_mark m) {
   lem_bank *B = L->bank;
   int known = m.count <= B->count;
@@ -282,9 +270,10 @@ lem_err lem_bank_release(lem_ctx *L, lem_bank_mark m) {
     return lem_error(L, LEM_EINVAL, "lem_bank_release: not a mark of this "
                      "bank's past");
   if (m.count == B->count) return LEM_OK;
-  uint32_t count = B->count;
+  uint32_t count = B->count, n = 4096;
   B->count = m.count;
-  if (reslot(L, B)) {
+  while ((B->count + 1) * 4 >= n * 3) n *= 2; /* the size lem_mk grows to */
+  if (reslot(L, B, n)) {
     B->count = count;
     return LEM_ENOMEM;
   }

@@ -298,6 +298,8 @@ typedef struct xrun {
   fclass *fc;       /* the classes that failed in the current sweep */
   uint32_t nfc, capfc;
   lem_bank_mark mark; /* the term bank before the current attempt */
+  int from_top;     /* the attempt's smaller budgets failed already: the
+                       prover starts at the largest (pv_opts.first_facts) */
   uint32_t rebuilds;
   const pv_opts *po;
   uint32_t budget;  /* the fact budget of the current attempts */
@@ -447,6 +449,7 @@ static int try_prove(xrun *R, lem_term s, uint32_t b, lem_thm_kind kind,
   R->mark = lem_bank_save(R->L);
   R->tried++;
   R->P.opts.lim.max_facts = R->budget;
+  R->P.opts.first_facts = R->from_top ? R->budget : 0;
   R->P.opts.no_induction = R->po_no_induction;
   double t0 = R->trace ? now() : 0;
   int r = pv_prove(&R->P, s);
@@ -652,8 +655,11 @@ static int sweep(xrun *R, pendings *pd, prog *pg) {
     q.tops += at_top;
     uint32_t budget = R->budget;
     if (R->budget > q.top) R->budget = q.top;
+    /* the rung below failed with these theorems: so would its passes */
+    R->from_top = R->level && q.failed[R->level - 1] == known + 1;
     int r = prove_conj(R, &q, pd, pg);
     R->budget = budget;
+    R->from_top = 0;
     if (r < 0 || (r > 0 && !q.accepted && accept(R, q.G, q.id))) return -1;
     if (r > 0) any = 1;
     else pd->v[k++] = q;

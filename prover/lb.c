@@ -1260,12 +1260,37 @@ lem_err pv_retire(pv_eng *E, pv_fid id) {
      reaches the instances of instances */
   for (uint32_t r = 1; r <= E->nrules; r++) {
     pv_fid f = E->rules[r].fact;
-    if (!E->rules[r].retired && (f == id || from_retired(E, f))) {
-      E->rules[r].retired = 1;
+    if (!(E->rules[r].retired & 1) && (f == id || from_retired(E, f))) {
+      E->rules[r].retired |= 1;
       if (lem_map_put(E->L, &E->retired, f, 1)) return LEM_ENOMEM;
     }
   }
   return LEM_OK;
+}
+
+/* Does fact id come from a fact in off: is it, or, through mp instances
+** (the rule that fired), equality rewrites, conjunction parts and
+** expansions, one that is? */
+static int from_muted(const pv_eng *E, pv_fid id, const lem_map *off) {
+  uint32_t x;
+  for (uint32_t guard = 0; guard < 1024; guard++) {
+    if (lem_map_get(off, id, &x)) return 1;
+    const pv_fact *F = &E->facts[id];
+    if (F->how == PV_EQ_SUBST && F->nprem == 2) id = E->pool[F->prem + 1];
+    else if ((F->how == PV_MP || F->how == PV_AND_L || F->how == PV_AND_R ||
+              F->how == PV_EXPAND) && F->nprem)
+      id = E->pool[F->prem];
+    else return 0;
+  }
+  return 0;
+}
+
+void pv_mute(pv_eng *E, const lem_map *off) {
+  for (uint32_t r = 1; r <= E->nrules; r++) {
+    pv_rule *R = &E->rules[r];
+    R->retired &= 1;
+    if (off->n && from_muted(E, R->fact, off)) R->retired |= 2;
+  }
 }
 
 int pv_saturate(pv_eng *E, uint32_t b, lem_term target) {

@@ -442,6 +442,8 @@ static int from_retired(pv_eng *E, pv_fid id) {
   return 0;
 }
 
+static int from_muted(const pv_eng *E, pv_fid id, const lem_map *off);
+
 /* Compile fact id (a (>...) formula) into a rule of block b, if its premise
 ** is a conjunction of atoms.  Returns the rule id, 0 if not a rule, or
 ** UINT32_MAX on error. */
@@ -467,6 +469,7 @@ static uint32_t compile_rule(pv_eng *E, uint32_t b, pv_fid id) {
   R->concl = lem_all_concl(L, f);
   R->retired = E->retired.n && from_retired(E, id);
   if (R->retired && lem_map_put(L, &E->retired, id, 1)) return UINT32_MAX;
+  if (E->muted && from_muted(E, id, E->muted)) R->retired |= 2;
   lem_free(L, ps.v, ps.cap * sizeof *ps.v);
   pv_block *B = &E->blocks[b];
   if (vec_push(L, &B->rules, rid)) return UINT32_MAX;
@@ -1286,6 +1289,7 @@ static int from_muted(const pv_eng *E, pv_fid id, const lem_map *off) {
 }
 
 void pv_mute(pv_eng *E, const lem_map *off) {
+  E->muted = off->n ? off : NULL;
   for (uint32_t r = 1; r <= E->nrules; r++) {
     pv_rule *R = &E->rules[r];
     R->retired &= 1;

@@ -142,6 +142,7 @@ typedef struct pv_eng {
   lem_term outvar;  /* the out argument of every demanded atom */
   pv_limits lim;
   lem_map retired;  /* fact id -> 1: retired rules (pv_retire) */
+  const lem_map *muted; /* pv_mute's map while it mutes any, else NULL */
   uint64_t matches; /* statistics */
   int out_of_budget;
 } pv_eng;
@@ -200,7 +201,9 @@ lem_err pv_retire(pv_eng *E, pv_fid id);
 ** instances (a curried rule's inner rules, at any depth), equality
 ** rewrites, conjunction parts and expansions, is not matched until the
 ** next call; every other rule is matched again (an empty map unmutes
-** all).  Retired rules stay retired.  A rule unmuted later does not
+** all).  Rules compiled meanwhile from such facts are muted too, so off
+** (borrowed) must live until the next call.  Retired rules stay retired.
+** A rule unmuted later does not
 ** revisit the facts made while it was muted, in blocks saturated then (the
 ** prover opens new blocks for each attempt).  Provenance is unaffected. */
 void pv_mute(pv_eng *E, const lem_map *off);

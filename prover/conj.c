@@ -1475,6 +1475,97 @@ int cj_redundant(const cj_gen *G, uint32_t id) {
   return id && id <= G->ncs && joinable(&G->C, &G->cs[id - 1]);
 }
 
+/* ---- classes modulo the accepted equations ----------------------------- */
+
+/* Rename the variables of c (length n) by the permutation perm of the used
+** variable codes vs. */
+static void rename_vars(const uint8_t *c, uint32_t n, const uint8_t *vs,
+                        const uint8_t *perm, uint32_t nv, uint8_t *out) {
+  for (uint32_t i = 0; i < n; i++) {
+    out[i] = c[i];
+    for (uint32_t j = 0; j < nv; j++)
+      if (c[i] == vs[j]) out[i] = perm[j];
+  }
+}
+
+/* The key of equation q under one renaming: both sides normalised, the
+** smaller first, each with its length before it. */
+static uint32_t key_under(const cj *C, const cand *q, const uint8_t *vs,
+                          const uint8_t *perm, uint32_t nv, uint8_t *key) {
+  uint8_t a[CJ_MAXLEN], b[CJ_MAXLEN], la = q->la, lb = q->lb;
+  rename_vars(q->a, la, vs, perm, nv, a);
+  rename_vars(q->b, lb, vs, perm, nv, b);
+  normalize(C, a, &la);
+  normalize(C, b, &lb);
+  const uint8_t *x = a, *y = b;
+  uint8_t lx = la, ly = lb;
+  if (code_cmp(b, lb, a, la) < 0) x = b, lx = lb, y = a, ly = la;
+  key[0] = lx;
+  memcpy(key + 1, x, lx);
+  key[1 + lx] = ly;
+  memcpy(key + 2 + lx, y, ly);
+  return 2u + lx + ly;
+}
+
+/* Next permutation of p[0..n) in lexicographic order; 0 after the last. */
+static int next_perm(uint8_t *p, uint32_t n) {
+  if (n < 2) return 0;
+  uint32_t i = n - 1;
+  while (i > 0 && p[i - 1] >= p[i]) i--;
+  if (!i) return 0;
+  uint32_t j = n - 1;
+  while (p[j] <= p[i - 1]) j--;
+  uint8_t t = p[i - 1];
+  p[i - 1] = p[j];
+  p[j] = t;
+  for (uint32_t l = i, r = n - 1; l < r; l++, r--) t = p[l], p[l] = p[r], p[r] = t;
+  return 1;
+}
+
+static int sorts_kept(const cj *C, const uint8_t *vs, const uint8_t *perm,
+                      uint32_t nv) {
+  for (uint32_t j = 0; j < nv; j++)
+    if (var_sort(C, vs[j]) != var_sort(C, perm[j])) return 0;
+  return 1;
+}
+
+_Static_assert(2 * CJ_MAXLEN + 2 <= CJ_KEYMAX, "a key holds two sides");
+
+uint32_t cj_class_key(const cj_gen *G, uint32_t id, uint8_t *key) {
+  if (!id || id > G->ncs) return 0; /* a cancellation law: no class */
+  const cj *C = &G->C;
+  const cand *q = &G->cs[id - 1];
+  uint8_t vs[CJ_MAXLEN], perm[CJ_MAXLEN];
+  uint32_t nv = 0;
+  for (uint32_t k = 0; k < (uint32_t)q->la + q->lb; k++) {
+    uint8_t c = k < q->la ? q->a[k] : q->b[k - q->la];
+    int seen = 0;
+    for (uint32_t j = 0; j < nv; j++) seen |= vs[j] == c;
+    if (is_var(C, c) && !seen) vs[nv++] = c;
+  }
+  /* sorted, so that next_perm walks every renaming from the identity */
+  for (uint32_t i = 1; i < nv; i++)
+    for (uint32_t j = i; j && vs[j - 1] > vs[j]; j--) {
+      uint8_t t = vs[j];
+      vs[j] = vs[j - 1];
+      vs[j - 1] = t;
+    }
+  memcpy(perm, vs, nv);
+  if (nv > 6) nv = 0; /* 720 renamings at most; beyond, the identity */
+  uint8_t best[CJ_KEYMAX], cur[CJ_KEYMAX];
+  uint32_t lbest = 0;
+  do {
+    if (!sorts_kept(C, vs, perm, nv)) continue;
+    uint32_t l = key_under(C, q, vs, perm, nv, cur);
+    if (!lbest || code_cmp(cur, l, best, lbest) < 0) {
+      memcpy(best, cur, l);
+      lbest = l;
+    }
+  } while (next_perm(perm, nv));
+  memcpy(key, best, lbest);
+  return lbest;
+}
+
 const cj_stats *cj_gen_stats(const cj_gen *G) { return &G->C.st; }
 
 void cj_gen_free(cj_gen *G) {

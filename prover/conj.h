@@ -137,6 +137,17 @@ lem_err cj_accept_from(cj_gen *G, const cj_gen *from, uint32_t id);
 /* 1 if survivor id now follows, by rewriting, from the accepted ones (it
 ** need not be tried again), else 0. */
 int cj_redundant(const cj_gen *G, uint32_t id);
+/* The class of survivor id modulo the accepted equations: its equation
+** with both sides normalised by ordered rewriting with them, under the
+** renaming of its variables (within their sorts) and the order of its
+** sides that gives the least code.  Two survivors of G with the same key
+** are the same equation up to a renaming and the accepted equations, so
+** each is provable from the other by rewriting alone; a key that differs
+** proves nothing (ordered rewriting need not be confluent).  Writes at
+** most CJ_KEYMAX bytes to key and returns the length; 0 for a
+** cancellation law (no class). */
+#define CJ_KEYMAX 64
+uint32_t cj_class_key(const cj_gen *G, uint32_t id, uint8_t *key);
 const cj_stats *cj_gen_stats(const cj_gen *G);
 void cj_gen_free(cj_gen *G);
 

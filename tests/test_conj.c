@@ -269,6 +269,71 @@ Test(conj, cancellation_laws_after_the_equations) {
   }
 }
 
+/* Class keys: with nothing accepted, no two survivors share one (the
+** canonical form has collapsed the renamings already); with commutativity
+** accepted, the forms of associativity that differ only by the order of
+** +'s arguments and a renaming do (x0 + (x1 + x2) and x1 + (x0 + x2)
+** against (x0 + x1) + x2: the 7 forms with three variables are one class,
+** the 5 with two another), and each member of a class follows from the
+** first by rewriting once that is accepted. */
+Test(conj, class_keys_modulo_the_accepted_equations) {
+  load(add_theory);
+  cj_model M = model();
+  cj_opts o = opts(3, 2);
+  const lem_sym none = lem_sym_cstr(L, "nothing");
+  o.only_consts = &none;
+  o.nonly_consts = 0;
+  enum { MAXS = 256 };
+  for (int comm = 0; comm < 2; comm++) {
+    cj_gen *G;
+    cr_assert_eq(cj_new(L, T, &M, &o, NULL, NULL, &G), LEM_OK, "%s",
+                 lem_errmsg(L));
+    cj_conj c;
+    uint32_t ids[MAXS], lens[MAXS], n = 0;
+    uint8_t keys[MAXS][CJ_KEYMAX];
+    while (cj_next(G, &c) > 0) {
+      if (comm && !strcmp(c.text, "x1 + x0 = x0 + x1")) {
+        cr_assert_eq(cj_accept(G, c.id), LEM_OK);
+        continue;
+      }
+      cr_assert_lt(n, MAXS);
+      ids[n] = c.id;
+      lens[n] = cj_class_key(G, c.id, keys[n]);
+      cr_assert_gt(lens[n], 0);
+      n++;
+    }
+    cr_assert_gt(n, 3);
+    uint32_t classes = 0;
+    for (uint32_t i = 0; i < n; i++) {
+      int first = 1;
+      for (uint32_t j = 0; j < i; j++)
+        first &= lens[i] != lens[j] || memcmp(keys[i], keys[j], lens[i]);
+      classes += first;
+    }
+    if (!comm) {
+      cr_expect_eq(classes, n, "renamings were already one survivor");
+    } else {
+      /* associativity with three variables and with two (a + (a + b)) */
+      cr_expect_eq(classes, 2, "%u classes of %u survivors", classes, n);
+      /* accepting the first of each class makes the others follow */
+      for (uint32_t i = 0; i < n; i++) {
+        int first = 1;
+        for (uint32_t j = 0; j < i; j++)
+          first &= lens[i] != lens[j] || memcmp(keys[i], keys[j], lens[i]);
+        if (first) cr_assert_eq(cj_accept(G, ids[i]), LEM_OK);
+      }
+      for (uint32_t i = 0; i < n; i++)
+        for (uint32_t j = i + 1; j < n; j++)
+          if (lens[i] == lens[j] && !memcmp(keys[i], keys[j], lens[i]))
+            cr_expect(cj_redundant(G, ids[j]), "class member %u does not "
+                      "follow by rewriting", j);
+    }
+    uint8_t k[CJ_KEYMAX];
+    cr_expect_eq(cj_class_key(G, 0, k), 0);
+    cj_gen_free(G);
+  }
+}
+
 static int refute_all(void *ud, lem_ctx *Lc, const cj_conj *c) {
   (void)Lc;
   (void)c;

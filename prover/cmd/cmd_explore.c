@@ -263,6 +263,14 @@ typedef struct pendings {
   uint32_t n, cap;
 } pendings;
 
+typedef struct fclass { /* the class of a conjecture that failed */
+  const cj_gen *G;
+  int accepted, mirrored;
+  uint32_t nth;           /* the theorems known then */
+  uint32_t len;
+  uint8_t key[CJ_KEYMAX];
+} fclass;
+
 typedef struct xrun {
   lem_ctx *L;
   lem_theory *T;
@@ -274,6 +282,9 @@ typedef struct xrun {
   lem_map proved;   /* canonical statement -> 1 */
   uint32_t tried, failed, pruned_late;
   uint32_t again;   /* conjectures an earlier batch proved already */
+  uint32_t classmates; /* attempts skipped: their class failed (sweep) */
+  fclass *fc;       /* the classes that failed in the current sweep */
+  uint32_t nfc, capfc;
   int dirty;        /* the prover holds a failed attempt's facts */
   uint32_t rebuilds;
   const pv_opts *po;
@@ -498,6 +509,23 @@ static uint32_t set_rung(xrun *R, uint32_t level) {
   return b;
 }
 
+/* Is c's class among those that failed in this sweep with the same
+** theorems?  Conjectures of one class are the same equation up to a
+** renaming and the theorems (cj_class_key), so the first of them stands
+** for all: once it is proved the others follow by rewriting, and while it
+** fails they would fail alike, often at the largest budget. */
+static int failed_class(const xrun *R, const fclass *c) {
+  if (!c->len) return 0;
+  for (uint32_t i = 0; i < R->nfc; i++) {
+    const fclass *f = &R->fc[i];
+    if (f->G == c->G && f->accepted == c->accepted &&
+        f->mirrored == c->mirrored && f->nth == c->nth && f->len == c->len &&
+        !memcmp(f->key, c->key, c->len))
+      return 1;
+  }
+  return 0;
+}
+
 /* Try every pending conjecture once at the current budget, dropping those
 ** a proof makes redundant, and skipping those that failed at this budget
 ** when the theorems were the same as now (the attempt would be the same);
@@ -505,6 +533,7 @@ static uint32_t set_rung(xrun *R, uint32_t level) {
 static int sweep(xrun *R, pendings *pd, prog *pg) {
   uint32_t k = 0, n = pd->n;
   int any = 0;
+  R->nfc = 0;
   for (uint32_t i = 0; i < n; i++) {
     pending q = pd->v[i];
     if (!q.accepted && cj_redundant(q.G, q.id)) {
@@ -514,6 +543,18 @@ static int sweep(xrun *R, pendings *pd, prog *pg) {
     /* tried at this rung with these theorems, or at its own top below */
     if (q.failed[R->level] == R->nth + 1 ||
         (R->level && rung(R->top, R->level - 1) >= q.top)) {
+      pd->v[k++] = q;
+      continue;
+    }
+    fclass c = {q.G, q.accepted, q.mirrored, R->nth, 0, {0}};
+    c.len = cj_class_key(q.G, q.id, c.key);
+    if (failed_class(R, &c)) { /* its class failed here: this fails too */
+      q.failed[R->level] = R->nth + 1;
+      R->classmates++;
+      if (R->trace)
+        fprintf(stderr, "lemma: explore: %s%s at %u facts: skipped, its "
+                "class failed\n", q.text, q.mirrored ? " (mirrored)" : "",
+                R->budget);
       pd->v[k++] = q;
       continue;
     }
@@ -527,6 +568,10 @@ static int sweep(xrun *R, pendings *pd, prog *pg) {
     if (r < 0 || (r > 0 && !q.accepted && accept(R, q.G, q.id))) return -1;
     if (r > 0) any = 1;
     else pd->v[k++] = q;
+    if (!r && c.len && c.nth == R->nth &&
+        LEM_GROW(R->L, R->fc, R->capfc, R->nfc + 1))
+      return -1;
+    if (!r && c.len && c.nth == R->nth) R->fc[R->nfc++] = c;
   }
   /* mirrors that prove_conj left waiting go after the survivors */
   if (pd->n > n) memmove(pd->v + k, pd->v + n, (pd->n - n) * sizeof *pd->v);
@@ -751,6 +796,7 @@ static void summary(const xrun *R, uint32_t ness, double total) {
   printf("  proved in an earlier batch  %u\n", R->again);
   printf("  proof attempts              %u (prover rebuilt %u times)\n",
          R->tried, R->rebuilds);
+  printf("  skipped, class failed       %u\n", R->classmates);
   printf("  proved                      %u\n", R->nth);
   printf("  failed                      %u\n", R->failed);
   printf("  essential                   %u\n", ness);
@@ -867,6 +913,7 @@ static int explore(lem_ctx *L, const xopts *o, const char *options) {
   if (R.P.L) pv_prover_free(&R.P);
   for (uint32_t i = 0; i < R.ngens; i++) cj_gen_free(R.gens[i]);
   lem_free(L, R.acc, R.capacc * sizeof *R.acc);
+  lem_free(L, R.fc, R.capfc * sizeof *R.fc);
   lem_free(L, R.pd.v, R.pd.cap * sizeof *R.pd.v);
   smt_solver_free(Z);
   for (uint32_t i = 0; i < R.ntexts; i++)

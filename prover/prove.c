@@ -695,7 +695,7 @@ out:
 ** proves it (*id set) or the goal's budget is spent.  0, or -1 on error. */
 static int attempt(pv_prover *P, uint32_t k, lem_term goal,
                    const uint32_t *ord, uint32_t nord, uint32_t pass,
-                   uint32_t before, pv_fid *id) {
+                   uint32_t before, const lem_map *off, pv_fid *id) {
   lem_ctx *L = P->L;
   pv_eng *E = &P->E;
   int err = 0;
@@ -708,8 +708,12 @@ static int attempt(pv_prover *P, uint32_t k, lem_term goal,
     if (!lemma) return -1;
     pv_fid lid = induct(P, lemma, &err);
     if (err) return -1;
-    if (lid && pv_saturate(E, P->root, LEM_NOTERM) >= 0)
-      *id = prove_in(P, P->root, goal, &err);
+    /* the root block is saturated with every rule, muted or not: a rule
+       unmuted later would not revisit the root's facts made meanwhile */
+    if (lid && off) pv_mute(E, &(lem_map){0});
+    int sat = lid ? pv_saturate(E, P->root, LEM_NOTERM) : -1;
+    if (lid && off) pv_mute(E, off);
+    if (sat >= 0) *id = prove_in(P, P->root, goal, &err);
     if (err) return -1;
     /* the goal, a rule now, subsumes the lemma it came from: both would
        fire on the same facts, and the lemma's inner rules once more per
@@ -763,7 +767,10 @@ int pv_prove(pv_prover *P, lem_term goal) {
   /* ---- side goals (side.c): a ground goal may be settled by Z3 ---- */
   if (P->side && (id = pv_side_prove(P, goal, &err)) == 0 && err) return -1;
   lem_map off = {0};
-  if (!id && P->opts.premises && select_premises(P, k, goal, &off)) {
+  /* only for a goal proved in blocks of its own (a (>...)): a ground goal
+     is saturated in the root block, which must see every rule */
+  if (!id && P->opts.premises && lem_term_kind(L, goal) == LEM_ALL &&
+      select_premises(P, k, goal, &off)) {
     lem_map_free(L, &off);
     return -1;
   }
@@ -779,7 +786,8 @@ int pv_prove(pv_prover *P, lem_term goal) {
       uint32_t ord[64];
       for (uint32_t oi = 0; oi < nord; oi++)
         ord[oi] = have_learned && pass % 2 == 0 ? learned[oi] : order[oi];
-      if (attempt(P, k, goal, ord, nord, pass, before, &id)) {
+      if (attempt(P, k, goal, ord, nord, pass, before, sel ? &off : NULL,
+                  &id)) {
         if (off.n) pv_mute(E, &(lem_map){0});
         lem_map_free(L, &off);
         return -1;

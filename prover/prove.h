@@ -48,7 +48,9 @@ typedef struct pv_opts {
   ** deepening is tried first with only the best of them as rules (the
   ** others muted, pv_mute), then with all of them (the fallback, so search
   ** stays complete).  It keeps `premises` of them when premises >= 1, else
-  ** that share of them (rounded up).  Best: by the policy's score of (goal, rule)
+  ** that share of them (rounded up).  Only for goals of the form (>...),
+  ** which are proved in blocks of their own: the root block (a ground
+  ** goal's, and where induction lemmas become rules) always has them all.  Best: by the policy's score of (goal, rule)
   ** when policy is set, else by a fixed score, the goal's symbols the rule
   ** shares weighted by rarity among the candidates, less those it adds
   ** (pv_premise_scores).  0: off, every rule is used throughout (and no

@@ -918,6 +918,15 @@ Test(lb, premise_selection_off_changes_nothing) {
   cr_assert_eq(facts[0], facts[1]);
 }
 
+/* A ground goal is saturated in the root block, which keeps every rule:
+** no selection for it (t[a] needs the muted-first q => t). */
+Test(lb, premise_selection_skips_ground_goals) {
+  load_premises(1);
+  prove_ok("(t[a])");
+  cr_assert_eq(W.P.thms[0].nprem, 0);
+  cr_assert_eq(W.P.thms[0].prem_k, 0);
+}
+
 /* Determinism: two provers make the same ranking and the same facts. */
 Test(lb, premise_selection_is_deterministic) {
   uint32_t facts[2];

@@ -560,41 +560,6 @@ int pv_premise_scores(const lem_ctx *L, lem_term goal, const lem_term *cands,
   return 0;
 }
 
-uint32_t pv_cited(pv_prover *P, uint32_t k, uint32_t **out) {
-  lem_ctx *L = P->L;
-  pv_fid *fs;
-  *out = NULL;
-  uint32_t n = pv_proof_facts(P, k, &fs);
-  if (n == UINT32_MAX) return UINT32_MAX;
-  uint32_t *r = n ? lem_malloc(L, n * sizeof *r) : NULL, m = 0;
-  if (n && !r) {
-    lem_free(L, fs, n * sizeof *fs);
-    return UINT32_MAX;
-  }
-  for (uint32_t i = 0; i < n; i++) {
-    uint32_t tk;
-    if (!lem_map_get(&P->thm_of_fact, fs[i], &tk) || tk - 1 >= k) continue;
-    uint32_t j = m; /* insertion, without repeats */
-    while (j > 0 && r[j - 1] > tk - 1) j--;
-    if (j > 0 && r[j - 1] == tk - 1) continue;
-    memmove(r + j + 1, r + j, (m - j) * sizeof *r);
-    r[j] = tk - 1;
-    m++;
-  }
-  lem_free(L, fs, n * sizeof *fs);
-  if (!m) {
-    lem_free(L, r, n * sizeof *r);
-    return 0;
-  }
-  uint32_t *s = lem_realloc(L, r, n * sizeof *r, m * sizeof *r);
-  if (!s) {
-    lem_free(L, r, n * sizeof *r);
-    return UINT32_MAX;
-  }
-  *out = s;
-  return m;
-}
-
 /* Is fact id a part of the axiom (through conjunction parts and
 ** expansions)? */
 static int axiom_part(const pv_prover *P, pv_fid id) {
@@ -778,7 +743,7 @@ int pv_prove(pv_prover *P, lem_term goal) {
   for (uint32_t budget = cap < 2000 ? cap : 2000; !id; budget *= 4, pass++) {
     if (budget > cap) budget = cap;
     E->lim.max_facts = budget;
-    /* with premise selection, the selected theorems alone first, then all
+    /* with premise selection, the selected rules alone first, then all
        (the fallback) at the same budget */
     for (int sel = off.n > 0; !id && sel >= 0; sel--) {
       if (sel < (off.n > 0) && goal_spent(P, before)) break;

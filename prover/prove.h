@@ -138,12 +138,6 @@ int pv_assume(pv_prover *P, lem_term stmt);
 int pv_premise_scores(const lem_ctx *L, lem_term goal, const lem_term *cands,
                       uint32_t n, double *score);
 
-/* The theorems theorem k's proof cites (earlier theorems whose facts its
-** proof steps stop at), as theorem indices in increasing order, into *out
-** (allocated through L; free with lem_free(L, *out, n * sizeof **out)).
-** Returns n (0 for an unproved theorem), or UINT32_MAX on error. */
-uint32_t pv_cited(pv_prover *P, uint32_t k, uint32_t **out);
-
 /* The generalised goal an induction on goal's outer variable vi proves,
 ** (>[v](member(v))(>[rest](P)(Q))), as pv_prove tries it; LEM_NOTERM when
 ** the prover has no induction principle, goal is not a (>...) or vi is out

@@ -1566,6 +1566,8 @@ uint32_t cj_class_key(const cj_gen *G, uint32_t id, uint8_t *key) {
   return lbest;
 }
 
+uint32_t cj_accepted(const cj_gen *G) { return G->C.nrules; }
+
 const cj_stats *cj_gen_stats(const cj_gen *G) { return &G->C.st; }
 
 void cj_gen_free(cj_gen *G) {

@@ -148,6 +148,9 @@ int cj_redundant(const cj_gen *G, uint32_t id);
 ** cancellation law (no class). */
 #define CJ_KEYMAX 64
 uint32_t cj_class_key(const cj_gen *G, uint32_t id, uint8_t *key);
+/* How many equations G has accepted (cj_accept, cj_accept_from): a class
+** key stays valid while this is unchanged. */
+uint32_t cj_accepted(const cj_gen *G);
 const cj_stats *cj_gen_stats(const cj_gen *G);
 void cj_gen_free(cj_gen *G);
 

@@ -739,8 +739,8 @@ int pv_prove(pv_prover *P, lem_term goal) {
     lem_map_free(L, &off);
     return -1;
   }
-  uint32_t pass = 0;
-  for (uint32_t budget = cap < 2000 ? cap : 2000; !id; budget *= 4, pass++) {
+  uint32_t pass = 0, first = P->opts.first_facts ? P->opts.first_facts : 2000;
+  for (uint32_t budget = cap < first ? cap : first; !id; budget *= 4, pass++) {
     if (budget > cap) budget = cap;
     E->lim.max_facts = budget;
     /* with premise selection, the selected rules alone first, then all

@@ -35,6 +35,11 @@ typedef struct pv_opts {
   ** the goal (pv_thm.facts_made); 0: none.  The choice under way when the
   ** budget runs out finishes, so facts_made may end a little above it. */
   uint64_t goal_facts;
+  /* The per-block fact budget of the first pass of the iterative
+  ** deepening (then 4 times more up to lim.max_facts); 0: 2000.  A caller
+  ** that knows the smaller passes fail (they failed before, with the same
+  ** rules) starts higher. */
+  uint32_t first_facts;
   int no_induction;
   /* A learned policy (policy.h, borrowed) that orders the induction
   ** variables by its score, or NULL for the fixed heuristic (recursion
@@ -48,13 +53,14 @@ typedef struct pv_opts {
   ** deepening is tried first with only the best of them as rules (the
   ** others muted, pv_mute), then with all of them (the fallback, so search
   ** stays complete).  It keeps `premises` of them when premises >= 1, else
-  ** that share of them (rounded up).  Only for goals of the form (>...),
+  ** that share of them (rounded up).  Best: by the policy's score of
+  ** (goal, rule) when policy is set, else by a fixed score, the goal's
+  ** symbols the rule shares weighted by rarity among the candidates, less
+  ** those it adds (pv_premise_scores).  Only for goals of the form (>...),
   ** which are proved in blocks of their own: the root block (a ground
-  ** goal's, and where induction lemmas become rules) always has them all.  Best: by the policy's score of (goal, rule)
-  ** when policy is set, else by a fixed score, the goal's symbols the rule
-  ** shares weighted by rarity among the candidates, less those it adds
-  ** (pv_premise_scores).  0: off, every rule is used throughout (and no
-  ** theorem-rule decision point is recorded). */
+  ** goal's, and where induction lemmas become rules) always has them all.
+  ** 0: off, every rule is used throughout (and no theorem-rule decision
+  ** point is recorded). */
   double premises;
 } pv_opts;
 

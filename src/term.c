@@ -79,20 +79,26 @@ static uint64_t *find_slot(lem_bank *B, uint32_t h, lem_kind k, lem_sym sym,
   }
 }
 
-static lem_err rehash(lem_ctx *L, lem_bank *B) {
-  uint32_t n2 = B->nslots * 2;
-  if (n2 == 0) return lem_error(L, LEM_ELIMIT, "term bank full");
-  uint64_t *ns = lem_calloc(L, (size_t)n2 * sizeof *ns);
+/* The hash set for ids 1..count in n slots (a power of two, more than
+** count), in place of the old one. */
+static lem_err reslot(lem_ctx *L, lem_bank *B, uint32_t n) {
+  uint64_t *ns = lem_calloc(L, (size_t)n * sizeof *ns);
   if (!ns) return LEM_ENOMEM;
   for (uint32_t id = 1; id <= B->count; id++) {
-    uint32_t i = B->nodes[id].hash & (n2 - 1);
-    while (ns[i]) i = (i + 1) & (n2 - 1);
+    uint32_t i = B->nodes[id].hash & (n - 1);
+    while (ns[i]) i = (i + 1) & (n - 1);
     ns[i] = (uint64_t)B->nodes[id].hash << 32 | id;
   }
   lem_free(L, B->slots, B->nslots * sizeof *B->slots);
   B->slots = ns;
-  B->nslots = n2;
+  B->nslots = n;
   return LEM_OK;
+}
+
+static lem_err rehash(lem_ctx *L, lem_bank *B) {
+  uint32_t n2 = B->nslots * 2;
+  if (n2 == 0) return lem_error(L, LEM_ELIMIT, "term bank full");
+  return reslot(L, B, n2);
 }
 
 static const lem_term *store_kids(lem_ctx *L, lem_bank *B, uint32_t n,
@@ -249,6 +255,42 @@ lem_term lem_fresh_var(lem_ctx *L, lem_sym name) {
 
 #define N(t) (&L->bank->nodes[(t)])
 uint32_t lem_bank_count(const lem_ctx *L) { return L->bank->count; }
+
+lem_bank_mark lem_bank_save(const lem_ctx *L) {
+  const lem_bank *B = L->bank;
+  return (lem_bank_mark){B->count, B->chunks, B->chunks ? B->chunks->used : 0};
+}
+
+lem_err lem_bank_release(lem_ctx *L, lem_bank_mark m) {
+  lem_bank *B = L->bank;
+  int known = m.count <= B->count;
+  for (kchunk *c = B->chunks; known && c != m.chunk; c = c->next)
+    known = c != NULL;
+  if (!known || (m.chunk && m.used > m.chunk->used))
+    return lem_error(L, LEM_EINVAL, "lem_bank_release: not a mark of this "
+                     "bank's past");
+  if (m.count == B->count) return LEM_OK;
+  uint32_t count = B->count, n = 4096;
+  B->count = m.count;
+  while ((B->count + 1) * 4 >= n * 3) n *= 2; /* the size lem_mk grows to */
+  if (reslot(L, B, n)) {
+    B->count = count;
+    return LEM_ENOMEM;
+  }
+  while (B->chunks != m.chunk) {
+    kchunk *c = B->chunks;
+    B->chunks = c->next;
+    lem_free(L, c, sizeof *c + c->size * sizeof(lem_term));
+  }
+  if (m.chunk) m.chunk->used = m.used;
+  uint32_t cap = 2048;
+  while (cap < m.count + 2) cap *= 2;
+  if (cap < B->cap) {
+    node *nn = lem_realloc(L, B->nodes, B->cap * sizeof *nn, cap * sizeof *nn);
+    if (nn) B->nodes = nn, B->cap = cap; /* else keep the larger array */
+  }
+  return LEM_OK;
+}
 
 int lem_bank_check(const lem_ctx *L) {
   lem_bank *B = L->bank;

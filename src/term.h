@@ -155,6 +155,22 @@ static inline lem_term lem_all_concl(const lem_ctx *L, lem_term t) {
 /* Number of nodes in the bank (the largest id). */
 uint32_t lem_bank_count(const lem_ctx *L);
 
+/* A point in the bank's history to go back to.  lem_bank_release(L, m)
+** forgets every term made after lem_bank_save(L) returned m: their ids are
+** given out again, so the caller must hold none of them (nor any map or
+** cache keyed by them) any more.  Terms made before m keep their ids.  For
+** work whose terms are all garbage when it fails: a failed proof attempt.
+** The release gives the memory back (the hash set and node array shrink
+** to fit).  LEM_OK, LEM_EINVAL when m is not a mark of this bank's past,
+** or LEM_ENOMEM (the bank is then unchanged). */
+typedef struct lem_bank_mark {
+  uint32_t count;
+  struct kchunk *chunk;
+  uint32_t used;
+} lem_bank_mark;
+lem_bank_mark lem_bank_save(const lem_ctx *L);
+lem_err lem_bank_release(lem_ctx *L, lem_bank_mark m);
+
 /* Check the bank's invariants (children older than parents, every node
 ** findable by its hash, hashes right).  Returns 1 if consistent.  For
 ** asserts and tests. */

@@ -68,6 +68,13 @@ static cj_opts opts(uint32_t vars, uint32_t ops) {
   return o;
 }
 
+/* No element constants (an empty list; only_consts NULL means all). */
+static const lem_sym no_sym = LEM_NOSYM;
+static void no_consts(cj_opts *o) {
+  o->only_consts = &no_sym;
+  o->nonly_consts = 0;
+}
+
 static lem_term formula(const char *s) {
   lem_term f = lem_read_formula(L, T, s, strlen(s), "test", 1, 1);
   cr_assert(f, "%s", lem_errmsg(L));
@@ -166,9 +173,7 @@ Test(conj, canonical_duplicates_collapse) {
   load(add_theory);
   cj_model M = model();
   cj_opts o = opts(3, 1);
-  const lem_sym none = lem_sym_cstr(L, "nothing");
-  o.only_consts = &none;
-  o.nonly_consts = 0;
+  no_consts(&o);
   cj_gen *G;
   cr_assert_eq(cj_new(L, T, &M, &o, NULL, NULL, &G), LEM_OK, "%s",
                lem_errmsg(L));
@@ -203,9 +208,7 @@ Test(conj, accepted_in_an_earlier_batch_prunes) {
   load(add_theory);
   cj_model M = model();
   cj_opts oa = opts(2, 1), ob = opts(3, 1);
-  const lem_sym none = lem_sym_cstr(L, "nothing");
-  oa.only_consts = &none;
-  oa.nonly_consts = 0;
+  no_consts(&oa);
   cj_gen *A, *B;
   cj_conj c;
   cr_assert_eq(cj_new(L, T, &M, &oa, NULL, NULL, &A), LEM_OK, "%s",
@@ -280,9 +283,7 @@ Test(conj, class_keys_modulo_the_accepted_equations) {
   load(add_theory);
   cj_model M = model();
   cj_opts o = opts(3, 2);
-  const lem_sym none = lem_sym_cstr(L, "nothing");
-  o.only_consts = &none;
-  o.nonly_consts = 0;
+  no_consts(&o);
   enum { MAXS = 256 };
   for (int comm = 0; comm < 2; comm++) {
     cj_gen *G;

@@ -155,6 +155,44 @@ Test(term, large_bank_stays_consistent) {
   cr_assert(lem_bank_check(L));
 }
 
+/* lem_bank_release forgets what was made after the mark, and only that:
+** old terms keep their ids, the bank stays consistent through enough
+** terms to need several child chunks and hash-set growths, a released
+** term made again is a new node, and a mark not of the bank's past is
+** refused. */
+Test(term, release_forgets_what_came_after_the_mark) {
+  lem_term a = C("a"), x = V("x");
+  lem_term old[2] = {a, x};
+  lem_term keep = R("p", 2, old);
+  uint32_t before = lem_bank_count(L);
+  lem_bank_mark m = lem_bank_save(L);
+  lem_term t = keep;
+  for (uint32_t i = 0; i < 40000; i++) {
+    lem_term k[3] = {t, a, x};
+    t = R("q", 3, k);
+    cr_assert(t);
+  }
+  cr_assert_gt(lem_bank_count(L), before + 39999);
+  lem_bank_mark late = lem_bank_save(L);
+  cr_assert_eq(lem_bank_release(L, m), LEM_OK);
+  cr_assert_eq(lem_bank_count(L), before);
+  cr_assert(lem_bank_check(L));
+  cr_assert_eq(R("p", 2, old), keep, "an old term lost its id");
+  cr_assert_eq(C("a"), a);
+  lem_term k[3] = {keep, a, x};
+  lem_term q = R("q", 3, k);
+  cr_assert_eq(q, before + 1, "the first released id is given out again");
+  cr_assert_eq(lem_term_nargs(L, q), 3);
+  cr_assert_eq(lem_term_arg(L, q, 0), keep);
+  cr_assert(lem_bank_check(L));
+  /* a mark of a future the bank no longer has */
+  cr_assert_eq(lem_bank_release(L, late), LEM_EINVAL);
+  cr_assert_eq(lem_bank_count(L), before + 1);
+  /* releasing to the present is a no-op */
+  cr_assert_eq(lem_bank_release(L, lem_bank_save(L)), LEM_OK);
+  cr_assert_eq(lem_bank_count(L), before + 1);
+}
+
 Test(term, buffer_printf_long) {
   lem_buf b = {0};
   char big[1000];

@@ -10,9 +10,9 @@
 ** everything after it, in this batch and the next, and prunes the later
 ** candidates.  A proved statement's mirror (the equation read the other
 ** way) is tried right after it and recorded with kind 'mirrored'.  Each
-** proof goes into one proof graph as it is found; after a failed attempt
-** the next one runs in a fresh prover that takes the theorems so far as
-** proved.  The compressor then splits the theorems into essential ones
+** proof goes into one proof graph as it is found; after every attempt the
+** next one runs in a fresh prover that takes the theorems so far as
+** proved, and a failed attempt's terms are released from the term bank.  The compressor then splits the theorems into essential ones
 ** (proved by induction) and the others, which follow directly from earlier
 ** theorems (the ones their proof cites).  --goals proves the goals it did
 ** not discover from the theorems and stores them with kind 'goal'.
@@ -42,6 +42,10 @@
 #define MAXMODEL 32
 #define MAXLIST 16
 #define MAXRUNG 16
+/* Attempts a conjecture gets at its largest budget: the attempts that cost
+** most, and what fails there rarely needs only one more theorem; it still
+** gets the smaller budgets again after each new theorem that may help. */
+#define MAXTOPS 1
 
 typedef struct batch {
   char name[64];
@@ -64,6 +68,8 @@ typedef struct xthm {   /* one theorem the exploration proved */
   lem_term stmt;
   uint32_t gid;         /* its theorem id in the run's proof graph */
   uint32_t batch;
+  uint32_t vocab;       /* the first batch whose operations include all of
+                           its own (see known_for) */
   lem_thm_kind kind;    /* discovered, mirrored, or goal (--goals) */
   int induction;        /* its proof needed an induction of its own */
   int essential;
@@ -252,8 +258,12 @@ typedef struct pending { /* a survivor not proved yet */
   int mirrored;           /* stmt is the conjecture read right to left */
   char *text;             /* owned by the run (keep_text) */
   uint32_t top;           /* the largest budget for it (its batch's) */
-  uint32_t failed[MAXRUNG]; /* theorems known when it last failed at each
-                               rung of the ladder, plus 1 (0: never) */
+  uint32_t failed[MAXRUNG]; /* theorems known for it (known_for) when it
+                               last failed at each rung, plus 1 (0: never) */
+  uint32_t tops;          /* its attempts at its largest budget */
+  uint32_t keylen, keyrules; /* its class key (cj_class_key), computed when
+                                its conjecturer had keyrules equations */
+  uint8_t key[CJ_KEYMAX];
 } pending;
 
 /* The failed conjectures, waiting for a theorem (of their batch or a later
@@ -266,7 +276,7 @@ typedef struct pendings {
 typedef struct fclass { /* the class of a conjecture that failed */
   const cj_gen *G;
   int accepted, mirrored;
-  uint32_t nth;           /* the theorems known then */
+  uint32_t nth;           /* the theorems known for it then (known_for) */
   uint32_t len;
   uint8_t key[CJ_KEYMAX];
 } fclass;
@@ -281,11 +291,15 @@ typedef struct xrun {
   uint32_t nth, capth;
   lem_map proved;   /* canonical statement -> 1 */
   uint32_t tried, failed, pruned_late;
+  const batch *bs;  /* the batches */
+  uint32_t nb;
   uint32_t again;   /* conjectures an earlier batch proved already */
   uint32_t classmates; /* attempts skipped: their class failed (sweep) */
   fclass *fc;       /* the classes that failed in the current sweep */
   uint32_t nfc, capfc;
-  int dirty;        /* the prover holds a failed attempt's facts */
+  lem_bank_mark mark; /* the term bank before the current attempt */
+  int from_top;     /* the attempt's smaller budgets failed already: the
+                       prover starts at the largest (pv_opts.first_facts) */
   uint32_t rebuilds;
   const pv_opts *po;
   uint32_t budget;  /* the fact budget of the current attempts */
@@ -313,12 +327,15 @@ static char *keep_text(xrun *R, const char *s) {
 
 /* A failed attempt leaves its facts and witnesses in the prover, where
 ** they cost memory and crowd later searches; the prover cannot drop them,
-** so the next attempt runs in a new prover that takes the theorems so far
-** as proved (pv_assume: their proofs are in the graph already) and goes on
+** so it is freed at once, with every term the attempt made (nothing else
+** holds one: the conjectures, theorems and proofs all came before it), and
+** the next attempt runs in a new prover that takes the theorems so far as
+** proved (pv_assume: their proofs are in the graph already) and goes on
 ** exporting into the same graph. */
-static int rebuild(xrun *R) {
+static int rebuild(xrun *R, int release) {
   pv_prover_free(&R->P);
   memset(&R->P, 0, sizeof R->P);
+  if (release && lem_bank_release(R->L, R->mark)) return -1;
   if (pv_prover_init(&R->P, R->L, R->T, NULL, R->po) ||
       pv_export_retarget(&R->X, &R->P))
     return -1;
@@ -327,7 +344,6 @@ static int rebuild(xrun *R) {
     if (pv_assume(&R->P, R->th[i].stmt) ||
         pv_export_bind(&R->X, R->P.nthms - 1, R->th[i].gid))
       return -1;
-  R->dirty = 0;
   return 0;
 }
 
@@ -380,15 +396,60 @@ static int record(xrun *R, uint32_t k, xthm *h) {
   return rc;
 }
 
+/* The first batch that uses operation op (a batch without an ops list uses
+** all), or R->nb if none does. */
+static uint32_t op_batch(const xrun *R, lem_sym op) {
+  for (uint32_t i = 0; i < R->nb; i++) {
+    if (!R->bs[i].nops) return i;
+    for (uint32_t j = 0; j < R->bs[i].nops; j++)
+      if (R->bs[i].ops[j] == op) return i;
+  }
+  return R->nb;
+}
+
+/* The first batch by which every operation of formula f (a constant in an
+** op position of a relation) has been used. */
+static uint32_t vocab(const xrun *R, lem_term f) {
+  lem_ctx *L = R->L;
+  uint32_t v = 0, n = lem_term_nargs(L, f);
+  const lem_term *a = lem_term_args(L, f);
+  const lem_reldecl *d = lem_term_kind(L, f) == LEM_REL
+                             ? lem_theory_rel(R->T, lem_term_sym(L, f))
+                             : NULL;
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t w = 0;
+    if (d && i < d->arity && d->roles[i] == LEM_ROLE_OP &&
+        lem_term_kind(L, a[i]) == LEM_CONST)
+      w = op_batch(R, lem_term_sym(L, a[i]));
+    else if (lem_term_kind(L, f) != LEM_REL)
+      w = vocab(R, a[i]);
+    if (w > v) v = w;
+  }
+  return v;
+}
+
+/* The theorems that may help a conjecture of batch bi: all but those over
+** an operation that only a later batch brings in.  Such an operation is
+** defined on top of the earlier ones (the running sum S over + after the
+** laws of +), and what a definition adds says nothing new in the earlier
+** words (a definitional extension is conservative), so a new theorem about
+** it does not send bi's waiting conjectures round again. */
+static uint32_t known_for(const xrun *R, uint32_t bi) {
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < R->nth; i++) n += R->th[i].vocab <= bi;
+  return n;
+}
+
 /* Prove s (if new) at the current budget; 1 proved, 0 not, 2 proved
 ** before, -1 error. */
 static int try_prove(xrun *R, lem_term s, uint32_t b, lem_thm_kind kind,
                      const char *text) {
   uint32_t d;
   if (lem_map_get(&R->proved, s, &d)) return 2; /* proved before */
-  if (R->dirty && rebuild(R)) return -1;
+  R->mark = lem_bank_save(R->L);
   R->tried++;
   R->P.opts.lim.max_facts = R->budget;
+  R->P.opts.first_facts = R->from_top ? R->budget : 0;
   R->P.opts.no_induction = R->po_no_induction;
   double t0 = R->trace ? now() : 0;
   int r = pv_prove(&R->P, s);
@@ -398,7 +459,7 @@ static int try_prove(xrun *R, lem_term s, uint32_t b, lem_thm_kind kind,
             kind == LEM_TK_MIRRORED ? " (mirrored)" : "", R->budget,
             r ? "proved" : "failed", now() - t0);
   if (!r) {
-    R->dirty = 1;
+    if (rebuild(R, 1)) return -1;
     return 0;
   }
   char *t = keep_text(R, text);
@@ -406,13 +467,16 @@ static int try_prove(xrun *R, lem_term s, uint32_t b, lem_thm_kind kind,
       LEM_GROW(R->L, R->th, R->capth, R->nth + 1))
     return -1;
   xthm *h = &R->th[R->nth];
-  *h = (xthm){s, 0, b, kind, 0, 0, t, NULL, 0, NULL, 0, 0};
+  *h = (xthm){s, 0, b, vocab(R, s), kind, 0, 0, t, NULL, 0, NULL, 0, 0};
   if (record(R, R->P.nthms - 1, h)) {
     lem_free(R->L, h->cites, h->ncites * sizeof *h->cites);
     return -1;
   }
   R->nth++;
-  return 1;
+  /* the proof is in the graph now, and only its statement matters to the
+     prover: a new one, without the attempt's other facts (their terms stay,
+     the graph holds some of them) */
+  return rebuild(R, 0) ? -1 : 1;
 }
 
 static void add_stats(cj_stats *a, const cj_stats *b) {
@@ -478,7 +542,7 @@ static int prove_conj(xrun *R, const pending *q, pendings *pd, prog *pg) {
   if (r < 0) return -1;
   if (r == 0 && mfirst == 1)
     return wait(R, pd, (pending){q->stmt, LEM_NOTERM, q->G, bi, q->id, 1, 0,
-                                 q->text, q->top, {0}})
+                                 q->text, q->top, {0}, 0, 0, 0, {0}})
                ? -1 : 1;
   if (r == 0 || mfirst == 1 || !mirror) return r != 0;
   int m = try_prove(R, mirror, bi, LEM_TK_MIRRORED, q->text);
@@ -486,7 +550,7 @@ static int prove_conj(xrun *R, const pending *q, pendings *pd, prog *pg) {
   if (m == 1) proved_line(R, pg, q->text, 1);
   if (m == 0 &&
       wait(R, pd, (pending){mirror, LEM_NOTERM, q->G, bi, q->id, 1, 1, q->text,
-                            q->top, {0}}))
+                            q->top, {0}, 0, 0, 0, {0}}))
     return -1;
   return 1;
 }
@@ -526,6 +590,25 @@ static int failed_class(const xrun *R, const fclass *c) {
   return 0;
 }
 
+static int add_class(xrun *R, const fclass *c) {
+  if (!c->len || failed_class(R, c)) return 0;
+  if (LEM_GROW(R->L, R->fc, R->capfc, R->nfc + 1)) return -1;
+  R->fc[R->nfc++] = *c;
+  return 0;
+}
+
+/* q's class key into c, computed again only when its conjecturer has
+** accepted equations since. */
+static void class_of(pending *q, fclass *c) {
+  uint32_t na = cj_accepted(q->G);
+  if (!q->keylen || q->keyrules != na) {
+    q->keylen = cj_class_key(q->G, q->id, q->key);
+    q->keyrules = na;
+  }
+  c->len = q->keylen;
+  memcpy(c->key, q->key, q->keylen);
+}
+
 /* Try every pending conjecture once at the current budget, dropping those
 ** a proof makes redundant, and skipping those that failed at this budget
 ** when the theorems were the same as now (the attempt would be the same);
@@ -540,16 +623,24 @@ static int sweep(xrun *R, pendings *pd, prog *pg) {
       R->pruned_late++;
       continue;
     }
-    /* tried at this rung with these theorems, or at its own top below */
-    if (q.failed[R->level] == R->nth + 1 ||
-        (R->level && rung(R->top, R->level - 1) >= q.top)) {
+    /* its own top was below this rung: nothing to do here */
+    if (R->level && rung(R->top, R->level - 1) >= q.top) {
       pd->v[k++] = q;
       continue;
     }
-    fclass c = {q.G, q.accepted, q.mirrored, R->nth, 0, {0}};
-    c.len = cj_class_key(q.G, q.id, c.key);
+    uint32_t known = known_for(R, q.batch);
+    int at_top = R->budget >= q.top;
+    fclass c = {q.G, q.accepted, q.mirrored, known, 0, {0}};
+    class_of(&q, &c);
+    /* tried at this rung with these theorems, or as often as it may be at
+       its top: it fails here, and so does its class */
+    if (q.failed[R->level] == known + 1 || (at_top && q.tops >= MAXTOPS)) {
+      pd->v[k++] = q;
+      if (add_class(R, &c)) return -1;
+      continue;
+    }
     if (failed_class(R, &c)) { /* its class failed here: this fails too */
-      q.failed[R->level] = R->nth + 1;
+      q.failed[R->level] = known + 1;
       R->classmates++;
       if (R->trace)
         fprintf(stderr, "lemma: explore: %s%s at %u facts: skipped, its "
@@ -560,18 +651,19 @@ static int sweep(xrun *R, pendings *pd, prog *pg) {
     }
     pg->left = n - i;
     progress(pg, "prove", 0);
-    q.failed[R->level] = R->nth + 1;
+    q.failed[R->level] = known + 1;
+    q.tops += at_top;
     uint32_t budget = R->budget;
     if (R->budget > q.top) R->budget = q.top;
+    /* the rung below failed with these theorems: so would its passes */
+    R->from_top = R->level && q.failed[R->level - 1] == known + 1;
     int r = prove_conj(R, &q, pd, pg);
     R->budget = budget;
+    R->from_top = 0;
     if (r < 0 || (r > 0 && !q.accepted && accept(R, q.G, q.id))) return -1;
     if (r > 0) any = 1;
     else pd->v[k++] = q;
-    if (!r && c.len && c.nth == R->nth &&
-        LEM_GROW(R->L, R->fc, R->capfc, R->nfc + 1))
-      return -1;
-    if (!r && c.len && c.nth == R->nth) R->fc[R->nfc++] = c;
+    if (!r && add_class(R, &c)) return -1;
   }
   /* mirrors that prove_conj left waiting go after the survivors */
   if (pd->n > n) memmove(pd->v + k, pd->v + n, (pd->n - n) * sizeof *pd->v);
@@ -669,7 +761,7 @@ static int run_batch(xrun *R, const batch *b, uint32_t bi, int last,
       continue;
     }
     pending q = {c.stmt, c.mirror, G, bi, c.id, 0, 0, keep_text(R, c.text),
-                 top, {0}};
+                 top, {0}, 0, 0, 0, {0}};
     int p = q.text ? prove_conj(R, &q, pd, pg) : -1;
     if (p < 0 || (p > 0 && accept(R, G, c.id)) || (!p && wait(R, pd, q)) ||
         (p > 0 && sweep_low(R, pd, pg) < 0)) {
@@ -869,6 +961,8 @@ static int explore(lem_ctx *L, const xopts *o, const char *options) {
   xrun R;
   memset(&R, 0, sizeof R);
   R.L = L;
+  R.bs = bs;
+  R.nb = nb;
   R.po = &o->po;
   R.no_mirror = o->no_mirror;
   R.trace = o->trace;

@@ -365,6 +365,34 @@ static uint32_t pass_end(const pv_thm *t, uint32_t i) {
   return j;
 }
 
+/* Fill decision d for theorem t's premise selection (pv_thm.prem): one
+** candidate per rule, best first; fs[0..nf) are the facts of the proof. */
+static lem_err fill_premises(pv_export *X, const pv_thm *t, const pv_fid *fs,
+                             uint32_t nf, lem_decision *d) {
+  pv_prover *P = X->P;
+  lem_ctx *L = P->L;
+  lem_map used = {0};
+  lem_err e = LEM_OK;
+  for (uint32_t i = 0; i < nf && !e; i++)
+    if (lem_map_put(L, &used, fs[i], 1)) e = LEM_ENOMEM;
+  if (!e && !(d->cand = lem_calloc(L, (size_t)t->nprem * sizeof *d->cand)))
+    e = LEM_ENOMEM;
+  if (!e) d->ncand = t->nprem;
+  for (uint32_t i = 0; i < t->nprem && !e; i++) {
+    lem_candidate *x = &d->cand[i];
+    uint32_t tk;
+    char nm[32] = "axiom";
+    if (lem_map_get(&P->thm_of_fact, t->prem[i], &tk))
+      snprintf(nm, sizeof nm, "T%u", tk);
+    if (!(x->label = lem_strndup(L, nm, strlen(nm)))) e = LEM_ENOMEM;
+    x->expr = P->E.facts[t->prem[i]].f;
+    x->tried = !t->prem_k || i < t->prem_k || !t->prem_sel_proved;
+    x->chosen = x->on_proof = lem_map_get(&used, t->prem[i], &tk);
+  }
+  lem_map_free(L, &used);
+  return e;
+}
+
 uint32_t pv_export_decisions(pv_export *X, uint32_t k, lem_decision **out) {
   pv_prover *P = X->P;
   lem_ctx *L = P->L;
@@ -378,11 +406,12 @@ uint32_t pv_export_decisions(pv_export *X, uint32_t k, lem_decision **out) {
   uint32_t npass = 0;
   for (uint32_t i = 0, j = 0; i < t->nchoices; i = j, npass++)
     j = pass_end(t, i);
-  if (!npass) return 0;
+  uint32_t nd = npass + (t->nprem >= 2);
+  if (!nd) return 0;
   pv_fid *fs = NULL;
   uint32_t nf = t->proved ? pv_proof_facts(P, k, &fs) : 0;
   if (nf == UINT32_MAX) return UINT32_MAX;
-  lem_decision *d = lem_calloc(L, (size_t)npass * sizeof *d);
+  lem_decision *d = lem_calloc(L, (size_t)nd * sizeof *d);
   lem_err e = d ? LEM_OK : LEM_ENOMEM;
   const lem_pthm *ot = lem_proof_thm(X->out, X->thm_id[k]);
   for (uint32_t i = 0, p = 0; !e && i < t->nchoices; p++) {
@@ -393,11 +422,17 @@ uint32_t pv_export_decisions(pv_export *X, uint32_t k, lem_decision **out) {
     if (!e) e = fill_pass(X, t, t->choices + i, j - i, fs, nf, &d[p]);
     i = j;
   }
+  if (!e && nd > npass) { /* premise selection: the rules the proof used */
+    d[npass].block = ot->root;
+    d[npass].goal = t->stmt;
+    if (!(d[npass].kind = lem_strndup(L, "theorem-rule", 12))) e = LEM_ENOMEM;
+    if (!e) e = fill_premises(X, t, fs, nf, &d[npass]);
+  }
   if (nf) lem_free(L, fs, nf * sizeof *fs);
   if (e) {
-    lem_store_decisions_free(L, d, d ? npass : 0);
+    lem_store_decisions_free(L, d, d ? nd : 0);
     return UINT32_MAX;
   }
   *out = d;
-  return npass;
+  return nd;
 }

@@ -66,7 +66,14 @@ lem_err pv_export_reserve(pv_export *X, lem_term c);
 ** once), goal = the theorem's statement, block = its root block, one
 ** candidate per outer variable: label its name, expr the generalised goal
 ** an induction on it proves (pv_generalized), tried, chosen (that
-** induction gave the proof), on_proof (the proof uses that induction).  *out is allocated through the context; free with
+** induction gave the proof), on_proof (the proof uses that induction).
+** With premise selection (pv_thm.prem, at least 2 candidates), also one
+** "theorem-rule" decision last: one candidate per candidate rule, best
+** first, label "T<n>" for a theorem (its number in the run) or "axiom" for
+** a part of the axiom, expr the rule's formula, tried (it was a rule in
+** the pass that proved the goal; every candidate when none did), chosen
+** and on_proof (the proof uses it; several
+** may be).  *out is allocated through the context; free with
 ** lem_store_decisions_free(L, *out, n).  Returns n, or UINT32_MAX on error.
 */
 uint32_t pv_export_decisions(pv_export *X, uint32_t k, lem_decision **out);

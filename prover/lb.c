@@ -662,6 +662,8 @@ static int from_retired(pv_eng *E, pv_fid id) {
   return 0;
 }
 
+static int from_muted(const pv_eng *E, pv_fid id, const lem_map *off);
+
 /* Compile fact id (a (>...) formula) into a rule of block b, if its premise
 ** is a conjunction of atoms.  Returns the rule id, 0 if not a rule, or
 ** UINT32_MAX on error. */
@@ -687,6 +689,7 @@ static uint32_t compile_rule(pv_eng *E, uint32_t b, pv_fid id) {
   R->concl = lem_all_concl(L, f);
   R->retired = E->retired.n && from_retired(E, id);
   if (R->retired && lem_map_put(L, &E->retired, id, 1)) return UINT32_MAX;
+  if (E->muted && from_muted(E, id, E->muted)) R->retired |= 2;
   lem_free(L, ps.v, ps.cap * sizeof *ps.v);
   pv_block *B = &E->blocks[b];
   if (vec_push(L, &B->rules, rid)) return UINT32_MAX;
@@ -1638,12 +1641,38 @@ lem_err pv_retire(pv_eng *E, pv_fid id) {
      reaches the instances of instances */
   for (uint32_t r = 1; r <= E->nrules; r++) {
     pv_fid f = E->rules[r].fact;
-    if (!E->rules[r].retired && (f == id || from_retired(E, f))) {
-      E->rules[r].retired = 1;
+    if (!(E->rules[r].retired & 1) && (f == id || from_retired(E, f))) {
+      E->rules[r].retired |= 1;
       if (lem_map_put(E->L, &E->retired, f, 1)) return LEM_ENOMEM;
     }
   }
   return LEM_OK;
+}
+
+/* Does fact id come from a fact in off: is it, or, through mp instances
+** (the rule that fired), equality rewrites, conjunction parts and
+** expansions, one that is? */
+static int from_muted(const pv_eng *E, pv_fid id, const lem_map *off) {
+  uint32_t x;
+  for (uint32_t guard = 0; guard < 1024; guard++) {
+    if (lem_map_get(off, id, &x)) return 1;
+    const pv_fact *F = &E->facts[id];
+    if (F->how == PV_EQ_SUBST && F->nprem == 2) id = E->pool[F->prem + 1];
+    else if ((F->how == PV_MP || F->how == PV_AND_L || F->how == PV_AND_R ||
+              F->how == PV_EXPAND) && F->nprem)
+      id = E->pool[F->prem];
+    else return 0;
+  }
+  return 0;
+}
+
+void pv_mute(pv_eng *E, const lem_map *off) {
+  E->muted = off->n ? off : NULL;
+  for (uint32_t r = 1; r <= E->nrules; r++) {
+    pv_rule *R = &E->rules[r];
+    R->retired &= 1;
+    if (off->n && from_muted(E, R->fact, off)) R->retired |= 2;
+  }
 }
 
 int pv_saturate(pv_eng *E, uint32_t b, lem_term target) {

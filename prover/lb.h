@@ -78,7 +78,8 @@ typedef struct pv_rule {
   lem_term *prems;     /* P's conjuncts, left to right */
   lem_term concl;      /* Q */
   lem_term lazy;       /* for a lazy rule, its head's functional atom */
-  int retired;         /* never matched again (pv_retire) */
+  int retired;         /* bit 0: never matched again (pv_retire); bit 1:
+                          not matched for now (pv_mute) */
 } pv_rule;
 
 typedef struct pv_vec {
@@ -154,6 +155,7 @@ typedef struct pv_eng {
   pv_vec cscratch;   /* collect_consts' list in new_fact and pv_normal */
   pv_relinfo *rinfo; /* by relation symbol: its out and op arguments */
   uint32_t nrinfo;
+  const lem_map *muted; /* pv_mute's map while it mutes any, else NULL */
   uint64_t matches; /* statistics */
   int out_of_budget;
 } pv_eng;
@@ -206,6 +208,18 @@ lem_term pv_root(pv_eng *E, uint32_t b, lem_term c);
 ** would fire on the same facts.  Provenance is unaffected.  LEM_OK or
 ** LEM_ENOMEM. */
 lem_err pv_retire(pv_eng *E, pv_fid id);
+
+/* Mute rules for now (premise selection): every rule whose fact is in off
+** (a key of the map, the value ignored) or comes from one, through mp
+** instances (a curried rule's inner rules, at any depth), equality
+** rewrites, conjunction parts and expansions, is not matched until the
+** next call; every other rule is matched again (an empty map unmutes
+** all).  Rules compiled meanwhile from such facts are muted too, so off
+** (borrowed) must live until the next call.  Retired rules stay retired.
+** A rule unmuted later does not
+** revisit the facts made while it was muted, in blocks saturated then (the
+** prover opens new blocks for each attempt).  Provenance is unaffected. */
+void pv_mute(pv_eng *E, const lem_map *off);
 
 /* Run up to E->lim.max_rounds rounds in block b, stopping early when target
 ** (if not LEM_NOTERM) becomes a visible fact, when the block saturates, or

@@ -571,19 +571,23 @@ static int argmax(const float *s, uint32_t n) {
   return best;
 }
 
-/* Forward and backward of one example (at most BMAX-1 candidates: the
-** positive and a seeded choice of the others), adding scale * the gradient
+/* Forward and backward of one example (at most BMAX-1 candidates, or
+** negs + 1 when negs > 0: the positive and a seeded choice of the others),
+** adding scale * the gradient
 ** of its loss.  Returns the loss; *correct gets whether top-1 is right. */
 static float train_example(lem_policy *P, const lem_pol_example *e,
-                           float eps, float scale, lem_rng *r, int *correct) {
+                           float eps, float scale, uint32_t negs, lem_rng *r,
+                           int *correct) {
   uint32_t pick[LEM_POLICY_BMAX - 1], K = 0, pos = 0;
   const lem_pol_seq *seqs[LEM_POLICY_BMAX];
-  if (e->ncands <= LEM_POLICY_BMAX - 1) {
+  uint32_t need = LEM_POLICY_BMAX - 2;
+  if (negs && negs < need) need = negs;
+  if (e->ncands <= need + 1) {
     for (uint32_t i = 0; i < e->ncands; i++) pick[K++] = i;
     pos = e->positive;
   } else {
     /* reservoir sample of the negatives, then the positive in front */
-    uint32_t need = LEM_POLICY_BMAX - 2, seen = 0;
+    uint32_t seen = 0;
     pick[K++] = e->positive;
     for (uint32_t i = 0; i < e->ncands; i++) {
       if (i == e->positive) continue;
@@ -674,7 +678,8 @@ lem_err lem_policy_train(lem_ctx *L, lem_policy *P, const lem_pol_data *D,
         sum += P->linear ? lin_train_example(P, e, o->smoothing,
                                              1.0f / (float)nb, &ok)
                          : train_example(P, e, o->smoothing,
-                                         1.0f / (float)nb, &r, &ok);
+                                         1.0f / (float)nb, o->negatives, &r,
+                                         &ok);
         right += (uint32_t)ok;
       }
       lem_adamw_step(&opt, P->params, P->grads, P->m, P->v, P->ptotal,

@@ -121,7 +121,10 @@ void lem_pol_data_free(lem_ctx *L, lem_pol_data *D);
 ** Candidates with a NULL expr (recorded by label alone) are left out.  The
 ** theory for relation roles is the database's latest `theory` row.
 ** Points with no chosen candidate left, or fewer than 2 candidates, are
-** skipped; with several chosen, the first by position is the positive.  *npoints (may be NULL) gets how many were
+** skipped.  A point with several chosen (a theorem-rule point: every rule
+** the proof used) gives one example per chosen candidate, whose other
+** candidates are those not chosen.  *npoints (may be NULL) gets how many
+** examples were
 ** added.  LEM_EDB when the file is not a lemma database or has no
 ** decisions table or no usable decision point, with a message saying so. */
 lem_err lem_pol_data_read_db(lem_ctx *L, lem_pol_data *D, const char *path,
@@ -163,6 +166,10 @@ typedef struct lem_train_opts {
   uint32_t batch;      /* decision points per optimizer step */
   float lr, wd;        /* AdamW learning rate and weight decay */
   float smoothing;     /* label smoothing eps */
+  uint32_t negatives;  /* negatives per example and step, drawn afresh
+                          each time from the seeded generator; 0: up to
+                          LEM_POLICY_BMAX - 2 (the transformer; the linear
+                          scorer takes the first ones) */
 } lem_train_opts;
 void lem_train_opts_default(lem_train_opts *o);
 

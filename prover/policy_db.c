@@ -16,8 +16,10 @@ typedef struct rd {
   sqlite3 *db;
   const char *path;
   lem_theory *T;
-  lem_term *cands;
+  lem_term *cands;     /* a decision's candidates */
   uint32_t ncap;
+  uint8_t *chosen;     /* ... and whether each was chosen */
+  uint32_t chcap;
 } rd;
 
 static lem_err dberr(rd *r, const char *what) {
@@ -68,30 +70,49 @@ static lem_term col_expr(rd *r, sqlite3_stmt *st, int col) {
                        r->path);
 }
 
-/* Read decision id's candidates and add the point to D if usable. */
+/* Read decision id's candidates and add the point to D if usable: one
+** example per chosen candidate, whose other candidates are the ones not
+** chosen (several are chosen at a theorem-rule point: every rule the proof
+** used). */
 static lem_err read_point(rd *r, sqlite3_stmt *cs, sqlite3_int64 id,
                           lem_term goal, lem_pol_data *D, uint32_t *added) {
   sqlite3_reset(cs);
   sqlite3_bind_int64(cs, 1, id);
-  uint32_t n = 0, pos = UINT32_MAX;
+  uint32_t n = 0, nchosen = 0;
   int rc;
   while ((rc = sqlite3_step(cs)) == SQLITE_ROW) {
     /* a candidate recorded by label alone (no expression) cannot be
        tokenized: leave it out (a point whose chosen one it was is skipped) */
     if (sqlite3_column_type(cs, 0) == SQLITE_NULL) continue;
-    if (LEM_GROW(r->L, r->cands, r->ncap, n + 1)) return LEM_ENOMEM;
+    if (LEM_GROW(r->L, r->cands, r->ncap, n + 1) ||
+        LEM_GROW(r->L, r->chosen, r->chcap, n + 1))
+      return LEM_ENOMEM;
     lem_term t = col_expr(r, cs, 0);
     if (!t) return r->L->err;
-    if (sqlite3_column_int(cs, 1) && pos == UINT32_MAX) pos = n;
+    r->chosen[n] = sqlite3_column_int(cs, 1) != 0;
+    nchosen += r->chosen[n];
     r->cands[n++] = t;
   }
   if (rc != SQLITE_DONE) return dberr(r, "reading decision candidates");
-  if (pos == UINT32_MAX || n < 2) return LEM_OK;
-  lem_pol_decision d = {.goal = goal, .cands = r->cands, .ncands = n,
-                    .positive = pos};
-  uint32_t before = D->n;
-  lem_err e = lem_pol_data_add(r->L, D, r->T, &d);
-  *added += D->n - before;
+  if (!nchosen || n - nchosen + 1 < 2) return LEM_OK;
+  /* the examples: each chosen one with every candidate not chosen */
+  lem_term *list = lem_malloc(r->L, (n - nchosen + 1) * sizeof *list);
+  if (!list) return LEM_ENOMEM;
+  lem_err e = LEM_OK;
+  for (uint32_t c = 0; c < n && !e; c++) {
+    if (!r->chosen[c]) continue;
+    uint32_t m = 0, pos = 0;
+    for (uint32_t i = 0; i < n; i++) {
+      if (i == c) pos = m;
+      if (i == c || !r->chosen[i]) list[m++] = r->cands[i];
+    }
+    lem_pol_decision d = {.goal = goal, .cands = list, .ncands = m,
+                          .positive = pos};
+    uint32_t before = D->n;
+    e = lem_pol_data_add(r->L, D, r->T, &d);
+    *added += D->n - before;
+  }
+  lem_free(r->L, list, (n - nchosen + 1) * sizeof *list);
   return e;
 }
 
@@ -146,6 +167,7 @@ lem_err lem_pol_data_read_db(lem_ctx *L, lem_pol_data *D, const char *path,
                   "at least 2 candidates, one of them chosen)", path);
   if (r.T) lem_theory_free(L, r.T);
   lem_free(L, r.cands, r.ncap * sizeof *r.cands);
+  lem_free(L, r.chosen, r.chcap * sizeof *r.chosen);
   sqlite3_close(r.db);
   if (npoints) *npoints = added;
   return e;

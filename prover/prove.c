@@ -6,6 +6,7 @@
 #include "policy.h"
 #include "side.h"
 
+#include <math.h>
 #include <string.h>
 #include <time.h>
 
@@ -172,9 +173,11 @@ lem_err pv_prover_init(pv_prover *P, lem_ctx *L, const lem_theory *T,
 void pv_prover_free(pv_prover *P) {
   lem_ctx *L = P->L;
   if (!L) return;
-  for (uint32_t i = 0; i < P->nthms; i++)
+  for (uint32_t i = 0; i < P->nthms; i++) {
     lem_free(L, P->thms[i].choices,
              P->thms[i].nchoices * sizeof *P->thms[i].choices);
+    lem_free(L, P->thms[i].prem, P->thms[i].nprem * sizeof *P->thms[i].prem);
+  }
   lem_free(L, P->thms, P->capthms * sizeof *P->thms);
   lem_map_free(L, &P->thm_of_fact);
   lem_free(L, P->recs, P->nrecs * sizeof *P->recs);
@@ -498,6 +501,194 @@ static int goal_spent(const pv_prover *P, uint32_t before) {
   return P->opts.goal_facts && E->nfacts - before >= P->opts.goal_facts;
 }
 
+/* ---- premise selection ---- */
+
+/* The distinct symbols of f's relations, applications and constants. */
+typedef struct symset {
+  lem_sym s[64];
+  uint32_t n;
+} symset;
+
+static void syms_of(const lem_ctx *L, lem_term f, symset *out) {
+  lem_kind k = lem_term_kind(L, f);
+  if (k == LEM_REL || k == LEM_CONST || k == LEM_APP) {
+    lem_sym y = lem_term_sym(L, f);
+    uint32_t i = 0;
+    while (i < out->n && out->s[i] != y) i++;
+    if (i == out->n && out->n < 64) out->s[out->n++] = y;
+  }
+  if (k == LEM_VAR || k == LEM_CONST) return;
+  for (uint32_t i = 0, n = lem_term_nargs(L, f); i < n; i++)
+    syms_of(L, lem_term_arg(L, f, i), out);
+}
+
+static int has_sym(const symset *S, lem_sym y) {
+  for (uint32_t i = 0; i < S->n; i++)
+    if (S->s[i] == y) return 1;
+  return 0;
+}
+
+int pv_premise_scores(const lem_ctx *L, lem_term goal, const lem_term *cands,
+                      uint32_t n, double *score) {
+  if (n > 4096) return -1;
+  symset g = {0}, all = {0};
+  uint32_t df[64] = {0};
+  syms_of(L, goal, &g);
+  /* document frequency of each symbol over the candidates */
+  for (uint32_t c = 0; c < n; c++) {
+    symset cs = {0};
+    syms_of(L, cands[c], &cs);
+    for (uint32_t i = 0; i < cs.n; i++) {
+      uint32_t j = 0;
+      while (j < all.n && all.s[j] != cs.s[i]) j++;
+      if (j == all.n && all.n < 64) all.s[all.n++] = cs.s[i];
+      if (j < all.n) df[j]++;
+    }
+  }
+  for (uint32_t c = 0; c < n; c++) {
+    symset cs = {0};
+    syms_of(L, cands[c], &cs);
+    double sc = 0;
+    for (uint32_t i = 0; i < cs.n; i++) {
+      uint32_t j = 0;
+      while (j < all.n && all.s[j] != cs.s[i]) j++;
+      double w = log(1.0 + (double)n / (j < all.n && df[j] ? df[j] : 1));
+      sc += has_sym(&g, cs.s[i]) ? w : -0.5 * w;
+    }
+    score[c] = sc;
+  }
+  return 0;
+}
+
+/* Is fact id a part of the axiom (through conjunction parts and
+** expansions)? */
+static int axiom_part(const pv_prover *P, pv_fid id) {
+  const pv_eng *E = &P->E;
+  for (uint32_t guard = 0; guard < 1024 && id; guard++) {
+    if (id == P->axiom) return 1;
+    const pv_fact *F = &E->facts[id];
+    if ((F->how != PV_AND_L && F->how != PV_AND_R && F->how != PV_EXPAND) ||
+        !F->nprem)
+      return 0;
+    id = E->pool[F->prem];
+  }
+  return 0;
+}
+
+/* The candidates of premise selection, in the order the root block
+** compiled them: the rules that are the axiom's parts or earlier theorems
+** (not retired; not induction lemmas or instances).  *out allocated
+** through L (n entries).  Returns n, or UINT32_MAX on error. */
+static uint32_t premise_candidates(pv_prover *P, pv_fid **out) {
+  pv_eng *E = &P->E;
+  const pv_vec *rs = &E->blocks[P->root].rules;
+  pv_fid *c = rs->n ? lem_malloc(P->L, rs->n * sizeof *c) : NULL;
+  uint32_t n = 0, x;
+  *out = NULL;
+  if (rs->n && !c) return UINT32_MAX;
+  for (uint32_t i = 0; i < rs->n; i++) {
+    const pv_rule *R = &E->rules[rs->v[i]];
+    if (R->retired & 1) continue;
+    if (lem_map_get(&P->thm_of_fact, R->fact, &x) || axiom_part(P, R->fact))
+      c[n++] = R->fact;
+  }
+  if (!n) {
+    lem_free(P->L, c, rs->n * sizeof *c);
+    return 0;
+  }
+  pv_fid *r = lem_realloc(P->L, c, rs->n * sizeof *c, n * sizeof *c);
+  if (!r) lem_free(P->L, c, rs->n * sizeof *c);
+  *out = r;
+  return r ? n : UINT32_MAX;
+}
+
+/* Rank the candidates of premise selection for goal (theorem k), best
+** first, into t->prem, and decide how many the first pass of a budget keeps
+** (t->prem_k, from pv_opts.premises; 0: no selection, when it would keep
+** them all).  Builds *off, the facts the first pass mutes.  0, or
+** -1 on error. */
+static int select_premises(pv_prover *P, uint32_t k, lem_term goal,
+                           lem_map *off) {
+  lem_ctx *L = P->L;
+  pv_fid *fs;
+  uint32_t n = premise_candidates(P, &fs);
+  if (n == UINT32_MAX) return -1;
+  if (n == 0) return 0;
+  lem_term *cands = lem_malloc(L, n * sizeof *cands);
+  double *score = lem_malloc(L, n * sizeof *score);
+  float *prob = P->opts.policy ? lem_malloc(L, n * sizeof *prob) : NULL;
+  uint32_t *ord = lem_malloc(L, n * sizeof *ord);
+  int rc = -1;
+  if (!cands || !score || !ord || (P->opts.policy && !prob)) goto out;
+  for (uint32_t i = 0; i < n; i++) cands[i] = P->E.facts[fs[i]].f;
+  if (P->opts.policy) {
+    if (lem_policy_score(L, P->opts.policy, P->T, goal, cands, n, prob))
+      goto out;
+    for (uint32_t i = 0; i < n; i++) score[i] = prob[i];
+  } else if (pv_premise_scores(L, goal, cands, n, score)) {
+    goto out;
+  }
+  /* stable insertion by score, best first: ties keep the earlier rule */
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t j = i;
+    for (; j > 0 && score[ord[j - 1]] < score[i]; j--) ord[j] = ord[j - 1];
+    ord[j] = i;
+  }
+  pv_thm *t = &P->thms[k];
+  for (uint32_t i = 0; i < n; i++) cands[i] = fs[ord[i]]; /* as scratch */
+  for (uint32_t i = 0; i < n; i++) fs[i] = cands[i];
+  t->prem = fs;
+  t->nprem = n;
+  fs = NULL;
+  double want = P->opts.premises >= 1 ? floor(P->opts.premises)
+                                       : ceil(P->opts.premises * n);
+  t->prem_k = want < n ? (uint32_t)want : 0;
+  rc = 0;
+  for (uint32_t i = t->prem_k; t->prem_k && i < n && !rc; i++)
+    if (lem_map_put(L, off, t->prem[i], 1)) rc = -1;
+out:
+  if (fs) lem_free(L, fs, n * sizeof *fs);
+  lem_free(L, cands, n * sizeof *cands);
+  lem_free(L, score, n * sizeof *score);
+  lem_free(L, ord, n * sizeof *ord);
+  if (prob) lem_free(L, prob, n * sizeof *prob);
+  return rc;
+}
+
+/* One attempt at goal (theorem k) at the current budget: directly, then
+** by induction on each variable in the order ord[0..nord) until one
+** proves it (*id set) or the goal's budget is spent.  0, or -1 on error. */
+static int attempt(pv_prover *P, uint32_t k, lem_term goal,
+                   const uint32_t *ord, uint32_t nord, uint32_t pass,
+                   uint32_t before, const lem_map *off, pv_fid *id) {
+  lem_ctx *L = P->L;
+  pv_eng *E = &P->E;
+  int err = 0;
+  *id = prove_in(P, P->root, goal, &err);
+  if (err) return -1;
+  for (uint32_t oi = 0; !*id && oi < nord; oi++) {
+    uint32_t vi = ord[oi];
+    if (goal_spent(P, before)) break;
+    lem_term lemma = generalize(P, goal, vi);
+    if (!lemma) return -1;
+    pv_fid lid = induct(P, lemma, &err);
+    if (err) return -1;
+    /* the root block is saturated with every rule, muted or not: a rule
+       unmuted later would not revisit the root's facts made meanwhile */
+    if (lid && off) pv_mute(E, &(lem_map){0});
+    int sat = lid ? pv_saturate(E, P->root, LEM_NOTERM) : -1;
+    if (lid && off) pv_mute(E, off);
+    if (sat >= 0) *id = prove_in(P, P->root, goal, &err);
+    if (err) return -1;
+    /* the goal, a rule now, subsumes the lemma it came from: both would
+       fire on the same facts, and the lemma's inner rules once more per
+       member of the induction set */
+    if (*id && subsumes(L, goal) && pv_retire(E, lid)) return -1;
+    if (add_choice(P, &P->thms[k], vi, *id != 0, pass)) return -1;
+  }
+  return 0;
+}
+
 int pv_prove(pv_prover *P, lem_term goal) {
   lem_ctx *L = P->L;
   pv_eng *E = &P->E;
@@ -540,31 +731,38 @@ int pv_prove(pv_prover *P, lem_term goal) {
   uint32_t cap = P->opts.lim.max_facts ? P->opts.lim.max_facts : 200000;
   /* ---- side goals (side.c): a ground goal may be settled by Z3 ---- */
   if (P->side && (id = pv_side_prove(P, goal, &err)) == 0 && err) return -1;
+  lem_map off = {0};
+  /* only for a goal proved in blocks of its own (a (>...)): a ground goal
+     is saturated in the root block, which must see every rule */
+  if (!id && P->opts.premises && lem_term_kind(L, goal) == LEM_ALL &&
+      select_premises(P, k, goal, &off)) {
+    lem_map_free(L, &off);
+    return -1;
+  }
   uint32_t pass = 0, first = P->opts.first_facts ? P->opts.first_facts : 2000;
   for (uint32_t budget = cap < first ? cap : first; !id; budget *= 4, pass++) {
     if (budget > cap) budget = cap;
     E->lim.max_facts = budget;
-    id = prove_in(P, P->root, goal, &err);
-    if (err) return -1;
-    for (uint32_t oi = 0; !id && oi < nord; oi++) {
-      uint32_t vi = have_learned && pass % 2 == 0 ? learned[oi] : order[oi];
-      if (goal_spent(P, before)) break;
-      lem_term lemma = generalize(P, goal, vi);
-      if (!lemma) return -1;
-      pv_fid lid = induct(P, lemma, &err);
-      if (err) return -1;
-      if (lid && pv_saturate(E, P->root, LEM_NOTERM) >= 0)
-        id = prove_in(P, P->root, goal, &err);
-      if (err) return -1;
-      /* the goal, a rule now, subsumes the lemma it came from: both would
-         fire on the same facts, and the lemma's inner rules once more per
-         member of the induction set */
-      if (id && subsumes(L, goal) && pv_retire(E, lid)) return -1;
-      t = &P->thms[k];
-      if (add_choice(P, t, vi, id != 0, pass)) return -1;
+    /* with premise selection, the selected rules alone first, then all
+       (the fallback) at the same budget */
+    for (int sel = off.n > 0; !id && sel >= 0; sel--) {
+      if (sel < (off.n > 0) && goal_spent(P, before)) break;
+      if (off.n) pv_mute(E, sel ? &off : &(lem_map){0});
+      uint32_t ord[64];
+      for (uint32_t oi = 0; oi < nord; oi++)
+        ord[oi] = have_learned && pass % 2 == 0 ? learned[oi] : order[oi];
+      if (attempt(P, k, goal, ord, nord, pass, before, sel ? &off : NULL,
+                  &id)) {
+        if (off.n) pv_mute(E, &(lem_map){0});
+        lem_map_free(L, &off);
+        return -1;
+      }
+      if (id && sel) P->thms[k].prem_sel_proved = 1;
     }
+    if (off.n) pv_mute(E, &(lem_map){0});
     if (budget >= cap || goal_spent(P, before)) break;
   }
+  lem_map_free(L, &off);
   E->lim.max_facts = cap;
   t = &P->thms[k];
   t->facts_made = E->nfacts - before;

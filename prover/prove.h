@@ -47,6 +47,21 @@ typedef struct pv_opts {
   ** bad model costs time, never a proof; and every second budget follows
   ** the fixed heuristic (the fallback share is one half). */
   struct lem_policy *policy;
+  /* Premise selection: the candidates are the rules of the root block that
+  ** are parts of the axiom or earlier theorems.  When premises > 0 and a
+  ** goal has more candidates than it keeps, each budget of the iterative
+  ** deepening is tried first with only the best of them as rules (the
+  ** others muted, pv_mute), then with all of them (the fallback, so search
+  ** stays complete).  It keeps `premises` of them when premises >= 1, else
+  ** that share of them (rounded up).  Best: by the policy's score of
+  ** (goal, rule) when policy is set, else by a fixed score, the goal's
+  ** symbols the rule shares weighted by rarity among the candidates, less
+  ** those it adds (pv_premise_scores).  Only for goals of the form (>...),
+  ** which are proved in blocks of their own: the root block (a ground
+  ** goal's, and where induction lemmas become rules) always has them all.
+  ** 0: off, every rule is used throughout (and no theorem-rule decision
+  ** point is recorded). */
+  double premises;
 } pv_opts;
 
 /* A decision point: which variable an induction was tried on. */
@@ -64,6 +79,13 @@ typedef struct pv_thm {
   pv_choice *choices;  /* induction variables tried, in order */
   uint32_t nchoices;
   uint64_t facts_made; /* facts the engine made for this goal */
+  /* Premise selection (pv_opts.premises): the candidates (root facts that
+  ** are rules: the axiom's parts and the earlier theorems), best first, and
+  ** how many of them the first pass of each budget kept (0 when there was
+  ** no selection). */
+  pv_fid *prem;
+  uint32_t nprem, prem_k;
+  int prem_sel_proved; /* proved in a pass with only the selected ones */
 } pv_thm;
 
 /* An argument position the theory's axioms recurse on: an atom of relation
@@ -113,6 +135,14 @@ int pv_prove(pv_prover *P, lem_term goal);
 ** goals use it as a rule like any proved goal.  Returns 0, or -1 with an
 ** error in the context. */
 int pv_assume(pv_prover *P, lem_term stmt);
+
+/* The fixed score of each candidate rule cands[0..n) for goal (higher:
+** more likely needed), into score[0..n): each symbol (relation or constant)
+** the rule shares with the goal counts log(1 + n / df), df the number of
+** candidates that mention it; each it has and the goal lacks counts minus
+** half that.  Returns 0, or -1 when n > 4096. */
+int pv_premise_scores(const lem_ctx *L, lem_term goal, const lem_term *cands,
+                      uint32_t n, double *score);
 
 /* The generalised goal an induction on goal's outer variable vi proves,
 ** (>[v](member(v))(>[rest](P)(Q))), as pv_prove tries it; LEM_NOTERM when

@@ -5,7 +5,9 @@
 # as given, also into a database that replays), lemma train --model linear
 # (a weights file that says it is linear and is usable by --policy), and
 # lemma train --rounds (expert iteration: a solved count per round, the
-# same model twice for one seed, clear errors for bad usage).
+# same model twice for one seed, clear errors for bad usage), and premise
+# selection (--premises: its --stats line, its theorem-rule decision
+# points, training on them, --negatives).
 set -u
 top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 bld=${top_builddir:-.}
@@ -53,6 +55,33 @@ head -c 100 "$tmp/lin" | grep -q '"format":"lemma-linear"' || no "not a linear s
   no "prove --policy with the linear scorer failed"
 "$LEMMA" train "$tmp/a.db" -o "$tmp/x" --model quadratic > "$tmp/out" 2>&1
 [ $? -eq 2 ] && grep -q "expected transformer or linear" "$tmp/out" || no "bad --model not refused"
+
+# premise selection: --premises 4 keeps 4 of goal 3's candidate rules
+# first; --stats says which and how the goal was proved; the database holds
+# a theorem-rule decision point whose chosen candidates are the rules the
+# proof cites (among them both assumed theorems: the proof needs them)
+"$LEMMA" prove "$P" --assume "$tmp/pre" --goal "$g3" --goal-facts 20000 \
+  --premises 4 --stats --db "$tmp/p.db" > "$tmp/out" 2>&1 ||
+  no "goal 3 not proved with --premises 4"
+grep -q "^  premises: .*4 axiom rules\|^  premises: T" "$tmp/out" &&
+  grep -q "of [0-9]* candidates first; proved \(with them\|by the fallback\)" "$tmp/out" ||
+  no "--stats does not show the premise selection"
+q="SELECT count(*) FROM decisions d JOIN decision_candidates c ON c.decision = d.id WHERE d.kind = 'theorem-rule'"
+[ "$(sqlite3 "$tmp/p.db" "$q AND c.chosen AND c.label LIKE 'T%'")" = 2 ] ||
+  no "the theorem-rule point does not choose the two assumed theorems"
+[ "$(sqlite3 "$tmp/p.db" "$q AND NOT c.chosen")" -gt 0 ] ||
+  no "the theorem-rule point has no negative"
+[ "$(sqlite3 "$tmp/p.db" "$q AND c.expr IS NULL")" = 0 ] ||
+  no "a theorem-rule candidate without its formula"
+[ "$(sqlite3 "$tmp/a.db" "$q")" = 0 ] || no "a theorem-rule point without --premises"
+"$LEMMA" train "$tmp/p.db" -o "$tmp/pm" --epochs 2 --negatives 3 > "$tmp/out" 2>&1 ||
+  no "train on the theorem-rule points exited $?"
+"$LEMMA" prove "$P" --assume "$tmp/pre" --goal "$g3" --premises 4 \
+  --policy "$tmp/pm" > /dev/null 2>&1 || no "prove --premises --policy failed"
+"$LEMMA" prove "$P" --goal "$g3" --premises -1 > "$tmp/out" 2>&1
+[ $? -eq 2 ] && grep -q "bad value" "$tmp/out" || no "--premises -1 not refused"
+"$LEMMA" train "$tmp/p.db" -o "$tmp/pm" --negatives 31 > "$tmp/out" 2>&1
+[ $? -eq 2 ] && grep -q "bad value" "$tmp/out" || no "--negatives 31 not refused"
 
 # expert iteration: two rounds on four goals, twice with one seed
 head -n 4 "$tmp/all" > "$tmp/g4"

@@ -812,6 +812,167 @@ Test(lb, retired_rule_and_instances_do_not_fire) {
   cr_assert_eq(any_fact("(>[y](r[c,y])(t[y]))"), 0, "a new instance");
 }
 
+/* pv_mute: a muted rule and its instances do not fire; unmuted (an empty
+** map), both fire again in a new block. */
+Test(lb, muted_rule_and_instances_fire_again_when_unmuted) {
+  load("anchor Toy[a,b] := (&(p[a])(&(r[a,b])"
+       "(>[x](p[x])(>[y](r[x,y])(t[y])))));\n");
+  uint32_t R = W.P.root;
+  pv_fid rule = must(R, "(>[x](p[x])(>[y](r[x,y])(t[y])))");
+  pv_fid inst = must(R, "(>[y](r[a,y])(t[y]))");
+  lem_map off = {0};
+  cr_assert_eq(lem_map_put(W.L, &off, rule, 1), LEM_OK);
+  pv_mute(E(), &off);
+  cr_assert(rule_of(rule)->retired && rule_of(inst)->retired);
+  const char *hyps[] = {"(p[c])", "(r[c,d])", "(r[a,e])"};
+  for (int pass = 0; pass < 2; pass++) {
+    uint32_t c = pv_block_new(E(), R);
+    for (int i = 0; i < 3; i++)
+      cr_assert_neq(pv_add(E(), c, X(hyps[i]), PV_HYP, NULL, 0, NULL, 0, 0,
+                           0), 0);
+    cr_assert_geq(pv_saturate(E(), c, LEM_NOTERM), 0);
+    /* muted (pass 0): neither fires; unmuted (pass 1): both do */
+    cr_assert_eq(pv_find(E(), c, X("(t[e])")) != 0, pass, "old instance");
+    cr_assert_eq(pv_find(E(), c, X("(t[d])")) != 0, pass, "the rule");
+    pv_mute(E(), &(lem_map){0});
+    cr_assert_not(rule_of(rule)->retired || rule_of(inst)->retired);
+  }
+  /* muting does not undo a retirement */
+  cr_assert_eq(pv_retire(E(), rule), LEM_OK);
+  pv_mute(E(), &off);
+  pv_mute(E(), &(lem_map){0});
+  cr_assert(rule_of(rule)->retired & 1, "unmuting unretired a rule");
+  lem_map_free(W.L, &off);
+}
+
+/* ---- premise selection (pv_opts.premises) ---- */
+
+/* p => t needs the chain p => q, q => t; the decoy (p & t) => ev shares
+** more of the goal's symbols, so the fixed score ranks it first. */
+#define PREM_THEORY                                                  \
+  "anchor Toy[a] := (&(p[a])(&(>[x](p[x])(q[x]))(&(>[x](q[x])(t[x]))" \
+  "(>[x](&(p[x])(t[x]))(ev[x])))));\n"
+
+static void load_premises(double premises) {
+  pv_opts o;
+  memset(&o, 0, sizeof o);
+  o.lim.max_rounds = 30;
+  o.lim.max_facts = 50000;
+  o.lim.max_depth = 2;
+  o.premises = premises;
+  load_opts(PREM_THEORY, &o);
+}
+
+/* The fixed score: the decoy first, then the chain's rules. */
+Test(lb, premise_scores_prefer_shared_symbols) {
+  load_premises(0);
+  lem_term g = X("(>[x](p[x])(t[x]))");
+  lem_term c[3] = {X("(>[x](p[x])(q[x]))"), X("(>[x](q[x])(t[x]))"),
+                   X("(>[x](&(p[x])(t[x]))(ev[x]))")};
+  double sc[3];
+  cr_assert_eq(pv_premise_scores(W.L, g, c, 3, sc), 0);
+  cr_assert_gt(sc[2], sc[0]);
+  cr_assert_gt(sc[2], sc[1]);
+  cr_assert_float_eq(sc[0], sc[1], 1e-9);
+}
+
+/* The first pass keeps the 2 best (the decoy and p => q): the goal is not
+** proved there, the fallback with all rules proves it, and the decision
+** point names the two rules of the chain, not the decoy. */
+Test(lb, premise_fallback_proves_what_the_selection_misses) {
+  load_premises(2);
+  prove_ok("(>[x](p[x])(t[x]))");
+  const pv_thm *t = &W.P.thms[0];
+  cr_assert_eq(t->nprem, 3);
+  cr_assert_eq(t->prem_k, 2);
+  cr_assert_eq(E()->facts[t->prem[0]].f, X("(>[x](&(p[x])(t[x]))(ev[x]))"));
+  cr_assert_eq(E()->facts[t->prem[2]].f, X("(>[x](q[x])(t[x]))"));
+  cr_assert_not(t->prem_sel_proved, "proved without q => t");
+  /* the recorded decision point */
+  lem_proof *G = lem_proof_new(W.L);
+  pv_export Xp;
+  cr_assert_eq(pv_export_init(&Xp, &W.P, G), LEM_OK);
+  cr_assert_neq(pv_export_theorem(&Xp, 0, "T1"), 0);
+  lem_decision *d;
+  uint32_t nd = pv_export_decisions(&Xp, 0, &d);
+  cr_assert_eq(nd, 1, "%u decisions", nd);
+  cr_assert_str_eq(d[0].kind, "theorem-rule");
+  cr_assert_eq(d[0].goal, t->stmt);
+  cr_assert_eq(d[0].ncand, 3);
+  int want[3] = {0, 1, 1}; /* decoy, p => q, q => t */
+  for (uint32_t i = 0; i < 3; i++) {
+    cr_assert_eq(d[0].cand[i].expr, E()->facts[t->prem[i]].f);
+    cr_assert_eq(d[0].cand[i].chosen, want[i], "candidate %u", i);
+    cr_assert_eq(d[0].cand[i].on_proof, want[i]);
+    cr_assert(d[0].cand[i].tried, "the fallback tried every rule");
+    cr_assert_str_eq(d[0].cand[i].label, "axiom");
+  }
+  lem_store_decisions_free(W.L, d, nd);
+  pv_export_free(&Xp);
+  lem_proof_free(G);
+}
+
+/* Keeping 2 of 3 rules in the first pass: when the policy-free score puts
+** the needed ones there, the first pass proves the goal.  Here a goal
+** that needs only the decoy: (p & t) => ev. */
+Test(lb, premise_selection_proves_with_the_selected_rules) {
+  load_premises(0.5); /* a share: ceil(0.5 * 3) = 2 */
+  prove_ok("(>[x](&(p[x])(t[x]))(ev[x]))");
+  const pv_thm *t = &W.P.thms[0];
+  cr_assert_eq(t->prem_k, 2);
+  cr_assert(t->prem_sel_proved);
+}
+
+/* Off (0), or keeping every candidate: no selection and no decision
+** point; the same facts as without the option. */
+Test(lb, premise_selection_off_changes_nothing) {
+  uint32_t facts[2];
+  double opt[2] = {0, 3};
+  for (int i = 0; i < 2; i++) {
+    load_premises(opt[i]);
+    prove_ok("(>[x](p[x])(t[x]))");
+    cr_assert_eq(W.P.thms[0].prem_k, 0);
+    facts[i] = E()->nfacts;
+    lem_proof *G = lem_proof_new(W.L);
+    pv_export Xp;
+    cr_assert_eq(pv_export_init(&Xp, &W.P, G), LEM_OK);
+    cr_assert_neq(pv_export_theorem(&Xp, 0, "T1"), 0);
+    lem_decision *d;
+    uint32_t nd = pv_export_decisions(&Xp, 0, &d);
+    /* 3 candidates are recorded when selection is on, even with none cut */
+    cr_assert_eq(nd, i == 0 ? 0 : 1);
+    lem_store_decisions_free(W.L, d, nd);
+    pv_export_free(&Xp);
+    lem_proof_free(G);
+    fini();
+  }
+  cr_assert_eq(facts[0], facts[1]);
+}
+
+/* A ground goal is saturated in the root block, which keeps every rule:
+** no selection for it (t[a] needs the muted-first q => t). */
+Test(lb, premise_selection_skips_ground_goals) {
+  load_premises(1);
+  prove_ok("(t[a])");
+  cr_assert_eq(W.P.thms[0].nprem, 0);
+  cr_assert_eq(W.P.thms[0].prem_k, 0);
+}
+
+/* Determinism: two provers make the same ranking and the same facts. */
+Test(lb, premise_selection_is_deterministic) {
+  uint32_t facts[2];
+  pv_fid first[2];
+  for (int i = 0; i < 2; i++) {
+    load_premises(2);
+    prove_ok("(>[x](p[x])(t[x]))");
+    facts[i] = E()->nfacts;
+    first[i] = W.P.thms[0].prem[0];
+    fini();
+  }
+  cr_assert_eq(facts[0], facts[1]);
+  cr_assert_eq(first[0], first[1]);
+}
+
 /* Without pv_retire the same block derives both (the control). */
 Test(lb, unretired_rule_fires_in_child_block) {
   load("anchor Toy[a,b] := (&(p[a])(&(r[a,b])"

@@ -352,3 +352,45 @@ Test(policy, reads_decisions_from_a_database) {
   lem_pol_data_free(L, &D);
   unlink(path);
 }
+
+/* A point with several chosen candidates (a theorem-rule point: every rule
+** the proof used) gives one example per chosen one, whose other candidates
+** are the ones not chosen. */
+Test(policy, reads_one_example_per_chosen_rule) {
+  char path[] = "/tmp/lemma-dec-XXXXXX";
+  int fd = mkstemp(path);
+  cr_assert(fd >= 0);
+  close(fd);
+  sqlite3 *db;
+  cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+  exec(db, "CREATE TABLE expressions(id INTEGER PRIMARY KEY, text TEXT);"
+           "INSERT INTO expressions VALUES (1,'(p[a,b])'),"
+           "(2,'(>[x](q[x])(p[x,b]))'),(3,'(>[x](p[x,b])(q[x]))'),"
+           "(4,'(q[a])');"
+           "CREATE TABLE decisions(id INTEGER PRIMARY KEY, theorem INTEGER,"
+           " kind TEXT, goal INTEGER);"
+           "CREATE TABLE decision_candidates(decision INTEGER, position "
+           "INTEGER, expr INTEGER, chosen INTEGER);"
+           "INSERT INTO decisions VALUES (1,1,'theorem-rule',1);"
+           "INSERT INTO decision_candidates VALUES (1,0,2,1),(1,1,3,0),"
+           "(1,2,4,1),(1,3,1,0);");
+  sqlite3_close(db);
+  lem_pol_data D = {0};
+  uint32_t n = 0;
+  cr_assert_eq(lem_pol_data_read_db(L, &D, path, &n), LEM_OK, "%s",
+               lem_errmsg(L));
+  cr_assert_eq(n, 2);
+  cr_assert_eq(D.n, 2);
+  /* expr 2 among 3 and 1; expr 4 among 3 and 1, in position order */
+  cr_assert_eq(D.ex[0].ncands, 3);
+  cr_assert_eq(D.ex[0].positive, 0);
+  cr_assert_eq(D.ex[1].ncands, 3);
+  cr_assert_eq(D.ex[1].positive, 1);
+  /* the negatives are the same formulas in both */
+  cr_assert_eq(memcmp(&D.ex[0].cands[1], &D.ex[1].cands[0],
+                      sizeof D.ex[0].cands[0]), 0);
+  cr_assert_eq(memcmp(&D.ex[0].cands[2], &D.ex[1].cands[2],
+                      sizeof D.ex[0].cands[0]), 0);
+  lem_pol_data_free(L, &D);
+  unlink(path);
+}

@@ -318,6 +318,19 @@ int cmd_prove_run(lem_ctx *L, const cmd_prove_job *j, uint32_t *nproved,
     if (j->stats)
       fprintf(out, "  search: %llu facts, %.3f s\n",
               (unsigned long long)t->facts_made, secs);
+    if (j->stats && t->prem_k) {
+      uint32_t nt = 0, x;
+      fprintf(out, "  premises:");
+      for (uint32_t p = 0; p < t->prem_k; p++)
+        if (lem_map_get(&P.thm_of_fact, t->prem[p], &x)) {
+          fprintf(out, " T%u", x);
+          nt++;
+        }
+      fprintf(out, "%s%u axiom rules, of %u candidates first%s\n",
+              nt ? " and " : " ", t->prem_k - nt, t->nprem,
+              !r ? "" : t->prem_sel_proved ? "; proved with them"
+                                           : "; proved by the fallback");
+    }
     if (!r) {
       fprintf(out, "  not proved: %s\n\n", t->why);
       if (!j->quiet)
@@ -450,6 +463,9 @@ int cmd_prove(int argc, char **argv) {
     } else if (!strcmp(a, "--policy")) {
       if (!has) rc = bad_usage("%s needs a model file", a);
       else policy = argv[++i];
+    } else if (!strcmp(a, "--premises")) {
+      if (!has || !num_arg(a, argv[++i], 0, 4096, &v)) rc = 2;
+      else o.premises = v;
     } else if (a[0] == '-' && a[1]) {
       rc = bad_usage("unknown option '%s'", a);
     } else if (!theory) {

@@ -50,6 +50,7 @@ typedef struct targs {
   int njobs;
   const char *work;      /* directory for the rounds' databases and logs */
   uint64_t goal_facts;   /* expansions per goal in the rounds */
+  double premises;       /* premise selection in the rounds (pv_opts) */
 } targs;
 
 /* Parse argv into a; returns 0 or an exit status. */
@@ -80,6 +81,12 @@ static int parse_args(int argc, char **argv, targs *a) {
     } else if (!strcmp(s, "--goal-facts")) {
       if (!num_arg(s, val, 1, 1e12, &v)) return 2;
       a->goal_facts = (uint64_t)v;
+    } else if (!strcmp(s, "--premises")) {
+      if (!num_arg(s, val, 0, 4096, &v)) return 2;
+      a->premises = v;
+    } else if (!strcmp(s, "--negatives")) {
+      if (!num_arg(s, val, 0, 30, &v)) return 2;
+      a->o.negatives = (uint32_t)v;
     }
     else if (!strcmp(s, "--model")) {
       if (strcmp(val, "transformer") && strcmp(val, "linear"))
@@ -209,6 +216,7 @@ static int prove_round(lem_ctx *L, targs *a, uint32_t r, lem_policy *policy,
   o.lim.max_depth = 2;
   o.goal_facts = a->goal_facts;
   o.policy = policy;
+  o.premises = a->premises;
   for (int j = 0; j < a->njobs; j++) {
     size_t n = strlen(a->work) + 48;
     char *db = malloc(n), *log = malloc(n);

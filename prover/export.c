@@ -240,6 +240,23 @@ lem_err pv_export_retarget(pv_export *X, pv_prover *P) {
   return LEM_OK;
 }
 
+lem_err pv_export_reclaim(pv_export *X) {
+  lem_ctx *L = X->out->L; /* X->P may be between provers */
+  const lem_proof *G = X->out;
+  lem_map_free(L, &X->claimed);
+  for (uint32_t b = 0; b < G->nblocks; b++) {
+    const lem_block *B = &G->blocks[b];
+    for (uint32_t i = 0; i < B->nconsts; i++)
+      if (lem_map_put(L, &X->claimed, B->consts[i], 1)) return LEM_ENOMEM;
+  }
+  for (uint32_t s = 0; s < G->nsteps; s++) {
+    const lem_step *S = &G->steps[s];
+    for (uint32_t i = 0; i < S->nwit; i++)
+      if (lem_map_put(L, &X->claimed, S->wit[i], 1)) return LEM_ENOMEM;
+  }
+  return LEM_OK;
+}
+
 lem_err pv_export_bind(pv_export *X, uint32_t k, uint32_t id) {
   pv_prover *P = X->P;
   if (k >= P->nthms || !P->thms[k].proved || !id || id > X->out->nthms ||

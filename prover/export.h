@@ -56,6 +56,11 @@ lem_err pv_export_retarget(pv_export *X, pv_prover *P);
 ** later proofs that use k refer to id. */
 lem_err pv_export_bind(pv_export *X, uint32_t k, uint32_t id);
 
+/* Rebuild the set of constants the graph introduces (block constants and
+** witnesses) from the graph itself: after the caller has given the graph's
+** terms new ids (lem_bank_release_keep), the old set names the old ids. */
+lem_err pv_export_reclaim(pv_export *X);
+
 /* Constant c is introduced elsewhere (by a stored theorem's block or
 ** witness): a proof exported from now on that introduces c renames it. */
 lem_err pv_export_reserve(pv_export *X, lem_term c);

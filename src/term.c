@@ -292,6 +292,71 @@ lem_err lem_bank_release(lem_ctx *L, lem_bank_mark m) {
   return LEM_OK;
 }
 
+lem_err lem_bank_release_keep(lem_ctx *L, lem_bank_mark m,
+                              lem_term *const *roots, uint32_t n) {
+  lem_bank *B = L->bank;
+  if (m.count > B->count) return lem_bank_release(L, m); /* the error */
+  uint32_t base = m.count, span = B->count - m.count;
+  for (uint32_t i = 0; i < n; i++)
+    if (*roots[i] == LEM_NOTERM || *roots[i] > B->count)
+      return lem_error(L, LEM_EINVAL, "lem_bank_release_keep: root %u is no "
+                       "term", i);
+  if (!span) return LEM_OK;
+  /* keep[i]: term base + 1 + i is reached (1), later its new id; children
+     are older than parents, so one sweep down marks all that is reached,
+     and one sweep up makes them again children first */
+  uint32_t *keep = lem_calloc(L, (size_t)span * sizeof *keep);
+  if (!keep) return LEM_ENOMEM;
+  for (uint32_t i = 0; i < n; i++)
+    if (*roots[i] > base) keep[*roots[i] - base - 1] = 1;
+  size_t nkids = 0;
+  uint32_t nkeep = 0;
+  for (uint32_t i = span; i-- > 0;) {
+    if (!keep[i]) continue;
+    const node *x = &B->nodes[base + 1 + i];
+    nkeep++;
+    nkids += x->n;
+    for (uint32_t k = 0; k < x->n; k++)
+      if (x->kids[k] > base) keep[x->kids[k] - base - 1] = 1;
+  }
+  /* their nodes, with children by old id, out of the bank's arenas */
+  node *saved = nkeep ? lem_malloc(L, nkeep * sizeof *saved) : NULL;
+  lem_term *kids = nkids ? lem_malloc(L, nkids * sizeof *kids) : NULL;
+  lem_term *nv = n ? lem_malloc(L, n * sizeof *nv) : NULL;
+  lem_err e = (nkeep && !saved) || (nkids && !kids) || (n && !nv)
+                  ? LEM_ENOMEM : LEM_OK;
+  for (uint32_t i = 0, j = 0, o = 0; !e && i < span; i++) {
+    if (!keep[i]) continue;
+    saved[j] = B->nodes[base + 1 + i];
+    if (saved[j].n) {
+      memcpy(kids + o, saved[j].kids, saved[j].n * sizeof *kids);
+      saved[j].kids = kids + o;
+    }
+    o += saved[j++].n;
+  }
+  if (!e) e = lem_bank_release(L, m);
+  /* made again, oldest first: each child is made before its parents */
+  for (uint32_t i = 0, j = 0; !e && i < span; i++) {
+    if (!keep[i]) continue;
+    node *x = &saved[j++];
+    lem_term *k = (lem_term *)x->kids;
+    for (uint32_t c = 0; c < x->n; c++)
+      if (k[c] > base) k[c] = keep[k[c] - base - 1];
+    lem_term t = lem_mk(L, (lem_kind)x->kind, x->sym, x->num, x->n, k);
+    if (!t) e = L->err ? L->err : LEM_ENOMEM;
+    keep[i] = t;
+  }
+  /* all read before any is written: two roots may be one lem_term */
+  for (uint32_t i = 0; !e && i < n; i++)
+    nv[i] = *roots[i] > base ? keep[*roots[i] - base - 1] : *roots[i];
+  for (uint32_t i = 0; !e && i < n; i++) *roots[i] = nv[i];
+  lem_free(L, nv, n * sizeof *nv);
+  lem_free(L, kids, nkids * sizeof *kids);
+  lem_free(L, saved, nkeep * sizeof *saved);
+  lem_free(L, keep, (size_t)span * sizeof *keep);
+  return e;
+}
+
 int lem_bank_check(const lem_ctx *L) {
   lem_bank *B = L->bank;
   for (uint32_t id = 1; id <= B->count; id++) {

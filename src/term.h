@@ -171,6 +171,16 @@ typedef struct lem_bank_mark {
 lem_bank_mark lem_bank_save(const lem_ctx *L);
 lem_err lem_bank_release(lem_ctx *L, lem_bank_mark m);
 
+/* lem_bank_release(L, m), but the terms made since m that the n terms
+** *roots[i] reach are made again (children first, so with new ids), and
+** each *roots[i] is set to its term's new id (roots made before m are left
+** as they are).  For work whose result is small and the rest garbage: a
+** proof's steps out of a whole search.  LEM_OK, LEM_EINVAL (as
+** lem_bank_release, or a root that is no term; nothing changed), or
+** LEM_ENOMEM (the roots made since m are then lost). */
+lem_err lem_bank_release_keep(lem_ctx *L, lem_bank_mark m,
+                              lem_term *const *roots, uint32_t n);
+
 /* Check the bank's invariants (children older than parents, every node
 ** findable by its hash, hashes right).  Returns 1 if consistent.  For
 ** asserts and tests. */

@@ -193,6 +193,53 @@ Test(term, release_forgets_what_came_after_the_mark) {
   cr_assert_eq(lem_bank_count(L), before + 1);
 }
 
+/* lem_bank_release_keep: what the roots reach is made again with the same
+** structure (shared subterms stay shared, an old root keeps its id, a root
+** given twice is rewritten once), and nothing else made since the mark
+** survives. */
+Test(term, release_keep_keeps_what_the_roots_reach) {
+  lem_term a = C("a"), x = V("x");
+  lem_term old[2] = {a, x};
+  lem_term keep_old = R("p", 2, old);
+  uint32_t base = lem_bank_count(L);
+  lem_bank_mark m = lem_bank_save(L);
+  lem_term t = keep_old, mid = LEM_NOTERM;
+  for (uint32_t i = 0; i < 3000; i++) {
+    lem_term k[3] = {t, a, (i & 1) ? x : C("b")};
+    t = R("q", 3, k);
+    if (i == 1000) mid = t;
+  }
+  lem_term shared[2] = {mid, mid};
+  lem_term pair = R("r", 2, shared);
+  for (uint32_t i = 0; i < 5000; i++) { /* garbage */
+    lem_term k[2] = {t, C("g")};
+    cr_assert(R("junk", 2, k));
+  }
+  char *s_mid = lem_term_str(L, mid), *s_pair = lem_term_str(L, pair);
+  lem_term r0 = mid, r1 = pair, r2 = keep_old;
+  lem_term *roots[4] = {&r0, &r1, &r2, &r1};
+  cr_assert_eq(lem_bank_release_keep(L, m, roots, 4), LEM_OK, "%s",
+               lem_errmsg(L));
+  cr_assert(lem_bank_check(L));
+  /* the chain up to mid (1001 q nodes), b, and the pair */
+  cr_expect_eq(lem_bank_count(L), base + 1001 + 1 + 1);
+  cr_expect_eq(r2, keep_old);
+  char *n_mid = lem_term_str(L, r0), *n_pair = lem_term_str(L, r1);
+  cr_expect_str_eq(n_mid, s_mid);
+  cr_expect_str_eq(n_pair, s_pair);
+  cr_expect_eq(lem_term_arg(L, r1, 0), r0, "the shared child was split");
+  cr_expect_eq(lem_term_arg(L, r1, 1), r0);
+  lem_term k[2] = {r0, C("g")};
+  cr_expect_eq(R("junk", 2, k), lem_bank_count(L), "garbage survived");
+  lem_free(L, s_mid, strlen(s_mid) + 1);
+  lem_free(L, s_pair, strlen(s_pair) + 1);
+  lem_free(L, n_mid, strlen(n_mid) + 1);
+  lem_free(L, n_pair, strlen(n_pair) + 1);
+  lem_term bad = lem_bank_count(L) + 5, *broot[1] = {&bad};
+  cr_expect_eq(lem_bank_release_keep(L, lem_bank_save(L), broot, 1),
+               LEM_EINVAL);
+}
+
 Test(term, buffer_printf_long) {
   lem_buf b = {0};
   char big[1000];

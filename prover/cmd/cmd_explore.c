@@ -332,10 +332,53 @@ static char *keep_text(xrun *R, const char *s) {
 ** the next attempt runs in a new prover that takes the theorems so far as
 ** proved (pv_assume: their proofs are in the graph already) and goes on
 ** exporting into the same graph. */
-static int rebuild(xrun *R, int release) {
+static int push_root(xrun *R, lem_term *t, lem_term ***v, uint32_t *n,
+                     uint32_t *cap) {
+  if (LEM_GROW(R->L, *v, *cap, *n + 1)) return -1;
+  (*v)[(*n)++] = t;
+  return 0;
+}
+
+/* The attempt that just ended proved graph theorem gid: of the terms it
+** made, keep those the theorem's proof holds (its statement, its blocks'
+** constants and hypotheses, its steps' conclusions, substitutions and
+** witnesses), made again with new ids in the graph, and forget the rest. */
+static int keep_proof(xrun *R, uint32_t gid) {
+  lem_proof *G = R->G;
+  lem_term **v = NULL;
+  uint32_t n = 0, cap = 0;
+  int rc = push_root(R, &G->thms[gid - 1].stmt, &v, &n, &cap);
+  for (uint32_t b = G->thms[gid - 1].first_block; b && !rc;
+       b = G->blocks[b - 1].next) {
+    lem_block *B = &G->blocks[b - 1];
+    for (uint32_t i = 0; i < B->nconsts && !rc; i++)
+      rc = push_root(R, &B->consts[i], &v, &n, &cap);
+    for (uint32_t i = 0; i < B->nhyps && !rc; i++)
+      rc = push_root(R, &B->hyps[i], &v, &n, &cap);
+  }
+  for (uint32_t s = G->thms[gid - 1].first_step; s && !rc;
+       s = G->steps[s - 1].next) {
+    lem_step *S = &G->steps[s - 1];
+    rc = push_root(R, &S->concl, &v, &n, &cap);
+    for (uint32_t i = 0; i < S->nsubst && !rc; i++)
+      rc = push_root(R, &S->svar[i], &v, &n, &cap) ||
+           push_root(R, &S->sval[i], &v, &n, &cap);
+    for (uint32_t i = 0; i < S->nwit && !rc; i++)
+      rc = push_root(R, &S->wit[i], &v, &n, &cap);
+  }
+  if (!rc && (lem_bank_release_keep(R->L, R->mark, v, n) ||
+              pv_export_reclaim(&R->X)))
+    rc = -1;
+  lem_free(R->L, v, cap * sizeof *v);
+  return rc;
+}
+
+/* After an attempt, proved (gid: its graph theorem) or not (gid 0). */
+static int rebuild(xrun *R, uint32_t gid) {
   pv_prover_free(&R->P);
   memset(&R->P, 0, sizeof R->P);
-  if (release && lem_bank_release(R->L, R->mark)) return -1;
+  if (gid ? keep_proof(R, gid) != 0 : lem_bank_release(R->L, R->mark) != 0)
+    return -1;
   if (pv_prover_init(&R->P, R->L, R->T, NULL, R->po) ||
       pv_export_retarget(&R->X, &R->P))
     return -1;
@@ -459,7 +502,7 @@ static int try_prove(xrun *R, lem_term s, uint32_t b, lem_thm_kind kind,
             kind == LEM_TK_MIRRORED ? " (mirrored)" : "", R->budget,
             r ? "proved" : "failed", now() - t0);
   if (!r) {
-    if (rebuild(R, 1)) return -1;
+    if (rebuild(R, 0)) return -1;
     return 0;
   }
   char *t = keep_text(R, text);
@@ -474,9 +517,8 @@ static int try_prove(xrun *R, lem_term s, uint32_t b, lem_thm_kind kind,
   }
   R->nth++;
   /* the proof is in the graph now, and only its statement matters to the
-     prover: a new one, without the attempt's other facts (their terms stay,
-     the graph holds some of them) */
-  return rebuild(R, 0) ? -1 : 1;
+     prover: a new one, without the attempt's other facts and terms */
+  return rebuild(R, h->gid) ? -1 : 1;
 }
 
 static void add_stats(cj_stats *a, const cj_stats *b) {

@@ -876,6 +876,20 @@ Test(lb, premise_scores_prefer_shared_symbols) {
   cr_assert_float_eq(sc[0], sc[1], 1e-9);
 }
 
+/* The decision points of the prover's first theorem, as exported (free
+** with lem_store_decisions_free). */
+static uint32_t first_decisions(lem_decision **d) {
+  lem_proof *G = lem_proof_new(W.L);
+  pv_export Xp;
+  cr_assert_eq(pv_export_init(&Xp, &W.P, G), LEM_OK);
+  cr_assert_neq(pv_export_theorem(&Xp, 0, "T1"), 0);
+  uint32_t nd = pv_export_decisions(&Xp, 0, d);
+  cr_assert_neq(nd, UINT32_MAX);
+  pv_export_free(&Xp);
+  lem_proof_free(G);
+  return nd;
+}
+
 /* The first pass keeps the 2 best (the decoy and p => q): the goal is not
 ** proved there, the fallback with all rules proves it, and the decision
 ** point names the two rules of the chain, not the decoy. */
@@ -889,12 +903,8 @@ Test(lb, premise_fallback_proves_what_the_selection_misses) {
   cr_assert_eq(E()->facts[t->prem[2]].f, X("(>[x](q[x])(t[x]))"));
   cr_assert_not(t->prem_sel_proved, "proved without q => t");
   /* the recorded decision point */
-  lem_proof *G = lem_proof_new(W.L);
-  pv_export Xp;
-  cr_assert_eq(pv_export_init(&Xp, &W.P, G), LEM_OK);
-  cr_assert_neq(pv_export_theorem(&Xp, 0, "T1"), 0);
   lem_decision *d;
-  uint32_t nd = pv_export_decisions(&Xp, 0, &d);
+  uint32_t nd = first_decisions(&d);
   cr_assert_eq(nd, 1, "%u decisions", nd);
   cr_assert_str_eq(d[0].kind, "theorem-rule");
   cr_assert_eq(d[0].goal, t->stmt);
@@ -908,8 +918,6 @@ Test(lb, premise_fallback_proves_what_the_selection_misses) {
     cr_assert_str_eq(d[0].cand[i].label, "axiom");
   }
   lem_store_decisions_free(W.L, d, nd);
-  pv_export_free(&Xp);
-  lem_proof_free(G);
 }
 
 /* Keeping 2 of 3 rules in the first pass: when the policy-free score puts
@@ -933,17 +941,11 @@ Test(lb, premise_selection_off_changes_nothing) {
     prove_ok("(>[x](p[x])(t[x]))");
     cr_assert_eq(W.P.thms[0].prem_k, 0);
     facts[i] = E()->nfacts;
-    lem_proof *G = lem_proof_new(W.L);
-    pv_export Xp;
-    cr_assert_eq(pv_export_init(&Xp, &W.P, G), LEM_OK);
-    cr_assert_neq(pv_export_theorem(&Xp, 0, "T1"), 0);
     lem_decision *d;
-    uint32_t nd = pv_export_decisions(&Xp, 0, &d);
+    uint32_t nd = first_decisions(&d);
     /* 3 candidates are recorded when selection is on, even with none cut */
     cr_assert_eq(nd, i == 0 ? 0 : 1);
     lem_store_decisions_free(W.L, d, nd);
-    pv_export_free(&Xp);
-    lem_proof_free(G);
     fini();
   }
   cr_assert_eq(facts[0], facts[1]);

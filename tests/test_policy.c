@@ -310,13 +310,20 @@ static void exec(sqlite3 *db, const char *sql) {
                sql, err ? err : "");
 }
 
-Test(policy, reads_decisions_from_a_database) {
-  char path[] = "/tmp/lemma-dec-XXXXXX";
+/* A new empty database at a fresh name made from path (a mkstemp
+** template), open. */
+static sqlite3 *temp_db(char *path) {
   int fd = mkstemp(path);
   cr_assert(fd >= 0);
   close(fd);
   sqlite3 *db;
   cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+  return db;
+}
+
+Test(policy, reads_decisions_from_a_database) {
+  char path[] = "/tmp/lemma-dec-XXXXXX";
+  sqlite3 *db = temp_db(path);
   exec(db, "CREATE TABLE expressions(id INTEGER PRIMARY KEY, text TEXT);"
            "INSERT INTO expressions VALUES (1,'(p[a,b])'),"
            "(2,'(>[x](q[x])(p[x,b]))'),(3,'(>[x](p[x,b])(q[x]))'),"
@@ -358,11 +365,7 @@ Test(policy, reads_decisions_from_a_database) {
 ** are the ones not chosen. */
 Test(policy, reads_one_example_per_chosen_rule) {
   char path[] = "/tmp/lemma-dec-XXXXXX";
-  int fd = mkstemp(path);
-  cr_assert(fd >= 0);
-  close(fd);
-  sqlite3 *db;
-  cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+  sqlite3 *db = temp_db(path);
   exec(db, "CREATE TABLE expressions(id INTEGER PRIMARY KEY, text TEXT);"
            "INSERT INTO expressions VALUES (1,'(p[a,b])'),"
            "(2,'(>[x](q[x])(p[x,b]))'),(3,'(>[x](p[x,b])(q[x]))'),"

@@ -160,12 +160,28 @@ Test(term, large_bank_stays_consistent) {
 ** terms to need several child chunks and hash-set growths, a released
 ** term made again is a new node, and a mark not of the bank's past is
 ** refused. */
+/* Terms made before the mark of the release tests: a, x and p[a,x]. */
+typedef struct before_mark {
+  lem_term a, x, old[2], p;
+  uint32_t count;
+  lem_bank_mark m;
+} before_mark;
+
+static before_mark make_before_mark(void) {
+  before_mark b;
+  b.a = b.old[0] = C("a");
+  b.x = b.old[1] = V("x");
+  b.p = R("p", 2, b.old);
+  b.count = lem_bank_count(L);
+  b.m = lem_bank_save(L);
+  return b;
+}
+
 Test(term, release_forgets_what_came_after_the_mark) {
-  lem_term a = C("a"), x = V("x");
-  lem_term old[2] = {a, x};
-  lem_term keep = R("p", 2, old);
-  uint32_t before = lem_bank_count(L);
-  lem_bank_mark m = lem_bank_save(L);
+  before_mark b = make_before_mark();
+  lem_term a = b.a, x = b.x, *old = b.old, keep = b.p;
+  uint32_t before = b.count;
+  lem_bank_mark m = b.m;
   lem_term t = keep;
   for (uint32_t i = 0; i < 40000; i++) {
     lem_term k[3] = {t, a, x};
@@ -198,11 +214,10 @@ Test(term, release_forgets_what_came_after_the_mark) {
 ** given twice is rewritten once), and nothing else made since the mark
 ** survives. */
 Test(term, release_keep_keeps_what_the_roots_reach) {
-  lem_term a = C("a"), x = V("x");
-  lem_term old[2] = {a, x};
-  lem_term keep_old = R("p", 2, old);
-  uint32_t base = lem_bank_count(L);
-  lem_bank_mark m = lem_bank_save(L);
+  before_mark b = make_before_mark();
+  lem_term a = b.a, x = b.x, keep_old = b.p;
+  uint32_t base = b.count;
+  lem_bank_mark m = b.m;
   lem_term t = keep_old, mid = LEM_NOTERM;
   for (uint32_t i = 0; i < 3000; i++) {
     lem_term k[3] = {t, a, (i & 1) ? x : C("b")};

@@ -47,5 +47,17 @@ grep -q "counterexample" "$tmp/refute" && ko "Z3 refutes a stored theorem: $(gre
 [ "$(grep -c "none" "$tmp/refute")" -eq "$n" ] && ok ||
   ko "Z3 did not clear all $n theorems: $(grep -v none "$tmp/refute" | head -3)"
 
+# the search's decision points are stored for training: every essential
+# theorem (proved by an induction of its own) has one whose chosen
+# candidate is the induction that proved it, and lemma train reads them
+ness=$(sqlite3 "$tmp/p.db" "SELECT count(*) FROM theorems WHERE essential = 1")
+nchosen=$(sqlite3 "$tmp/p.db" "SELECT count(DISTINCT d.theorem) FROM decisions d
+  JOIN decision_candidates c ON c.decision = d.id WHERE c.chosen = 1")
+[ "$ness" -gt 0 ] && [ "$nchosen" = "$ness" ] && ok ||
+  ko "$ness essential theorems, $nchosen with a chosen induction"
+if $LEMMA train "$tmp/p.db" -o "$tmp/m.safetensors" > "$tmp/train" 2>&1 &&
+   [ -s "$tmp/m.safetensors" ]; then ok
+else ko "lemma train on the exploration: $(tail -n 2 "$tmp/train")"; fi
+
 echo "explore_peano.sh: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

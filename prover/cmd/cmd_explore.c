@@ -78,6 +78,8 @@ typedef struct xthm {   /* one theorem the exploration proved */
   uint32_t ncites;
   uint32_t *sup;        /* essential theorems it follows from (xthm indices) */
   uint32_t nsup, capsup;
+  lem_decision *dec;    /* its proof's decision points, for training */
+  uint32_t ndec;
 } xthm;
 
 typedef struct stage {
@@ -339,15 +341,22 @@ static int push_root(xrun *R, lem_term *t, lem_term ***v, uint32_t *n,
   return 0;
 }
 
-/* The attempt that just ended proved graph theorem gid: of the terms it
-** made, keep those the theorem's proof holds (its statement, its blocks'
-** constants and hypotheses, its steps' conclusions, substitutions and
-** witnesses), made again with new ids in the graph, and forget the rest. */
-static int keep_proof(xrun *R, uint32_t gid) {
+/* The attempt that just ended proved h (graph theorem h->gid): of the
+** terms it made, keep those the theorem's proof holds (its statement, its
+** blocks' constants and hypotheses, its steps' conclusions, substitutions
+** and witnesses) and its decision points, made again with new ids, and
+** forget the rest. */
+static int keep_proof(xrun *R, xthm *h) {
   lem_proof *G = R->G;
+  uint32_t gid = h->gid;
   lem_term **v = NULL;
   uint32_t n = 0, cap = 0;
   int rc = push_root(R, &G->thms[gid - 1].stmt, &v, &n, &cap);
+  for (uint32_t i = 0; i < h->ndec && !rc; i++) {
+    rc = push_root(R, &h->dec[i].goal, &v, &n, &cap);
+    for (uint32_t c = 0; c < h->dec[i].ncand && !rc; c++)
+      rc = push_root(R, &h->dec[i].cand[c].expr, &v, &n, &cap);
+  }
   for (uint32_t b = G->thms[gid - 1].first_block; b && !rc;
        b = G->blocks[b - 1].next) {
     lem_block *B = &G->blocks[b - 1];
@@ -373,11 +382,11 @@ static int keep_proof(xrun *R, uint32_t gid) {
   return rc;
 }
 
-/* After an attempt, proved (gid: its graph theorem) or not (gid 0). */
-static int rebuild(xrun *R, uint32_t gid) {
+/* After an attempt that proved h, or failed (h NULL). */
+static int rebuild(xrun *R, xthm *h) {
   pv_prover_free(&R->P);
   memset(&R->P, 0, sizeof R->P);
-  if (gid ? keep_proof(R, gid) != 0 : lem_bank_release(R->L, R->mark) != 0)
+  if (h ? keep_proof(R, h) != 0 : lem_bank_release(R->L, R->mark) != 0)
     return -1;
   if (pv_prover_init(&R->P, R->L, R->T, NULL, R->po) ||
       pv_export_retarget(&R->X, &R->P))
@@ -407,6 +416,9 @@ static int record(xrun *R, uint32_t k, xthm *h) {
   snprintf(name, sizeof name, "T%u", R->nth + 1);
   if (!(h->gid = pv_export_theorem(&R->X, k, name))) return -1;
   R->G->thms[h->gid - 1].kind = h->kind;
+  uint32_t nd = pv_export_decisions(&R->X, k, &h->dec);
+  if (nd == UINT32_MAX) return -1;
+  h->ndec = nd;
   const pv_thm *t = &R->P.thms[k];
   for (uint32_t j = 0; j < t->nchoices; j++) h->induction |= t->choices[j].proved;
   pv_fid *fs;
@@ -502,7 +514,7 @@ static int try_prove(xrun *R, lem_term s, uint32_t b, lem_thm_kind kind,
             kind == LEM_TK_MIRRORED ? " (mirrored)" : "", R->budget,
             r ? "proved" : "failed", now() - t0);
   if (!r) {
-    if (rebuild(R, 0)) return -1;
+    if (rebuild(R, NULL)) return -1;
     return 0;
   }
   char *t = keep_text(R, text);
@@ -510,15 +522,16 @@ static int try_prove(xrun *R, lem_term s, uint32_t b, lem_thm_kind kind,
       LEM_GROW(R->L, R->th, R->capth, R->nth + 1))
     return -1;
   xthm *h = &R->th[R->nth];
-  *h = (xthm){s, 0, b, vocab(R, s), kind, 0, 0, t, NULL, 0, NULL, 0, 0};
+  *h = (xthm){s, 0, b, vocab(R, s), kind, 0, 0, t, NULL, 0, NULL, 0, 0, NULL, 0};
   if (record(R, R->P.nthms - 1, h)) {
     lem_free(R->L, h->cites, h->ncites * sizeof *h->cites);
+    lem_store_decisions_free(R->L, h->dec, h->ndec);
     return -1;
   }
   R->nth++;
   /* the proof is in the graph now, and only its statement matters to the
      prover: a new one, without the attempt's other facts and terms */
-  return rebuild(R, h->gid) ? -1 : 1;
+  return rebuild(R, h) ? -1 : 1;
 }
 
 static void add_stats(cj_stats *a, const cj_stats *b) {
@@ -879,8 +892,13 @@ static int store(xrun *R, const char *path, const char *options) {
       lem_store_begin_run(S, PACKAGE_VERSION, options, hash) ||
       lem_store_write_theory(S, lem_sym_name(L, R->T->name), man.p, man.len))
     goto out;
-  for (uint32_t t = 1; t <= G->nthms; t++)
-    if (lem_store_write_theorem(S, G, t)) goto out;
+  /* the graph holds the exploration's theorems in order (xthm_of) */
+  for (uint32_t t = 1; t <= G->nthms; t++) {
+    const xthm *h = t <= R->nth && R->th[t - 1].gid == t ? &R->th[t - 1] : NULL;
+    if (lem_store_write_theorem_decisions(S, G, t, h ? h->dec : NULL,
+                                          h ? h->ndec : 0))
+      goto out;
+  }
   /* batch, essential, and how the others follow (essential ones first) */
   for (int pass = 0; pass < 2; pass++)
     for (uint32_t i = 0; i < R->nth; i++) {
@@ -1058,6 +1076,7 @@ static int explore(lem_ctx *L, const xopts *o, const char *options) {
   for (uint32_t i = 0; i < R.nth; i++) {
     lem_free(L, R.th[i].sup, R.th[i].capsup * sizeof *R.th[i].sup);
     lem_free(L, R.th[i].cites, R.th[i].ncites * sizeof *R.th[i].cites);
+    lem_store_decisions_free(L, R.th[i].dec, R.th[i].ndec);
   }
   lem_free(L, R.th, R.capth * sizeof *R.th);
   lem_map_free(L, &R.proved);

@@ -1518,7 +1518,8 @@ static int next_perm(uint8_t *p, uint32_t n) {
   uint8_t t = p[i - 1];
   p[i - 1] = p[j];
   p[j] = t;
-  for (uint32_t l = i, r = n - 1; l < r; l++, r--) t = p[l], p[l] = p[r], p[r] = t;
+  for (uint32_t l = i, r = n - 1; l < r; l++, r--)
+    t = p[l], p[l] = p[r], p[r] = t;
   return 1;
 }
 

@@ -12,8 +12,9 @@
 ** way) is tried right after it and recorded with kind 'mirrored'.  Each
 ** proof goes into one proof graph as it is found; after every attempt the
 ** next one runs in a fresh prover that takes the theorems so far as
-** proved, and a failed attempt's terms are released from the term bank.  The compressor then splits the theorems into essential ones
-** (proved by induction) and the others, which follow directly from earlier
+** proved, and a failed attempt's terms are released from the term bank.
+** The compressor then splits the theorems into essential ones (proved by
+** induction) and the others, which follow directly from earlier
 ** theorems (the ones their proof cites).  --goals proves the goals it did
 ** not discover from the theorems and stores them with kind 'goal'.
 **
@@ -522,7 +523,8 @@ static int try_prove(xrun *R, lem_term s, uint32_t b, lem_thm_kind kind,
       LEM_GROW(R->L, R->th, R->capth, R->nth + 1))
     return -1;
   xthm *h = &R->th[R->nth];
-  *h = (xthm){s, 0, b, vocab(R, s), kind, 0, 0, t, NULL, 0, NULL, 0, 0, NULL, 0};
+  *h = (xthm){s, 0, b, vocab(R, s), kind, 0, 0, t,
+              NULL, 0, NULL, 0, 0, NULL, 0};
   if (record(R, R->P.nthms - 1, h)) {
     lem_free(R->L, h->cites, h->ncites * sizeof *h->cites);
     lem_store_decisions_free(R->L, h->dec, h->ndec);

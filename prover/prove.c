@@ -475,6 +475,15 @@ static int subsumes(const lem_ctx *L, lem_term goal) {
   return 1;
 }
 
+/* 0..n-1 into ord, highest score first; ties keep the lower index. */
+static void rank(const double *score, uint32_t n, uint32_t *ord) {
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t j = i;
+    for (; j > 0 && score[ord[j - 1]] < score[i]; j--) ord[j] = ord[j - 1];
+    ord[j] = i;
+  }
+}
+
 /* The goal's variables 0..n-1 ordered by the policy's score for the lemma
 ** induction on each would prove (ties: the lower index first).  Returns 1,
 ** or -1 on error. */
@@ -486,11 +495,9 @@ static int policy_order(pv_prover *P, lem_term goal, uint32_t n,
     if (!(cands[i] = generalize(P, goal, i))) return -1;
   if (lem_policy_score(P->L, P->opts.policy, P->T, goal, cands, n, prob))
     return -1;
-  for (uint32_t i = 0; i < n; i++) {
-    uint32_t j = i;
-    for (; j > 0 && prob[out[j - 1]] < prob[i]; j--) out[j] = out[j - 1];
-    out[j] = i;
-  }
+  double score[64];
+  for (uint32_t i = 0; i < n; i++) score[i] = prob[i];
+  rank(score, n, out);
   return 1;
 }
 
@@ -628,12 +635,7 @@ static int select_premises(pv_prover *P, uint32_t k, lem_term goal,
   } else if (pv_premise_scores(L, goal, cands, n, score)) {
     goto out;
   }
-  /* stable insertion by score, best first: ties keep the earlier rule */
-  for (uint32_t i = 0; i < n; i++) {
-    uint32_t j = i;
-    for (; j > 0 && score[ord[j - 1]] < score[i]; j--) ord[j] = ord[j - 1];
-    ord[j] = i;
-  }
+  rank(score, n, ord); /* best first: ties keep the earlier rule */
   pv_thm *t = &P->thms[k];
   for (uint32_t i = 0; i < n; i++) cands[i] = fs[ord[i]]; /* as scratch */
   for (uint32_t i = 0; i < n; i++) fs[i] = cands[i];
@@ -711,15 +713,11 @@ int pv_prove(pv_prover *P, lem_term goal) {
      (most occurrences first; ties keep the goal's order) */
   uint32_t order[64], nord = 0;
   if (induct_ok) {
-    uint32_t score[64];
+    double score[64] = {0};
     nord = lem_all_nvars(L, goal) < 64 ? lem_all_nvars(L, goal) : 64;
-    for (uint32_t i = 0; i < nord; i++) {
+    for (uint32_t i = 0; i < nord; i++)
       score[i] = rec_score(P, goal, lem_term_arg(L, goal, i));
-      uint32_t j = i;
-      for (; j > 0 && score[order[j - 1]] < score[i]; j--)
-        order[j] = order[j - 1];
-      order[j] = i;
-    }
+    rank(score, nord, order);
   }
   uint32_t learned[64];
   int have_learned = 0;

@@ -9,14 +9,7 @@
 # time stamp.  Bad batch files and options get a message and a non-zero
 # exit.
 set -u
-top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-bld=${top_builddir:-.}
-LEMMA="$bld/lemma"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0; fail=0
-ok() { pass=$((pass+1)); }
-ko() { echo "FAIL: $*"; fail=$((fail+1)); }
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 
 run() {
   $LEMMA explore "$top/corpus/peano" --batch "$top/tests/data/explore-plus.batch" \
@@ -57,5 +50,4 @@ $LEMMA explore "$top/corpus/peano" --max-vars 9 >"$tmp/out" 2>&1
 $LEMMA explore >"$tmp/out" 2>&1
 [ $? -eq 2 ] && grep -q "expected a THEORY" "$tmp/out" && ok || ko "no theory"
 
-echo "explore.sh: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish explore.sh

@@ -10,15 +10,7 @@
 # Run by `make check`, not under valgrind: it takes one to two minutes in
 # a release build.
 set -u
-top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top=$(cd "$top" && pwd)
-bld=${top_builddir:-.}
-LEMMA="$bld/lemma"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0; fail=0
-ok() { pass=$((pass+1)); }
-ko() { echo "FAIL: $*"; fail=$((fail+1)); }
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 
 if $LEMMA explore "$top/corpus/peano" --goals "$top/tests/data/peano-laws.goals" \
      --db "$tmp/p.db" --no-progress > "$tmp/out" 2> "$tmp/err"; then ok
@@ -33,19 +25,13 @@ for law in "commutativity of +" "associativity of +" "commutativity of *" \
 done
 # at least one of them in the form the conjecturer itself proposed
 grep -q "^  goal [0-9]*: found as T" "$tmp/out" && ok || ko "no law discovered as stated"
-if $LEMMA replay "$tmp/p.db" > "$tmp/replay" 2>&1; then ok
-else ko "replay exited $?"; fi
-grep -q " 0 failed$" "$tmp/replay" && ok || ko "replay: $(tail -n 1 "$tmp/replay")"
+replay_ok "$tmp/p.db"
 
 # no stored theorem has a counterexample in the arithmetic model
-sqlite3 "$tmp/p.db" "SELECT e.text FROM theorems t JOIN expressions e
-  ON e.id = t.statement WHERE t.status = 'proved' ORDER BY t.id" > "$tmp/thms"
+proved_statements "$tmp/p.db"
 n=$(wc -l < "$tmp/thms")
 [ "$n" -ge 20 ] && ok || ko "only $n theorems stored"
-$LEMMA refute "$top/corpus/peano" --goals "$tmp/thms" > "$tmp/refute" 2>&1
-grep -q "counterexample" "$tmp/refute" && ko "Z3 refutes a stored theorem: $(grep -B1 counterexample "$tmp/refute" | head -4)" || ok
-[ "$(grep -c "none" "$tmp/refute")" -eq "$n" ] && ok ||
-  ko "Z3 did not clear all $n theorems: $(grep -v none "$tmp/refute" | head -3)"
+refute_none "$top/corpus/peano" "$n"
 
 # the search's decision points are stored for training: every essential
 # theorem (proved by an induction of its own) has one whose chosen
@@ -59,5 +45,4 @@ if $LEMMA train "$tmp/p.db" -o "$tmp/m.safetensors" > "$tmp/train" 2>&1 &&
    [ -s "$tmp/m.safetensors" ]; then ok
 else ko "lemma train on the exploration: $(tail -n 2 "$tmp/train")"; fi
 
-echo "explore_peano.sh: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish explore_peano.sh

@@ -6,15 +6,7 @@
 # (run by `make check`, not under valgrind: it takes about 4 s in a release
 # build).
 set -u
-top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top=$(cd "$top" && pwd)
-bld=${top_builddir:-.}
-LEMMA="$bld/lemma"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0; fail=0
-ok() { pass=$((pass+1)); }
-ko() { echo "FAIL: $*"; fail=$((fail+1)); }
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 
 n=$(grep -vc '^#' "$top/corpus/gauss/goals")
 if $LEMMA prove "$top/corpus/gauss" --goals "$top/corpus/gauss/goals" \
@@ -25,9 +17,6 @@ else ko "prove exited $?"; sed 's/^/  | /' "$tmp/err"; fi
 # the last goal is Gauss's formula, and it needs a real induction
 grep -A2 "^T$n: " "$tmp/out" | grep -q "proved by induction on n" && ok ||
   ko "Gauss's formula not proved by induction on n"
-if $LEMMA replay "$tmp/g.db" > "$tmp/replay" 2>&1; then ok
-else ko "replay exited $?"; fi
-grep -q " 0 failed$" "$tmp/replay" && ok || ko "replay: $(tail -n 1 "$tmp/replay")"
+replay_ok "$tmp/g.db"
 
-echo "gauss: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish gauss

@@ -18,15 +18,7 @@ if [ "${LEMMA_BUILD:-}" = debug ] && [ -z "${LEMMA_SLOW_TESTS:-}" ]; then
   echo "gauss_explore: skipped in a debug build (set LEMMA_SLOW_TESTS=1 to run it)"
   exit 77
 fi
-top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top=$(cd "$top" && pwd)
-bld=${top_builddir:-.}
-LEMMA="$bld/lemma"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0; fail=0
-ok() { pass=$((pass+1)); }
-ko() { echo "FAIL: $*"; fail=$((fail+1)); }
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 
 if /usr/bin/time -f "%e s wall, %U s user, %M kB peak" -o "$tmp/time" \
      $LEMMA explore "$top/corpus/gauss" --goals "$top/corpus/gauss/explore.goals" \
@@ -48,27 +40,19 @@ for law in 'x1 + x0 = x0 + x1' 'x1 \* x0 = x0 \* x1' \
            '(x0 \* x1) + x1 = s(x0) \* x1'; do
   grep -q "^  T[0-9]*  $law" "$tmp/out" && ok || ko "not discovered: $law"
 done
-if $LEMMA replay "$tmp/g.db" > "$tmp/replay" 2>&1 &&
-   grep -q " 0 failed$" "$tmp/replay"; then ok
-else ko "replay: $(tail -n 1 "$tmp/replay")"; fi
+replay_ok "$tmp/g.db"
 
 # no stored theorem over +, * has a counterexample in the arithmetic model
 # (Z3); the model has no meaning for S, so those with S are checked only
 # by the conjecturer's evaluation of S at its test points
-sqlite3 "$tmp/g.db" "SELECT e.text FROM theorems t JOIN expressions e
-  ON e.id = t.statement WHERE t.status = 'proved' ORDER BY t.id" > "$tmp/thms"
+proved_statements "$tmp/g.db"
 n=$(wc -l < "$tmp/thms")
 ns=$(grep -c ',S\]' "$tmp/thms")
 [ "$n" -ge 40 ] && [ "$ns" -ge 5 ] && ok || ko "$n theorems stored, $ns with S"
-$LEMMA refute "$top/corpus/gauss" --goals "$tmp/thms" > "$tmp/refute" 2>&1
-grep -q "counterexample" "$tmp/refute" &&
-  ko "Z3 refutes a stored theorem: $(grep -B1 counterexample "$tmp/refute" | head -4)" || ok
-[ "$(grep -c "none" "$tmp/refute")" -eq $((n - ns)) ] && ok ||
-  ko "Z3 did not clear the $((n - ns)) theorems without S"
+refute_none "$top/corpus/gauss" $((n - ns))
 
 sed -n '/^summary:/,/^  total/p' "$tmp/out"
 # the whole output, for a look at the theorems (GAUSS_EXPLORE_OUT=FILE)
 [ -n "${GAUSS_EXPLORE_OUT:-}" ] && cp "$tmp/out" "$GAUSS_EXPLORE_OUT"
 echo "  (time: $(cat "$tmp/time"); replay: $(tail -n 1 "$tmp/replay"))"
-echo "gauss_explore: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish gauss_explore

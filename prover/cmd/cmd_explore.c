@@ -279,7 +279,7 @@ typedef struct pendings {
 typedef struct fclass { /* the class of a conjecture that failed */
   const cj_gen *G;
   int accepted, mirrored;
-  uint32_t nth;           /* the theorems known for it then (known_for) */
+  uint32_t known;         /* the theorems known for it then (known_for) */
   uint32_t len;
   uint8_t key[CJ_KEYMAX];
 } fclass;
@@ -523,8 +523,8 @@ static int try_prove(xrun *R, lem_term s, uint32_t b, lem_thm_kind kind,
       LEM_GROW(R->L, R->th, R->capth, R->nth + 1))
     return -1;
   xthm *h = &R->th[R->nth];
-  *h = (xthm){s, 0, b, vocab(R, s), kind, 0, 0, t,
-              NULL, 0, NULL, 0, 0, NULL, 0};
+  *h = (xthm){.stmt = s, .batch = b, .vocab = vocab(R, s), .kind = kind,
+              .text = t};
   if (record(R, R->P.nthms - 1, h)) {
     lem_free(R->L, h->cites, h->ncites * sizeof *h->cites);
     lem_store_decisions_free(R->L, h->dec, h->ndec);
@@ -598,16 +598,18 @@ static int prove_conj(xrun *R, const pending *q, pendings *pd, prog *pg) {
   }
   if (r < 0) return -1;
   if (r == 0 && mfirst == 1)
-    return wait(R, pd, (pending){q->stmt, LEM_NOTERM, q->G, bi, q->id, 1, 0,
-                                 q->text, q->top, {0}, 0, 0, 0, {0}})
+    return wait(R, pd, (pending){.stmt = q->stmt, .G = q->G, .batch = bi,
+                                 .id = q->id, .accepted = 1, .text = q->text,
+                                 .top = q->top})
                ? -1 : 1;
   if (r == 0 || mfirst == 1 || !mirror) return r != 0;
   int m = try_prove(R, mirror, bi, LEM_TK_MIRRORED, q->text);
   if (m < 0) return -1;
   if (m == 1) proved_line(R, pg, q->text, 1);
   if (m == 0 &&
-      wait(R, pd, (pending){mirror, LEM_NOTERM, q->G, bi, q->id, 1, 1, q->text,
-                            q->top, {0}, 0, 0, 0, {0}}))
+      wait(R, pd, (pending){.stmt = mirror, .G = q->G, .batch = bi,
+                            .id = q->id, .accepted = 1, .mirrored = 1,
+                            .text = q->text, .top = q->top}))
     return -1;
   return 1;
 }
@@ -640,7 +642,7 @@ static int failed_class(const xrun *R, const fclass *c) {
   for (uint32_t i = 0; i < R->nfc; i++) {
     const fclass *f = &R->fc[i];
     if (f->G == c->G && f->accepted == c->accepted &&
-        f->mirrored == c->mirrored && f->nth == c->nth && f->len == c->len &&
+        f->mirrored == c->mirrored && f->known == c->known && f->len == c->len &&
         !memcmp(f->key, c->key, c->len))
       return 1;
   }
@@ -687,7 +689,8 @@ static int sweep(xrun *R, pendings *pd, prog *pg) {
     }
     uint32_t known = known_for(R, q.batch);
     int at_top = R->budget >= q.top;
-    fclass c = {q.G, q.accepted, q.mirrored, known, 0, {0}};
+    fclass c = {.G = q.G, .accepted = q.accepted, .mirrored = q.mirrored,
+                .known = known};
     class_of(&q, &c);
     /* tried at this rung with these theorems, or as often as it may be at
        its top: it fails here, and so does its class */
@@ -817,8 +820,8 @@ static int run_batch(xrun *R, const batch *b, uint32_t bi, int last,
       tp += now() - t;
       continue;
     }
-    pending q = {c.stmt, c.mirror, G, bi, c.id, 0, 0, keep_text(R, c.text),
-                 top, {0}, 0, 0, 0, {0}};
+    pending q = {.stmt = c.stmt, .mirror = c.mirror, .G = G, .batch = bi,
+                 .id = c.id, .text = keep_text(R, c.text), .top = top};
     int p = q.text ? prove_conj(R, &q, pd, pg) : -1;
     if (p < 0 || (p > 0 && accept(R, G, c.id)) || (!p && wait(R, pd, q)) ||
         (p > 0 && sweep_low(R, pd, pg) < 0)) {

@@ -142,9 +142,13 @@ static uint32_t emit(job *J, pv_fid id, uint32_t self) {
                 P->E.pool[F->prem + i], id);
       return 0;
     }
+  lem_binding sub[64];
+  uint32_t nsub = pv_fact_subst(&P->E, id, sub, 64);
+  if (nsub == UINT32_MAX) return 0;
+  F = &P->E.facts[id];
   if (F->how == PV_EXISTS)
-    for (uint32_t i = 0; i < F->nsub; i++)
-      if (claim(J, P->E.pairs[F->sub + i].val)) return 0;
+    for (uint32_t i = 0; i < nsub; i++)
+      if (claim(J, sub[i].val)) return 0;
   lem_term concl = rn(J, F->f);
   if (!concl) return 0;
   if (F->how == PV_EQ_SYM) { /* =[a,b] |- =[b,a] */
@@ -172,33 +176,29 @@ static uint32_t emit(job *J, pv_fid id, uint32_t self) {
   sp.nprem = F->nprem;
   sp.prem = prem;
   lem_term sv[64], sx[64];
-  if (F->nsub > 64) {
-    lem_error(L, LEM_ELIMIT, "export: substitution too large");
-    return 0;
-  }
-  for (uint32_t i = 0; i < F->nsub; i++) {
-    sv[i] = P->E.pairs[F->sub + i].var;
-    if (!(sx[i] = rn(J, P->E.pairs[F->sub + i].val))) return 0;
+  for (uint32_t i = 0; i < nsub; i++) {
+    sv[i] = sub[i].var;
+    if (!(sx[i] = rn(J, sub[i].val))) return 0;
   }
   switch (F->how) {
     case PV_MP:
-      sp.nsubst = F->nsub;
+      sp.nsubst = nsub;
       sp.svar = sv;
       sp.sval = sx;
       break;
     case PV_EXPAND:
-      sp.nsubst = F->nsub;
+      sp.nsubst = nsub;
       sp.svar = sv;
       sp.sval = sx;
-      sp.def = F->aux;
+      sp.def = pv_fact_aux(&P->E, id, 0);
       break;
     case PV_EXISTS:
-      sp.nwit = F->nsub;
+      sp.nwit = nsub;
       sp.wit = sx;
       break;
     case PV_INTRO:
       sp.nkids = 1;
-      if (!(sp.kids[0] = block_of(J, F->aux))) return 0;
+      if (!(sp.kids[0] = block_of(J, pv_fact_aux(&P->E, id, 0)))) return 0;
       break;
     case PV_SMT: /* the exact query and Z3's answer (side.h) */
       if (!(sp.query = pv_side_query(P, id))) {
@@ -209,8 +209,8 @@ static uint32_t emit(job *J, pv_fid id, uint32_t self) {
       break;
     case PV_INDUCT:
       sp.nkids = 2;
-      if (!(sp.kids[0] = block_of(J, F->aux)) ||
-          !(sp.kids[1] = block_of(J, F->aux2)))
+      if (!(sp.kids[0] = block_of(J, pv_fact_aux(&P->E, id, 0))) ||
+          !(sp.kids[1] = block_of(J, pv_fact_aux(&P->E, id, 1))))
         return 0;
       break;
     default:

@@ -269,12 +269,30 @@ static uint32_t slot_len(const pv_eng *E, uint32_t slot) {
   return slot == UINT32_MAX ? 0 : E->vecs[slot].n;
 }
 
-static uint32_t pool_add(pv_eng *E, const uint32_t *xs, uint32_t n) {
-  if (LEM_GROW(E->L, E->pool, E->cappool, E->npool + n + 1)) return UINT32_MAX;
-  uint32_t at = E->npool;
-  if (n) memcpy(E->pool + at, xs, n * sizeof *xs);
-  E->npool += n;
-  return at;
+/* The rules' premise lists live in chunks that never move (R->prems
+** points into them): one allocation per chunk, not one per rule. */
+typedef struct pv_chunk {
+  struct pv_chunk *next;
+  uint32_t size, used;
+  lem_term data[];
+} pv_chunk;
+
+enum { RPREM_CHUNK = 8192 };
+
+static lem_term *rprems_add(pv_eng *E, const lem_term *xs, uint32_t n) {
+  pv_chunk *c = E->rprems;
+  if (!c || c->size - c->used < n) {
+    uint32_t sz = n > RPREM_CHUNK ? n : RPREM_CHUNK;
+    if (!(c = lem_malloc(E->L, sizeof *c + sz * sizeof *c->data))) return NULL;
+    c->size = sz;
+    c->used = 0;
+    c->next = E->rprems;
+    E->rprems = c;
+  }
+  lem_term *d = c->data + c->used;
+  memcpy(d, xs, n * sizeof *xs);
+  c->used += n;
+  return d;
 }
 
 /* ---- engine and blocks ---- */
@@ -311,8 +329,10 @@ void pv_eng_free(pv_eng *E) {
   lem_ctx *L = E->L;
   if (!L) return;
   for (uint32_t b = 1; b <= E->nblocks; b++) block_free(L, &E->blocks[b]);
-  for (uint32_t r = 1; r <= E->nrules; r++)
-    lem_free(L, E->rules[r].prems, E->rules[r].nprem * sizeof(lem_term));
+  for (pv_chunk *c = E->rprems, *nx; c; c = nx) {
+    nx = c->next;
+    lem_free(L, c, sizeof *c + c->size * sizeof *c->data);
+  }
   for (uint32_t i = 0; i < E->nvecs; i++)
     lem_free(L, E->vecs[i].v, E->vecs[i].cap * sizeof(uint32_t));
   lem_free(L, E->vecs, E->capvecs * sizeof *E->vecs);
@@ -320,7 +340,6 @@ void pv_eng_free(pv_eng *E) {
   lem_free(L, E->rules, E->caprules * sizeof *E->rules);
   lem_free(L, E->facts, E->capfacts * sizeof *E->facts);
   lem_free(L, E->pool, E->cappool * sizeof *E->pool);
-  lem_free(L, E->pairs, E->cappairs * sizeof *E->pairs);
   lem_map_free(L, &E->depth);
   lem_map_free(L, &E->retired);
   lem_map_free(L, &E->fresh);
@@ -400,8 +419,9 @@ static int usable(pv_eng *E, uint32_t b, pv_fid id) {
   if (F->ublock == b && F->uepoch >> 1 == B->epoch) return F->uepoch & 1;
   uint32_t p;
   int ok = 1;
+  const lem_term *cs = pv_fact_consts(E, id);
   for (uint32_t i = 0; i < F->ncst && ok; i++) {
-    lem_term c = E->pool[F->cst + i];
+    lem_term c = cs[i];
     if (ever_merged(E, c) && lem_map_get(&B->uf, c, &p)) ok = 0;
   }
   /* joins ask about the same fact in the same block again and again; the
@@ -483,8 +503,9 @@ static lem_err index_fact(pv_eng *E, uint32_t b, pv_fid id) {
   const pv_fact *F = &E->facts[id];
   lem_term f = F->f;
   lem_err e = LEM_OK;
+  const lem_term *cs = pv_fact_consts(E, id);
   for (uint32_t i = 0; i < F->ncst && !e; i++)
-    e = ix_add(E, B, key_tag(K_CONST, E->pool[F->cst + i]), id);
+    e = ix_add(E, B, key_tag(K_CONST, cs[i]), id);
   if (e) return e;
   lem_kind k = lem_term_kind(L, f);
   if (k == LEM_REL) {
@@ -516,41 +537,60 @@ static lem_err index_fact(pv_eng *E, uint32_t b, pv_fid id) {
   return e;
 }
 
+/* A new fact in block b; its substitution is stored when keep_sub (else
+** pv_fact_subst works it out again). */
 static pv_fid new_fact(pv_eng *E, uint32_t b, lem_term f, pv_how how,
                        const pv_fid *prems, uint32_t nprem,
                        const lem_binding *sub, uint32_t nsub, uint32_t aux,
-                       uint32_t aux2) {
+                       uint32_t aux2, int keep_sub) {
   lem_ctx *L = E->L;
   pv_block *B = &E->blocks[b];
   if (B->facts.n >= E->lim.max_facts) {
     E->out_of_budget = 1;
     return 0;
   }
+  uint32_t naux = pv_naux(how);
+  if ((aux && naux < 1) || (aux2 && naux < 2)) {
+    lem_error(L, LEM_EINVAL, "pv_add: no aux word for rule %u", how);
+    return 0;
+  }
+  keep_sub = keep_sub && nsub;
   if (LEM_GROW(L, E->facts, E->capfacts, E->nfacts + 2)) return 0;
-  if (LEM_GROW(L, E->pairs, E->cappairs, E->npairs + nsub + 1)) return 0;
   if (scratch_consts(E, f)) return 0;
-  uint32_t pat = pool_add(E, prems, nprem);
   uint32_t ncs = E->cscratch.n;
-  uint32_t cat = pat == UINT32_MAX ? UINT32_MAX
-                                   : pool_add(E, E->cscratch.v, ncs);
-  if (cat == UINT32_MAX) return 0;
+  uint64_t len = (uint64_t)nprem + ncs + naux + (keep_sub ? 1 + 2ull * nsub : 0);
+  if (nprem > UINT16_MAX || ncs > UINT16_MAX || nsub > UINT16_MAX ||
+      len > UINT32_MAX - 1 - E->npool) {
+    lem_error(L, LEM_ELIMIT, "fact too large");
+    return 0;
+  }
+  if (LEM_GROW(L, E->pool, E->cappool, E->npool + (uint32_t)len + 1)) return 0;
+  uint32_t at = E->npool, *w = E->pool + at;
+  if (nprem) memcpy(w, prems, nprem * sizeof *prems);
+  w += nprem;
+  if (ncs) memcpy(w, E->cscratch.v, ncs * sizeof *w);
+  w += ncs;
+  if (naux > 0) *w++ = aux;
+  if (naux > 1) *w++ = aux2;
+  if (keep_sub) {
+    *w++ = nsub;
+    for (uint32_t i = 0; i < nsub; i++) {
+      *w++ = sub[i].var;
+      *w++ = sub[i].val;
+    }
+  }
+  E->npool += (uint32_t)len;
   pv_fid id = ++E->nfacts;
   pv_fact *F = &E->facts[id];
   memset(F, 0, sizeof *F);
   F->f = f;
-  F->block = b;
+  F->prem = at;
   F->round = B->round;
-  F->how = (uint8_t)how;
-  F->prem = pat;
-  F->nprem = nprem;
-  F->sub = E->npairs;
-  F->nsub = nsub;
-  if (nsub) memcpy(E->pairs + E->npairs, sub, nsub * sizeof *sub);
-  E->npairs += nsub;
-  F->cst = cat;
-  F->ncst = ncs;
-  F->aux = aux;
-  F->aux2 = aux2;
+  F->block = b;
+  F->how = how;
+  F->own_sub = keep_sub ? 1 : 0;
+  F->nprem = (uint16_t)nprem;
+  F->ncst = (uint16_t)ncs;
   if (vec_push(L, &B->facts, id) || lem_map_put(L, &B->seen, f, id) ||
       index_fact(E, b, id))
     return 0;
@@ -559,30 +599,35 @@ static pv_fid new_fact(pv_eng *E, uint32_t b, lem_term f, pv_how how,
 
 pv_fid pv_add_new(pv_eng *E, uint32_t b, lem_term f, pv_how how,
                   const pv_fid *prems, uint32_t nprem) {
-  return new_fact(E, b, f, how, prems, nprem, NULL, 0, 0, 0);
+  return new_fact(E, b, f, how, prems, nprem, NULL, 0, 0, 0, 0);
 }
 
 pv_fid pv_add_raw(pv_eng *E, uint32_t b, lem_term f, pv_how how,
                   const pv_fid *prems, uint32_t nprem, const lem_binding *sub,
                   uint32_t nsub, uint32_t aux, uint32_t aux2) {
   pv_fid id = seen_in(E, b, f);
-  return id ? id : new_fact(E, b, f, how, prems, nprem, sub, nsub, aux, aux2);
+  return id ? id
+            : new_fact(E, b, f, how, prems, nprem, sub, nsub, aux, aux2, 1);
 }
 
-pv_fid pv_add(pv_eng *E, uint32_t b, lem_term f, pv_how how,
-              const pv_fid *prems, uint32_t nprem, const lem_binding *sub,
-              uint32_t nsub, uint32_t aux, uint32_t aux2) {
+/* pv_add; the substitution is stored when keep_sub. */
+static pv_fid add_ex(pv_eng *E, uint32_t b, lem_term f, pv_how how,
+                     const pv_fid *prems, uint32_t nprem,
+                     const lem_binding *sub, uint32_t nsub, uint32_t aux,
+                     uint32_t aux2, int keep_sub) {
   pv_fid id = seen_in(E, b, f);
-  if (!id && !(id = new_fact(E, b, f, how, prems, nprem, sub, nsub, aux, aux2)))
+  if (!id && !(id = new_fact(E, b, f, how, prems, nprem, sub, nsub, aux, aux2,
+                             keep_sub)))
     return 0;
   /* Bring it to normal form, one recorded rewrite at a time. */
   while (!usable(E, b, id)) {
     const pv_fact *F = &E->facts[id];
     lem_term from = LEM_NOTERM, to = LEM_NOTERM;
     uint32_t p;
+    const lem_term *cs = pv_fact_consts(E, id);
     for (uint32_t i = 0; i < F->ncst && !from; i++)
-      if (lem_map_get(&E->blocks[b].uf, E->pool[F->cst + i], &p)) {
-        from = E->pool[F->cst + i];
+      if (lem_map_get(&E->blocks[b].uf, cs[i], &p)) {
+        from = cs[i];
         to = p;
       }
     uint32_t why = 0;
@@ -591,11 +636,17 @@ pv_fid pv_add(pv_eng *E, uint32_t b, lem_term f, pv_how how,
     if (!g) return 0;
     pv_fid pr[2] = {why, id};
     pv_fid nid = seen_in(E, b, g);
-    if (!nid) nid = new_fact(E, b, g, PV_EQ_SUBST, pr, 2, NULL, 0, 0, 0);
+    if (!nid) nid = new_fact(E, b, g, PV_EQ_SUBST, pr, 2, NULL, 0, 0, 0, 0);
     if (!nid) return 0;
     id = nid;
   }
   return id;
+}
+
+pv_fid pv_add(pv_eng *E, uint32_t b, lem_term f, pv_how how,
+              const pv_fid *prems, uint32_t nprem, const lem_binding *sub,
+              uint32_t nsub, uint32_t aux, uint32_t aux2) {
+  return add_ex(E, b, f, how, prems, nprem, sub, nsub, aux, aux2, 1);
 }
 
 /* ---- rules ---- */
@@ -664,6 +715,27 @@ static int from_retired(pv_eng *E, pv_fid id) {
 
 static int from_muted(const pv_eng *E, pv_fid id, const lem_map *off);
 
+static int occurs(const lem_ctx *L, lem_term t, lem_term v) {
+  if (t == v) return 1;
+  const lem_term *a = lem_term_args(L, t);
+  for (uint32_t i = 0, n = lem_term_nargs(L, t); i < n; i++)
+    if (occurs(L, a[i], v)) return 1;
+  return 0;
+}
+
+/* Does every variable of rule R occur in one of its premises?  Then
+** matching the premises binds them all, and an mp instance need not store
+** its substitution. */
+static int covers(const lem_ctx *L, const pv_rule *R) {
+  for (uint32_t i = 0; i < R->nvars; i++) {
+    int in = 0;
+    for (uint32_t j = 0; j < R->nprem && !in; j++)
+      in = occurs(L, R->prems[j], R->vars[i]);
+    if (!in) return 0;
+  }
+  return 1;
+}
+
 /* Compile fact id (a (>...) formula) into a rule of block b, if its premise
 ** is a conjunction of atoms.  Returns the rule id, 0 if not a rule, or
 ** UINT32_MAX on error. */
@@ -676,17 +748,18 @@ static uint32_t compile_rule(pv_eng *E, uint32_t b, pv_fid id) {
     return L->err == LEM_ENOMEM ? UINT32_MAX : 0;
   }
   if (LEM_GROW(L, E->rules, E->caprules, E->nrules + 2)) goto oom;
-  lem_term *prems = lem_malloc(L, ps.n * sizeof *prems);
+  lem_term *prems = rprems_add(E, ps.v, ps.n);
   if (!prems) goto oom;
-  memcpy(prems, ps.v, ps.n * sizeof *prems);
   uint32_t rid = ++E->nrules;
   pv_rule *R = &E->rules[rid];
+  memset(R, 0, sizeof *R);
   R->fact = id;
-  R->nvars = lem_all_nvars(L, f);
+  R->nvars = (uint16_t)lem_all_nvars(L, f);
   R->vars = lem_term_args(L, f);
-  R->nprem = ps.n;
+  R->nprem = (uint8_t)ps.n;
   R->prems = prems;
   R->concl = lem_all_concl(L, f);
+  R->covered = covers(L, R);
   R->retired = E->retired.n && from_retired(E, id);
   if (R->retired && lem_map_put(L, &E->retired, id, 1)) return UINT32_MAX;
   if (E->muted && from_muted(E, id, E->muted)) R->retired |= 2;
@@ -737,7 +810,8 @@ static int fire(pv_eng *E, uint32_t b, const pv_rule *R, const pv_fid *chosen) {
   pv_fid prems[256];
   prems[0] = R->fact;
   memcpy(prems + 1, chosen, R->nprem * sizeof *chosen);
-  return pv_add(E, b, c, PV_MP, prems, R->nprem + 1, sub, R->nvars, 0, 0)
+  return add_ex(E, b, c, PV_MP, prems, R->nprem + 1, sub, R->nvars, 0, 0,
+                !R->covered)
              ? 0
              : (E->out_of_budget ? 0 : -1);
 }
@@ -1244,7 +1318,7 @@ static int do_expand(pv_eng *E, uint32_t b, pv_fid id, const lem_def *d) {
   lem_term g = lem_subst_apply(L, &E->s2, d->body);
   lem_subst_undo(&E->s2, 0);
   if (!g) return -1;
-  return pv_add(E, b, g, PV_EXPAND, &id, 1, sub, d->nparams, d->name, 0) ||
+  return add_ex(E, b, g, PV_EXPAND, &id, 1, sub, d->nparams, d->name, 0, 0) ||
                  E->out_of_budget
              ? 0
              : -1;
@@ -1311,7 +1385,7 @@ static int open_exists(pv_eng *E, uint32_t b, pv_fid id) {
   const pv_fact *F = &E->facts[id];
   uint32_t depth = 0;
   for (uint32_t i = 0; i < F->ncst; i++) {
-    uint32_t d = const_depth(E, E->pool[F->cst + i]);
+    uint32_t d = const_depth(E, pv_fact_consts(E, id)[i]);
     if (d > depth) depth = d;
   }
   if (++depth > E->lim.max_depth) return 0;
@@ -1719,4 +1793,88 @@ int pv_saturate(pv_eng *E, uint32_t b, lem_term target) {
   if (target && pv_find(E, b, target)) return 1;
   E->out_of_budget = 1;
   return 0;
+}
+
+/* ---- substitutions, for the proof extractor ---- */
+
+/* Match the atoms of conjunction p, left to right, against the formulas
+** of the facts prems[*k ..], advancing *k.  1 if all match, 0 if not, -1
+** on error. */
+static int match_prems(pv_eng *E, lem_subst *s, lem_term p,
+                       const pv_fid *prems, uint32_t nprem, uint32_t *k) {
+  lem_ctx *L = E->L;
+  if (lem_term_kind(L, p) == LEM_AND) {
+    int m = match_prems(E, s, lem_term_arg(L, p, 0), prems, nprem, k);
+    return m <= 0 ? m : match_prems(E, s, lem_term_arg(L, p, 1), prems, nprem,
+                                    k);
+  }
+  if (*k >= nprem) return 0;
+  return lem_match(L, s, p, E->facts[prems[(*k)++]].f);
+}
+
+/* An mp instance's substitution: the rule's variables, bound by matching
+** its premises against the instance's (fire made it so). */
+static uint32_t mp_subst(pv_eng *E, pv_fid id, lem_binding *out,
+                         uint32_t max) {
+  lem_ctx *L = E->L;
+  const pv_fact *F = &E->facts[id];
+  const pv_fid *pr = pv_fact_prems(E, id);
+  lem_term rule = F->nprem ? E->facts[pr[0]].f : LEM_NOTERM;
+  if (!rule || lem_term_kind(L, rule) != LEM_ALL) {
+    lem_error(L, LEM_EINVAL, "pv_fact_subst: fact %u is no rule instance", id);
+    return UINT32_MAX;
+  }
+  uint32_t nv = lem_all_nvars(L, rule), k = 0, n = UINT32_MAX;
+  if (nv > max) {
+    lem_error(L, LEM_ELIMIT, "pv_fact_subst: substitution too large");
+    return UINT32_MAX;
+  }
+  lem_subst s;
+  lem_subst_init(&s);
+  int m = match_prems(E, &s, lem_all_prem(L, rule), pr + 1, F->nprem - 1u, &k);
+  if (m > 0 && k == F->nprem - 1u) {
+    const lem_term *v = lem_term_args(L, rule);
+    for (n = 0; n < nv; n++) {
+      out[n].var = v[n];
+      if (!(out[n].val = lem_subst_apply(L, &s, v[n]))) break;
+    }
+    if (n < nv) n = UINT32_MAX;
+  } else if (m >= 0) {
+    lem_error(L, LEM_EINVAL, "pv_fact_subst: fact %u's premises do not match",
+              id);
+  }
+  lem_subst_free(L, &s);
+  return n;
+}
+
+uint32_t pv_fact_subst(pv_eng *E, pv_fid id, lem_binding *out, uint32_t max) {
+  lem_ctx *L = E->L;
+  const pv_fact *F = &E->facts[id];
+  if (F->own_sub) {
+    const uint32_t *w = pv_fact_consts(E, id) + F->ncst + pv_naux(F->how);
+    uint32_t n = w[0];
+    if (n > max) {
+      lem_error(L, LEM_ELIMIT, "pv_fact_subst: substitution too large");
+      return UINT32_MAX;
+    }
+    for (uint32_t i = 0; i < n; i++)
+      out[i] = (lem_binding){w[1 + 2 * i], w[2 + 2 * i]};
+    return n;
+  }
+  if (F->how == PV_MP) return mp_subst(E, id, out, max);
+  if (F->how != PV_EXPAND) return 0;
+  /* do_expand: the definition's parameters, the premise's arguments */
+  const lem_def *d = lem_theory_def(E->T, pv_fact_aux(E, id, 0));
+  lem_term p = F->nprem ? E->facts[pv_fact_prems(E, id)[0]].f : LEM_NOTERM;
+  if (!d || !p || lem_term_nargs(L, p) != d->nparams) {
+    lem_error(L, LEM_EINVAL, "pv_fact_subst: fact %u is no expansion", id);
+    return UINT32_MAX;
+  }
+  if (d->nparams > max) {
+    lem_error(L, LEM_ELIMIT, "pv_fact_subst: substitution too large");
+    return UINT32_MAX;
+  }
+  for (uint32_t i = 0; i < d->nparams; i++)
+    out[i] = (lem_binding){d->params[i], lem_term_arg(L, p, i)};
+  return d->nparams;
 }

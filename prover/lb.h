@@ -25,7 +25,8 @@
 ** bound (a witness is one deeper than the deepest constant it depends on).
 **
 ** Every fact records how it was made (pv_how), its premises (fact ids, in
-** order), and its substitution: the provenance the proof extractor walks.
+** order), and its substitution (stored, or worked out again from the
+** premises, pv_fact_subst): the provenance the proof extractor walks.
 ** Nothing is freed before the engine is, so provenance stays valid.
 */
 #ifndef PV_LB_H
@@ -57,29 +58,38 @@ typedef enum pv_how {
   PV_SMT        /* prems = the hypotheses; aux = the query (side.h) */
 } pv_how;
 
+/* A fact: 28 bytes, the engine's most numerous record.  Its lists sit in
+** eng->pool from prem on: the premises (nprem fact ids, in order), its
+** distinct constants (ncst, first occurrence first), its aux words (as many
+** as pv_naux(how)), and, when own_sub, its substitution (a count, then
+** (var, value) pairs).  An mp instance of a rule whose premises bind all
+** its variables, and an expansion, do not store theirs: pv_fact_subst
+** works it out again from the premises. */
 typedef struct pv_fact {
-  lem_term f;       /* the closed formula */
-  uint32_t block;   /* the block it was made in */
-  uint32_t round;   /* the round of its block that made it */
-  uint8_t how;      /* pv_how */
-  uint32_t prem, nprem;   /* premises: eng->pool[prem .. prem+nprem) */
-  uint32_t sub, nsub;     /* substitution: eng->pairs[sub .. sub+nsub) */
-  uint32_t cst, ncst;     /* distinct constants: eng->pool[cst ..) */
-  uint32_t aux, aux2;
-  uint32_t ublock;        /* usable(): the block last asked about, and */
-  uint32_t uepoch;        /* its epoch then << 1 | the answer */
+  lem_term f;            /* the closed formula */
+  uint32_t prem;         /* its pool entries start here */
+  uint32_t round;        /* the round of its block that made it */
+  uint32_t block : 24;   /* the block it was made in (PV_MAXBLOCKS) */
+  uint32_t how : 7;      /* pv_how */
+  uint32_t own_sub : 1;  /* its substitution is in the pool */
+  uint16_t nprem, ncst;
+  uint32_t ublock;       /* usable(): the block last asked about, and */
+  uint32_t uepoch;       /* its epoch then << 1 | the answer */
 } pv_fact;
 
+#define PV_MAXBLOCKS ((1u << 24) - 1)
+
 typedef struct pv_rule {
-  pv_fid fact;         /* the (>[x...](P)(Q)) fact */
-  uint32_t nvars;
   const lem_term *vars;
-  uint32_t nprem;
-  lem_term *prems;     /* P's conjuncts, left to right */
+  lem_term *prems;     /* P's conjuncts, left to right (in eng's arena) */
+  pv_fid fact;         /* the (>[x...](P)(Q)) fact */
   lem_term concl;      /* Q */
   lem_term lazy;       /* for a lazy rule, its head's functional atom */
-  int retired;         /* bit 0: never matched again (pv_retire); bit 1:
+  uint16_t nvars;
+  uint8_t nprem;       /* at most 32 */
+  uint8_t retired : 2; /* bit 0: never matched again (pv_retire); bit 1:
                           not matched for now (pv_mute) */
+  uint8_t covered : 1; /* every variable is in a premise (pv_fact_subst) */
 } pv_rule;
 
 typedef struct pv_vec {
@@ -132,12 +142,12 @@ typedef struct pv_eng {
   const lem_theory *T;
   pv_fact *facts;   /* facts[1..nfacts] */
   uint32_t nfacts, capfacts;
-  uint32_t *pool;   /* premise and constant lists */
+  uint32_t *pool;   /* the facts' lists (pv_fact) */
   uint32_t npool, cappool;
-  lem_binding *pairs;
-  uint32_t npairs, cappairs;
   pv_rule *rules;   /* rules[1..nrules] */
   uint32_t nrules, caprules;
+  struct pv_chunk *rprems; /* the rules' premise lists: chunks that never
+                              move */
   pv_block *blocks; /* blocks[1..nblocks] */
   uint32_t nblocks, capblocks;
   pv_vec *vecs;     /* index lists */
@@ -159,6 +169,43 @@ typedef struct pv_eng {
   uint64_t matches; /* statistics */
   int out_of_budget;
 } pv_eng;
+
+/* How many aux words a fact made by how has: the theorem's index
+** (PV_THEOREM), the definition (PV_EXPAND), the child block (PV_INTRO),
+** the query (PV_SMT), the base and step blocks (PV_INDUCT). */
+static inline uint32_t pv_naux(uint32_t how) {
+  return how == PV_INDUCT ? 2
+         : how == PV_THEOREM || how == PV_EXPAND || how == PV_INTRO ||
+                 how == PV_SMT
+             ? 1
+             : 0;
+}
+
+/* Fact id's premises, its distinct constants, and aux word k (0 when it
+** has none). */
+static inline const uint32_t *pv_fact_prems(const pv_eng *E, pv_fid id) {
+  return E->pool + E->facts[id].prem;
+}
+static inline const lem_term *pv_fact_consts(const pv_eng *E, pv_fid id) {
+  return E->pool + E->facts[id].prem + E->facts[id].nprem;
+}
+static inline uint32_t pv_fact_aux(const pv_eng *E, pv_fid id, uint32_t k) {
+  const pv_fact *F = &E->facts[id];
+  return k < pv_naux(F->how) ? E->pool[F->prem + F->nprem + F->ncst + k] : 0;
+}
+/* Set aux word k of fact id (it must have one, pv_naux). */
+static inline void pv_fact_set_aux(pv_eng *E, pv_fid id, uint32_t k,
+                                   uint32_t v) {
+  const pv_fact *F = &E->facts[id];
+  E->pool[F->prem + F->nprem + F->ncst + k] = v;
+}
+
+/* Fact id's substitution, at most max pairs, into out: the stored one, or
+** for an mp instance the rule's variables as its premises bind them, or
+** for an expansion the definition's parameters and the premise's
+** arguments.  Returns the number of pairs (0 for a fact without one), or
+** UINT32_MAX with an error in E->L. */
+uint32_t pv_fact_subst(pv_eng *E, pv_fid id, lem_binding *out, uint32_t max);
 
 /* Create an engine over theory T (borrowed; must outlive the engine).
 ** Returns LEM_OK or an error in L.  Free with pv_eng_free. */

@@ -183,7 +183,7 @@ pv_fid pv_side_prove(pv_prover *P, lem_term goal, int *err) {
   uint32_t rec = D->nrec++;
   pv_fid id = pv_add_new(E, blk, inner, PV_SMT, H.id, H.n);
   if (!id) goto fail;
-  E->facts[id].aux = rec;
+  pv_fact_set_aux(E, id, 0, rec);
   /* close the levels, innermost first */
   for (uint32_t i = nlv; i-- > 0;) {
     id = pv_add_raw(E, lv[i].parent, lv[i].f, PV_INTRO, &id, 1, lv[i].sub,
@@ -199,7 +199,7 @@ fail:
 const char *pv_side_query(const pv_prover *P, pv_fid id) {
   const pv_side *D = P->side;
   if (!D || !id || id > P->E.nfacts || P->E.facts[id].how != PV_SMT ||
-      P->E.facts[id].aux >= D->nrec)
+      pv_fact_aux(&P->E, id, 0) >= D->nrec)
     return NULL;
-  return D->rec[P->E.facts[id].aux].query;
+  return D->rec[pv_fact_aux(&P->E, id, 0)].query;
 }

@@ -124,8 +124,11 @@ static uint32_t count_rel(const char *rel) {
 }
 static void expect_sub(pv_fid id, const char *var, const char *val) {
   lem_sym v = lem_sym_cstr(W.L, var);
-  for (uint32_t i = 0; i < F(id)->nsub; i++) {
-    const lem_binding *b = &E()->pairs[F(id)->sub + i];
+  lem_binding sub[64];
+  uint32_t n = pv_fact_subst(E(), id, sub, 64);
+  cr_assert_neq(n, UINT32_MAX, "fact %u: %s", id, lem_errmsg(W.L));
+  for (uint32_t i = 0; i < n; i++) {
+    const lem_binding *b = &sub[i];
     if (lem_term_sym(W.L, b->var) == v) {
       cr_assert_eq(b->val, K(val), "fact %u: %s bound to the wrong value", id,
                    var);
@@ -180,6 +183,25 @@ static int visible(uint32_t from, uint32_t b) {
   return 0;
 }
 
+/* An mp instance's substitution, stored or worked out again, binds every
+** variable of its rule, and the rule's conclusion under it is the fact. */
+static void mp_sane(pv_fid id) {
+  lem_binding sub[64];
+  uint32_t n = pv_fact_subst(E(), id, sub, 64);
+  cr_assert_neq(n, UINT32_MAX, "fact %u: %s", id, lem_errmsg(W.L));
+  lem_term rule = F(prem(id, 0))->f;
+  cr_assert_eq(n, lem_all_nvars(W.L, rule), "fact %u", id);
+  lem_subst s;
+  lem_subst_init(&s);
+  for (uint32_t i = 0; i < n; i++) {
+    cr_assert_eq(sub[i].var, lem_term_arg(W.L, rule, i));
+    cr_assert_eq(lem_subst_bind(W.L, &s, sub[i].var, sub[i].val), LEM_OK);
+  }
+  cr_assert_eq(lem_subst_apply(W.L, &s, lem_all_concl(W.L, rule)), F(id)->f,
+               "fact %u: the rule's conclusion under its substitution", id);
+  lem_subst_free(W.L, &s);
+}
+
 /* The engine's invariants, over every fact it holds. */
 static void engine_sane(void) {
   for (pv_fid i = 1; i <= E()->nfacts; i++) {
@@ -192,7 +214,7 @@ static void engine_sane(void) {
       cr_assert(p >= 1 && p < i, "fact %u: premise %u is not older", i, p);
       /* intro and induct conclude from their child blocks' last facts */
       if (G->how == PV_INTRO || G->how == PV_INDUCT) {
-        uint32_t kid = k == 0 ? G->aux : G->aux2;
+        uint32_t kid = pv_fact_aux(E(), i, k);
         cr_assert_eq(E()->facts[p].block, kid, "fact %u: premise %u", i, p);
         cr_assert_eq(E()->blocks[kid].parent, G->block);
         continue;
@@ -201,6 +223,7 @@ static void engine_sane(void) {
                 "fact %u (block %u): premise %u from block %u not visible", i,
                 G->block, p, E()->facts[p].block);
     }
+    if (G->how == PV_MP) mp_sane(i);
   }
 }
 
@@ -268,7 +291,8 @@ Test(lb, mp_single_premise) {
   cr_assert_eq(F(prem(q, 0))->f, X("(>[x](p[x])(q[x]))"));
   cr_assert_eq(F(prem(q, 1))->f, X("(p[a])"));
   cr_assert_eq(F(prem(q, 1))->how, PV_AND_L);
-  cr_assert_eq(F(q)->nsub, 1);
+  lem_binding sq[64];
+  cr_assert_eq(pv_fact_subst(E(), q, sq, 64), 1);
   expect_sub(q, "x", "a");
   /* nothing for b, and no other relation */
   cr_assert_eq(pv_find(E(), R, X("(q[b])")), 0);
@@ -339,7 +363,7 @@ Test(lb, expand_defined_relation) {
   pv_fid e = must(W.P.root, "(&(p[a])(q[a]))");
   cr_assert_eq(F(e)->how, PV_EXPAND);
   cr_assert_eq(F(prem(e, 0))->f, X("(pq[a])"));
-  cr_assert_eq(F(e)->aux, lem_sym_cstr(W.L, "pq"));
+  cr_assert_eq(pv_fact_aux(E(), e, 0), lem_sym_cstr(W.L, "pq"));
   expect_sub(e, "x", "a");
   cr_assert_eq(F(must(W.P.root, "(q[a])"))->how, PV_AND_R);
   cr_assert_eq(F(must(W.P.root, "(t[a])"))->how, PV_MP);
@@ -454,6 +478,26 @@ Test(lb, exists_one_witness_per_value_demanded) {
   cr_assert_eq(E()->nwitness, 1);
   cr_assert_neq(pv_find(E(), W.P.root, X("(p[_w1])")), 0);
   cr_assert_neq(pv_find(E(), W.P.root, X("(q[_w1])")), 0);
+}
+
+/* An mp instance stores its substitution only when the rule's premises do
+** not bind every variable: here f, bound by the demand a lazy rule serves.
+** The others are worked out again from the premises. */
+Test(lb, mp_substitution_stored_only_when_premises_miss_a_variable) {
+  load("anchor Toy[a,N,s] := (&" DEMAND_RULE "(&"
+       "(>[x,f](in[x,N])!(>[y](in[y,N])!(in2[x,y,f])))(in[a,N])));\n");
+  pv_fid e = any_fact("!(>[y](in[y,N])!(in2[a,y,s]))");
+  cr_assert_neq(e, 0);
+  cr_assert_eq(F(e)->how, PV_MP);
+  cr_assert_eq(F(e)->own_sub, 1);
+  expect_sub(e, "x", "a");
+  expect_sub(e, "f", "s");
+  pv_fid p = any_fact("(p[_w1])");
+  cr_assert_neq(p, 0);
+  cr_assert_eq(F(p)->how, PV_MP);
+  cr_assert_eq(F(p)->own_sub, 0);
+  expect_sub(p, "x", "a");
+  expect_sub(p, "y", "_w1");
 }
 
 /* A functional premise whose inputs are not all bound yet is joined after
@@ -608,7 +652,7 @@ Test(lb, intro_block_constants_and_hypotheses) {
   pv_fid id = prove_ok("(>[x](p[x])(q[x]))");
   cr_assert_eq(F(id)->how, PV_INTRO);
   cr_assert_eq(F(id)->block, W.P.root);
-  uint32_t c = F(id)->aux;
+  uint32_t c = pv_fact_aux(E(), id, 0);
   const pv_block *C = &E()->blocks[c];
   cr_assert_eq(C->parent, W.P.root);
   cr_assert_eq(C->kind, PV_BK_INTRO);
@@ -624,7 +668,7 @@ Test(lb, intro_block_constants_and_hypotheses) {
   cr_assert_eq(pv_find(E(), W.P.root, X("(q[_x])")), 0);
   /* a second goal gets its own constant */
   pv_fid id2 = prove_ok("(>[x](&(p[x])(t[x]))(r[x,x]))");
-  cr_assert_eq(E()->blocks[F(id2)->aux].consts[0], K("_x2"));
+  cr_assert_eq(E()->blocks[pv_fact_aux(E(), id2, 0)].consts[0], K("_x2"));
 }
 
 Test(lb, intro_nested_goal) {
@@ -704,7 +748,7 @@ Test(lb, reit_enclosing_fact_into_child) {
   pv_fid id = prove_ok("(>[x](p[x])(q[a]))");
   pv_fid last = prem(id, 0);
   cr_assert_eq(F(last)->how, PV_REIT);
-  cr_assert_eq(F(last)->block, F(id)->aux);
+  cr_assert_eq(F(last)->block, pv_fact_aux(E(), id, 0));
   cr_assert_eq(F(last)->f, X("(q[a])"));
   cr_assert_eq(F(prem(last, 0))->block, W.P.root);
 }
@@ -730,8 +774,8 @@ Test(lb, induct_base_and_step_blocks) {
   cr_assert_neq(ind, 0);
   cr_assert_lt(ind, id);
   cr_assert_eq(F(ind)->block, W.P.root);
-  const pv_block *Bb = &E()->blocks[F(ind)->aux];
-  const pv_block *Sb = &E()->blocks[F(ind)->aux2];
+  const pv_block *Bb = &E()->blocks[pv_fact_aux(E(), ind, 0)];
+  const pv_block *Sb = &E()->blocks[pv_fact_aux(E(), ind, 1)];
   cr_assert_eq(Bb->kind, PV_BK_BASE);
   cr_assert_eq(Sb->kind, PV_BK_STEP);
   cr_assert_eq(Bb->nhyps, 0);
@@ -743,10 +787,10 @@ Test(lb, induct_base_and_step_blocks) {
   /* the lemma is (>[k](in[k,N])(>[](in[k,N])(ev[k]))): P(z) and P(_m) are
      (>[]...) formulas, each proved by intro in its block */
   cr_assert_eq(F(ind)->f, X("(>[k](in[k,N])(>[](in[k,N])(ev[k])))"));
-  cr_assert_eq(F(base)->block, F(ind)->aux);
+  cr_assert_eq(F(base)->block, pv_fact_aux(E(), ind, 0));
   cr_assert_eq(F(base)->how, PV_INTRO);
   cr_assert_eq(F(base)->f, X("(>[](in[z,N])(ev[z]))"));
-  cr_assert_eq(F(step)->block, F(ind)->aux2);
+  cr_assert_eq(F(step)->block, pv_fact_aux(E(), ind, 1));
   cr_assert_eq(F(step)->how, PV_INTRO);
   cr_assert_eq(F(step)->f, X("(>[](in[_m,N])(ev[_m]))"));
   cr_assert_eq(F(Sb->hyps[0])->f, X("(in[_n,N])"));
@@ -1025,18 +1069,18 @@ Test(lb, nested_goal_restates_outer_hypotheses) {
   pv_fid id = prove_ok("(>[x](p[x])(>[y](q[y])(r[x,y])))");
   const pv_fact *outer = F(id);
   cr_assert_eq(outer->how, PV_INTRO);
-  const pv_block *Ob = &E()->blocks[outer->aux];
+  const pv_block *Ob = &E()->blocks[pv_fact_aux(E(), id, 0)];
   cr_assert_eq(Ob->round, 0, "the outer block ran no round of its own");
   pv_fid inner = prem(id, 0);
   cr_assert_eq(F(inner)->how, PV_INTRO);
-  uint32_t ib = F(inner)->aux;
+  uint32_t ib = pv_fact_aux(E(), inner, 0);
   pv_fid rx = 0;
   for (pv_fid i = 1; i <= E()->nfacts; i++)
     if (E()->facts[i].block == ib && E()->facts[i].how == PV_REIT)
       rx = i;
   cr_assert_neq(rx, 0);
   cr_assert_eq(F(rx)->f, X("(p[_x])"));
-  cr_assert_eq(F(prem(rx, 0))->block, outer->aux);
+  cr_assert_eq(F(prem(rx, 0))->block, pv_fact_aux(E(), id, 0));
   cr_assert_eq(F(prem(rx, 0))->how, PV_HYP);
 }
 

@@ -297,6 +297,39 @@ static lem_term *rprems_add(pv_eng *E, const lem_term *xs, uint32_t n) {
 
 /* ---- engine and blocks ---- */
 
+/* ---- constants not indexed ----
+** The theory's own constants (N, i0, s, +) are in most facts, and a merge
+** rewrites a constant only into an older one, so that one of them is
+** rewritten only when two of them are merged, which hardly ever happens.
+** Their lists of facts by constant (K_CONST) would be the longest and are
+** not kept: do_merge walks the blocks' facts instead, in the same order. */
+
+static int unindexed(const pv_eng *E, lem_term c) {
+  return c / 64 < E->nnoix && (E->noix[c / 64] >> (c % 64) & 1);
+}
+
+static lem_err collect_consts(pv_eng *E, lem_term t, pv_vec *v);
+
+/* Mark the constants of the axiom ax. */
+static lem_err unindexed_init(pv_eng *E, lem_term ax) {
+  pv_vec cs = {0};
+  lem_err e = collect_consts(E, ax, &cs);
+  uint32_t top = 0;
+  for (uint32_t i = 0; !e && i < cs.n; i++)
+    if (cs.v[i] > top) top = cs.v[i];
+  if (!e && cs.n) {
+    E->nnoix = top / 64 + 1;
+    if (!(E->noix = lem_calloc(E->L, E->nnoix * sizeof *E->noix))) {
+      E->nnoix = 0;
+      e = LEM_ENOMEM;
+    }
+  }
+  for (uint32_t i = 0; !e && i < cs.n; i++)
+    E->noix[cs.v[i] / 64] |= 1ull << (cs.v[i] % 64);
+  lem_free(E->L, cs.v, cs.cap * sizeof *cs.v);
+  return e;
+}
+
 lem_err pv_eng_init(pv_eng *E, lem_ctx *L, const lem_theory *T) {
   memset(E, 0, sizeof *E);
   E->L = L;
@@ -308,6 +341,7 @@ lem_err pv_eng_init(pv_eng *E, lem_ctx *L, const lem_theory *T) {
   E->lim.max_facts = 200000;
   E->lim.max_depth = 2;
   if (!E->eq) return L->err;
+  if (T && T->axiom && unindexed_init(E, T->axiom)) return L->err;
   return relinfo_init(E);
 }
 
@@ -344,6 +378,7 @@ void pv_eng_free(pv_eng *E) {
   lem_map_free(L, &E->retired);
   lem_map_free(L, &E->fresh);
   lem_free(L, E->merged, E->nmerged * sizeof *E->merged);
+  lem_free(L, E->noix, E->nnoix * sizeof *E->noix);
   lem_free(L, E->rinfo, E->nrinfo * sizeof *E->rinfo);
   lem_free(L, E->cscratch.v, E->cscratch.cap * sizeof *E->cscratch.v);
   lem_subst_free(L, &E->s);
@@ -505,7 +540,7 @@ static lem_err index_fact(pv_eng *E, uint32_t b, pv_fid id) {
   lem_err e = LEM_OK;
   const lem_term *cs = pv_fact_consts(E, id);
   for (uint32_t i = 0; i < F->ncst && !e; i++)
-    e = ix_add(E, B, key_tag(K_CONST, cs[i]), id);
+    if (!unindexed(E, cs[i])) e = ix_add(E, B, key_tag(K_CONST, cs[i]), id);
   if (e) return e;
   lem_kind k = lem_term_kind(L, f);
   if (k == LEM_REL) {
@@ -1262,6 +1297,13 @@ static int meet_rules(pv_eng *E, uint32_t b, pv_fid id, uint32_t r) {
 
 /* ---- the things a delta fact can do ---- */
 
+static int has_const(const pv_eng *E, pv_fid id, lem_term c) {
+  const lem_term *cs = pv_fact_consts(E, id);
+  for (uint32_t i = 0; i < E->facts[id].ncst; i++)
+    if (cs[i] == c) return 1;
+  return 0;
+}
+
 static int do_merge(pv_eng *E, uint32_t b, pv_fid id) {
   lem_ctx *L = E->L;
   lem_term f = E->facts[id].f;
@@ -1277,14 +1319,19 @@ static int do_merge(pv_eng *E, uint32_t b, pv_fid id) {
     if (!g || !(why = pv_add(E, b, g, PV_EQ_SYM, &id, 1, NULL, 0, 0, 0)))
       return E->out_of_budget ? 0 : -1;
   }
-  /* The facts to rewrite, collected before the merge makes them stale. */
+  /* The facts to rewrite, collected before the merge makes them stale:
+     by the index, or for a constant not indexed every fact of the block
+     with loser among its constants (the same facts in the same order) */
   pv_vec todo = {0};
+  int all = unindexed(E, loser);
   for (uint32_t blk = b; blk; blk = E->blocks[blk].parent) {
-    const pv_vec *v = ix_get(E, blk, key_tag(K_CONST, loser));
-    for (uint32_t i = 0; v && i < v->n; i++)
-      if (usable(E, b, v->v[i]) && v->v[i] != why &&
-          vec_push(L, &todo, v->v[i]))
-        return -1;
+    const pv_vec *v = all ? &E->blocks[blk].facts
+                          : ix_get(E, blk, key_tag(K_CONST, loser));
+    for (uint32_t i = 0; v && i < v->n; i++) {
+      pv_fid fid = v->v[i];
+      if (all && !has_const(E, fid, loser)) continue;
+      if (usable(E, b, fid) && fid != why && vec_push(L, &todo, fid)) return -1;
+    }
   }
   pv_block *B = &E->blocks[b];
   B->epoch++;

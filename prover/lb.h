@@ -156,6 +156,9 @@ typedef struct pv_eng {
   lem_map fresh;    /* base name -> next suffix for its block constants */
   uint64_t *merged; /* bitset over term ids: constants merged in any block */
   uint32_t nmerged; /* its length in words */
+  uint64_t *noix;  /* bitset over term ids: the axiom's constants, which
+                       are not indexed by constant (lb.c, do_merge) */
+  uint32_t nnoix;   /* its length in words */
   uint32_t nwitness, nbconst;
   lem_subst s, s2;  /* scratch substitutions */
   lem_sym eq;       /* the symbol "=" */

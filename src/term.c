@@ -61,9 +61,12 @@ static uint32_t node_hash(lem_kind k, lem_sym sym, uint32_t num, uint32_t n,
   return h ? h : 1;
 }
 
+/* x's num (see lem_node). */
+static uint32_t node_num(const node *x) { return x->n ? 0 : x->numsize; }
+
 static int node_eq(const node *x, lem_kind k, lem_sym sym, uint32_t num,
                    uint32_t n, const lem_term *kids) {
-  return x->kind == k && x->sym == sym && x->num == num && x->n == n &&
+  return x->kind == k && x->sym == sym && node_num(x) == num && x->n == n &&
          (n == 0 || memcmp(x->kids, kids, n * sizeof *kids) == 0);
 }
 
@@ -127,6 +130,10 @@ lem_term lem_mk(lem_ctx *L, lem_kind k, lem_sym sym, uint32_t num, uint32_t n,
     lem_error(L, LEM_ELIMIT, "too many arguments (%u)", n);
     return LEM_NOTERM;
   }
+  if (n && num) {
+    lem_error(L, LEM_EINVAL, "lem_mk: num %u on a node with children", num);
+    return LEM_NOTERM;
+  }
   for (uint32_t i = 0; i < n; i++)
     if (kids[i] == LEM_NOTERM || kids[i] > B->count) {
       lem_error(L, LEM_EINVAL, "lem_mk: invalid child id %u", kids[i]);
@@ -150,19 +157,17 @@ lem_term lem_mk(lem_ctx *L, lem_kind k, lem_sym sym, uint32_t num, uint32_t n,
   node *x = &B->nodes[id];
   x->kind = (uint8_t)k;
   x->ground = k != LEM_VAR;
-  x->pad = 0;
-  x->n = n;
+  x->n = (uint16_t)n;
   x->sym = sym;
-  x->num = num;
   x->hash = h;
   x->kids = stored;
   uint64_t size = 1;
   for (uint32_t i = 0; i < n; i++) {
     const node *c = &B->nodes[kids[i]];
     x->ground &= c->ground;
-    size += c->size;
+    size += c->n ? c->numsize : 1;
   }
-  x->size = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;
+  x->numsize = n ? (size > UINT32_MAX ? UINT32_MAX : (uint32_t)size) : num;
   *slot = (uint64_t)h << 32 | id;
   return id;
 }
@@ -342,7 +347,7 @@ lem_err lem_bank_release_keep(lem_ctx *L, lem_bank_mark m,
     lem_term *k = (lem_term *)x->kids;
     for (uint32_t c = 0; c < x->n; c++)
       if (k[c] > base) k[c] = keep[k[c] - base - 1];
-    lem_term t = lem_mk(L, (lem_kind)x->kind, x->sym, x->num, x->n, k);
+    lem_term t = lem_mk(L, (lem_kind)x->kind, x->sym, node_num(x), x->n, k);
     if (!t) e = L->err ? L->err : LEM_ENOMEM;
     keep[i] = t;
   }
@@ -364,8 +369,9 @@ int lem_bank_check(const lem_ctx *L) {
     if (x->kind < LEM_VAR || x->kind > LEM_ALL) return 0;
     for (uint32_t i = 0; i < x->n; i++)
       if (x->kids[i] == 0 || x->kids[i] >= id) return 0;
-    if (x->hash != node_hash(x->kind, x->sym, x->num, x->n, x->kids)) return 0;
-    if (*find_slot(B, x->hash, x->kind, x->sym, x->num, x->n, x->kids) !=
+    if (x->hash != node_hash(x->kind, x->sym, node_num(x), x->n, x->kids))
+      return 0;
+    if (*find_slot(B, x->hash, x->kind, x->sym, node_num(x), x->n, x->kids) !=
         ((uint64_t)x->hash << 32 | id))
       return 0;
   }

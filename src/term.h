@@ -49,7 +49,8 @@ lem_bank *lem_bank_new(lem_ctx *L);
 void lem_bank_free(lem_ctx *L, lem_bank *B);
 
 /* Constructors.  Each returns the id of the (unique) node, or LEM_NOTERM
-** with LEM_ENOMEM / LEM_EINVAL in L.  lem_mk_all's vars must be LEM_VAR
+** with LEM_ENOMEM / LEM_EINVAL in L.  Only a leaf (n == 0) has a num; a
+** node with children must have num 0 (LEM_EINVAL).  lem_mk_all's vars must be LEM_VAR
 ** nodes; nothing else is checked (well-formedness is the reader's job). */
 lem_term lem_mk(lem_ctx *L, lem_kind k, lem_sym sym, uint32_t num, uint32_t n,
                 const lem_term *kids);
@@ -76,15 +77,15 @@ lem_term lem_term_map(lem_ctx *L, lem_term t,
 /* The bank's layout, public only so that the accessors below inline (they
 ** are the prover's innermost operations).  Use the accessors, never the
 ** fields. */
-typedef struct lem_node {
+typedef struct lem_node {  /* 24 bytes: there are millions */
   uint8_t kind;
   uint8_t ground;
-  uint16_t pad;
-  uint32_t n;        /* number of children */
+  uint16_t n;        /* number of children (at most LEM_MAXARGS) */
   lem_sym sym;
-  uint32_t num;
   uint32_t hash;
-  uint32_t size;     /* nodes in the tree, saturating */
+  uint32_t numsize;  /* a leaf: its num (its size is 1); a node with
+                        children: its size, nodes in the tree, saturating
+                        (its num is 0) */
   const lem_term *kids;
 } lem_node;
 
@@ -110,7 +111,8 @@ static inline lem_sym lem_term_sym(const lem_ctx *L, lem_term t) {
 }
 /* VAR */
 static inline uint32_t lem_term_num(const lem_ctx *L, lem_term t) {
-  return LEM_NODE_(L, t)->num;
+  const lem_node *x = LEM_NODE_(L, t);
+  return x->n ? 0 : x->numsize;
 }
 /* number of children */
 static inline uint32_t lem_term_nargs(const lem_ctx *L, lem_term t) {
@@ -129,7 +131,8 @@ static inline uint32_t lem_term_hash(const lem_ctx *L, lem_term t) {
 }
 /* nodes in the tree */
 static inline uint32_t lem_term_size(const lem_ctx *L, lem_term t) {
-  return LEM_NODE_(L, t)->size;
+  const lem_node *x = LEM_NODE_(L, t);
+  return x->n ? x->numsize : 1;
 }
 /* no LEM_VAR inside */
 static inline int lem_term_ground(const lem_ctx *L, lem_term t) {

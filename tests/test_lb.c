@@ -595,6 +595,22 @@ Test(lb, eq_merge_younger_into_older_without_sym) {
   cr_assert_eq(F(prem(pa, 0))->f, X("(=[b,a])"));
 }
 
+/* The axiom's constants (a, b above) are not indexed by constant, and
+** their merge walks the blocks' facts; a block constant's merge finds its
+** facts by the index.  Both rewrite the same facts. */
+Test(lb, eq_merge_of_a_block_constant_rewrites_its_facts) {
+  load("anchor Toy[a] := (p[a]);\n");
+  prove_ok("(>[x](&(q[x])(&(r[x,x])(=[x,a])))(r[a,a]))");
+  pv_fid qa = any_fact("(q[a])");
+  cr_assert_neq(qa, 0);
+  cr_assert_eq(F(qa)->how, PV_EQ_SUBST);
+  cr_assert_eq(F(prem(qa, 1))->f, X("(q[_x])"));
+  pv_fid ra = any_fact("(r[a,a])");
+  cr_assert_neq(ra, 0);
+  cr_assert_eq(F(ra)->how, PV_EQ_SUBST);
+  cr_assert_eq(F(prem(ra, 1))->f, X("(r[_x,_x])"));
+}
+
 Test(lb, eq_rule_fires_on_rewritten_fact) {
   load("anchor Toy[a,b] := (&(p[b])(&(=[a,b])(>[x](p[x])(q[x]))));\n");
   prove_ok("(q[a])");

@@ -95,6 +95,23 @@ Test(term, children_are_older_and_accessors_work) {
       cr_assert_lt(lem_term_arg(L, t, i), t);
 }
 
+/* A leaf keeps its num (its size is 1); a node with children has num 0
+** and its size (the two share a field, lem_node). */
+Test(term, num_only_on_leaves_and_size_of_trees) {
+  lem_term v = lem_mk_var(L, lem_sym_cstr(L, "x"), 77);
+  cr_assert_eq(lem_term_num(L, v), 77);
+  cr_assert_eq(lem_term_size(L, v), 1);
+  lem_term args[] = {v, v, C("s")};
+  lem_term r = R("in2", 3, args);
+  cr_assert_eq(lem_term_num(L, r), 0);
+  cr_assert_eq(lem_term_size(L, r), 4);
+  cr_assert_eq(lem_term_size(L, lem_mk_and(L, r, lem_mk_not(L, r))), 10);
+  cr_assert_eq(lem_mk(L, LEM_REL, lem_sym_cstr(L, "in2"), 1, 3, args),
+               LEM_NOTERM);
+  cr_assert_eq(L->err, LEM_EINVAL);
+  cr_assert(lem_bank_check(L));
+}
+
 Test(term, mk_all_rejects_non_variables) {
   lem_term c = C("N");
   lem_term r = R("in", 1, &c);

@@ -70,14 +70,21 @@ static int node_eq(const node *x, lem_kind k, lem_sym sym, uint32_t num,
          (n == 0 || memcmp(x->kids, kids, n * sizeof *kids) == 0);
 }
 
-static uint64_t *find_slot(lem_bank *B, uint32_t h, lem_kind k, lem_sym sym,
+#define IDMASK ((1u << LEM_IDBITS) - 1)
+
+/* A slot's entry for node id with hash h: h's top bits, then id. */
+static uint32_t slot_entry(uint32_t h, uint32_t id) {
+  return (h & ~IDMASK) | id;
+}
+
+static uint32_t *find_slot(lem_bank *B, uint32_t h, lem_kind k, lem_sym sym,
                            uint32_t num, uint32_t n, const lem_term *kids) {
   uint32_t mask = B->nslots - 1;
   for (uint32_t i = h & mask;; i = (i + 1) & mask) {
-    uint64_t e = B->slots[i];
+    uint32_t e = B->slots[i];
     if (!e) return &B->slots[i];
-    if ((uint32_t)(e >> 32) == h &&
-        node_eq(&B->nodes[(uint32_t)e], k, sym, num, n, kids))
+    if ((e & ~IDMASK) == (h & ~IDMASK) &&
+        node_eq(&B->nodes[e & IDMASK], k, sym, num, n, kids))
       return &B->slots[i];
   }
 }
@@ -85,12 +92,12 @@ static uint64_t *find_slot(lem_bank *B, uint32_t h, lem_kind k, lem_sym sym,
 /* The hash set for ids 1..count in n slots (a power of two, more than
 ** count), in place of the old one. */
 static lem_err reslot(lem_ctx *L, lem_bank *B, uint32_t n) {
-  uint64_t *ns = lem_calloc(L, (size_t)n * sizeof *ns);
+  uint32_t *ns = lem_calloc(L, (size_t)n * sizeof *ns);
   if (!ns) return LEM_ENOMEM;
   for (uint32_t id = 1; id <= B->count; id++) {
     uint32_t i = B->nodes[id].hash & (n - 1);
     while (ns[i]) i = (i + 1) & (n - 1);
-    ns[i] = (uint64_t)B->nodes[id].hash << 32 | id;
+    ns[i] = slot_entry(B->nodes[id].hash, id);
   }
   lem_free(L, B->slots, B->nslots * sizeof *B->slots);
   B->slots = ns;
@@ -140,13 +147,13 @@ lem_term lem_mk(lem_ctx *L, lem_kind k, lem_sym sym, uint32_t num, uint32_t n,
       return LEM_NOTERM;
     }
   uint32_t h = node_hash(k, sym, num, n, kids);
-  uint64_t *slot = find_slot(B, h, k, sym, num, n, kids);
-  if (*slot) return (uint32_t)*slot;
+  uint32_t *slot = find_slot(B, h, k, sym, num, n, kids);
+  if (*slot) return *slot & IDMASK;
   if ((B->count + 1) * 4 >= B->nslots * 3) {
     if (rehash(L, B)) return LEM_NOTERM;
     slot = find_slot(B, h, k, sym, num, n, kids);
   }
-  if (B->count == UINT32_MAX - 1) {
+  if (B->count >= IDMASK) {
     lem_error(L, LEM_ELIMIT, "term bank full");
     return LEM_NOTERM;
   }
@@ -168,7 +175,7 @@ lem_term lem_mk(lem_ctx *L, lem_kind k, lem_sym sym, uint32_t num, uint32_t n,
     size += c->n ? c->numsize : 1;
   }
   x->numsize = n ? (size > UINT32_MAX ? UINT32_MAX : (uint32_t)size) : num;
-  *slot = (uint64_t)h << 32 | id;
+  *slot = slot_entry(h, id);
   return id;
 }
 
@@ -372,7 +379,7 @@ int lem_bank_check(const lem_ctx *L) {
     if (x->hash != node_hash(x->kind, x->sym, node_num(x), x->n, x->kids))
       return 0;
     if (*find_slot(B, x->hash, x->kind, x->sym, node_num(x), x->n, x->kids) !=
-        ((uint64_t)x->hash << 32 | id))
+        slot_entry(x->hash, id))
       return 0;
   }
   return 1;

@@ -43,6 +43,7 @@ typedef enum lem_kind {
 } lem_kind;
 
 #define LEM_MAXARGS 65535u
+#define LEM_IDBITS 27u /* a bank holds at most 2^27 - 1 terms */
 
 /* Internal: created and freed with the context. */
 lem_bank *lem_bank_new(lem_ctx *L);
@@ -92,9 +93,10 @@ typedef struct lem_node {  /* 24 bytes: there are millions */
 struct lem_bank {
   lem_node *nodes;   /* nodes[1..count] */
   uint32_t count, cap;
-  uint64_t *slots;   /* hash set: hash << 32 | id; 0 = empty.  The hash
-                        beside the id spares a probe the node's cache line
-                        unless the hashes match. */
+  uint32_t *slots;   /* hash set: the hash's top bits | id (LEM_IDBITS
+                        bits); 0 = empty.  The bits of the hash beside the
+                        id spare a probe the node's cache line unless they
+                        match. */
   uint32_t nslots;
   struct kchunk *chunks;
 };

@@ -348,7 +348,7 @@ lem_err pv_eng_init(pv_eng *E, lem_ctx *L, const lem_theory *T) {
 static void block_free(lem_ctx *L, pv_block *B) {
   lem_map_free(L, &B->uf);
   lem_map_free(L, &B->ufwhy);
-  lem_map_free(L, &B->seen);
+  lem_free(L, B->seen.slots, B->seen.cap * sizeof *B->seen.slots);
   lem_map_free(L, &B->ix);
   lem_free(L, B->bloom, B->nbloom * sizeof *B->bloom);
   lem_map_free(L, &B->demanded);
@@ -518,10 +518,66 @@ lem_term pv_normal(pv_eng *E, uint32_t b, lem_term f) {
 
 /* ---- facts ---- */
 
+#define FIDMASK ((1u << PV_FIDBITS) - 1)
+
+static uint32_t fset_hash(lem_term f) {
+  uint64_t k = f;
+  k ^= k >> 33;
+  k *= 0xff51afd7ed558ccdULL;
+  k ^= k >> 33;
+  return (uint32_t)k ^ (uint32_t)(k >> 32);
+}
+
+/* The fact of S with formula f, or 0. */
+static pv_fid fset_get(const pv_eng *E, const pv_fset *S, lem_term f) {
+  if (!S->cap) return 0;
+  uint32_t h = fset_hash(f), mask = S->cap - 1;
+  for (uint32_t i = h & mask;; i = (i + 1) & mask) {
+    uint32_t e = S->slots[i];
+    if (!e) return 0;
+    if ((e & ~FIDMASK) == (h & ~FIDMASK) && E->facts[e & FIDMASK].f == f)
+      return e & FIDMASK;
+  }
+}
+
+/* The slot of S for formula f: its fact's, or the empty one to fill. */
+static uint32_t *fset_slot(const pv_eng *E, uint32_t *slots, uint32_t cap,
+                           lem_term f) {
+  uint32_t h = fset_hash(f), mask = cap - 1;
+  for (uint32_t i = h & mask;; i = (i + 1) & mask) {
+    uint32_t e = slots[i];
+    if (!e || ((e & ~FIDMASK) == (h & ~FIDMASK) &&
+               E->facts[e & FIDMASK].f == f))
+      return &slots[i];
+  }
+}
+
+/* Fact id (formula f) in S, in place of an older fact with formula f. */
+static lem_err fset_put(pv_eng *E, pv_fset *S, lem_term f, pv_fid id) {
+  if ((uint64_t)(S->n + 1) * 4 >= (uint64_t)S->cap * 3) {
+    uint32_t ncap = S->cap ? S->cap * 2 : 16;
+    if (ncap > (1u << 30)) return lem_error(E->L, LEM_ELIMIT, "block too big");
+    uint32_t *ns = lem_calloc(E->L, ncap * sizeof *ns);
+    if (!ns) return LEM_ENOMEM;
+    for (uint32_t i = 0; i < S->cap; i++)
+      if (S->slots[i])
+        *fset_slot(E, ns, ncap, E->facts[S->slots[i] & FIDMASK].f) =
+            S->slots[i];
+    lem_free(E->L, S->slots, S->cap * sizeof *S->slots);
+    S->slots = ns;
+    S->cap = ncap;
+  }
+  uint32_t *e = fset_slot(E, S->slots, S->cap, f);
+  if (!*e) S->n++;
+  *e = (fset_hash(f) & ~FIDMASK) | id;
+  return LEM_OK;
+}
+
 static pv_fid seen_in(pv_eng *E, uint32_t b, lem_term f) {
-  uint32_t id;
-  for (; b; b = E->blocks[b].parent)
-    if (lem_map_get(&E->blocks[b].seen, f, &id)) return id;
+  for (; b; b = E->blocks[b].parent) {
+    pv_fid id = fset_get(E, &E->blocks[b].seen, f);
+    if (id) return id;
+  }
   return 0;
 }
 
@@ -590,6 +646,10 @@ static pv_fid new_fact(pv_eng *E, uint32_t b, lem_term f, pv_how how,
     return 0;
   }
   keep_sub = keep_sub && nsub;
+  if (E->nfacts >= FIDMASK) {
+    lem_error(L, LEM_ELIMIT, "too many facts");
+    return 0;
+  }
   if (LEM_GROW(L, E->facts, E->capfacts, E->nfacts + 2)) return 0;
   if (scratch_consts(E, f)) return 0;
   uint32_t ncs = E->cscratch.n;
@@ -626,7 +686,7 @@ static pv_fid new_fact(pv_eng *E, uint32_t b, lem_term f, pv_how how,
   F->own_sub = keep_sub ? 1 : 0;
   F->nprem = (uint16_t)nprem;
   F->ncst = (uint16_t)ncs;
-  if (vec_push(L, &B->facts, id) || lem_map_put(L, &B->seen, f, id) ||
+  if (vec_push(L, &B->facts, id) || fset_put(E, &B->seen, f, id) ||
       index_fact(E, b, id))
     return 0;
   return id;

@@ -97,6 +97,15 @@ typedef struct pv_vec {
   uint32_t n, cap;
 } pv_vec;
 
+/* A block's facts by formula: open addressing over fact ids (0: empty),
+** each beside the top bits of its formula's hash; 4 bytes a slot. */
+typedef struct pv_fset {
+  uint32_t *slots;
+  uint32_t n, cap;     /* cap: 0 or a power of two */
+} pv_fset;
+
+#define PV_FIDBITS 27u /* an engine makes at most 2^27 - 1 facts */
+
 typedef enum pv_bkind { PV_BK_ROOT = 0, PV_BK_INTRO, PV_BK_BASE, PV_BK_STEP }
 pv_bkind;
 
@@ -107,7 +116,7 @@ typedef struct pv_block {
   uint32_t epoch;      /* bumped by every merge in uf (from 1) */
   lem_map uf;          /* const -> its parent in the union-find */
   lem_map ufwhy;       /* const -> the fact =[..] that merged it */
-  lem_map seen;        /* formula -> fact id, for facts made here */
+  pv_fset seen;        /* facts made here, by formula (the newest) */
   lem_map ix;          /* index key -> vecs[] slot (facts, rules) */
   uint64_t *bloom;     /* a Bloom filter of ix's keys (lb.c, ix_has) */
   uint32_t nbloom;     /* its length in words, 0 or a power of two */

@@ -224,8 +224,13 @@ static lem_err ix_add(pv_eng *E, pv_block *B, uint64_t key, uint32_t x) {
     lem_err e = bloom_room(E, B);
     if (e) return e;
     bloom_set(B, key);
-    if (LEM_GROW(E->L, E->vecs, E->capvecs, E->nvecs + 1)) return LEM_ENOMEM;
-    slot = E->nvecs++;
+    if (E->freevecs.n) {
+      slot = E->freevecs.v[--E->freevecs.n];
+    } else {
+      if (LEM_GROW(E->L, E->vecs, E->capvecs, E->nvecs + 1))
+        return LEM_ENOMEM;
+      slot = E->nvecs++;
+    }
     memset(&E->vecs[slot], 0, sizeof E->vecs[slot]);
     if (lem_map_put(E->L, &B->ix, key, slot)) return LEM_ENOMEM;
   }
@@ -370,6 +375,7 @@ void pv_eng_free(pv_eng *E) {
   for (uint32_t i = 0; i < E->nvecs; i++)
     lem_free(L, E->vecs[i].v, E->vecs[i].cap * sizeof(uint32_t));
   lem_free(L, E->vecs, E->capvecs * sizeof *E->vecs);
+  lem_free(L, E->freevecs.v, E->freevecs.cap * sizeof *E->freevecs.v);
   lem_free(L, E->blocks, E->capblocks * sizeof *E->blocks);
   lem_free(L, E->rules, E->caprules * sizeof *E->rules);
   lem_free(L, E->facts, E->capfacts * sizeof *E->facts);
@@ -397,6 +403,31 @@ uint32_t pv_block_new(pv_eng *E, uint32_t parent) {
                  lem_map_copy(E->L, &B->ufwhy, &E->blocks[parent].ufwhy)))
     return 0;
   return b;
+}
+
+lem_err pv_block_done(pv_eng *E, uint32_t b) {
+  lem_ctx *L = E->L;
+  pv_block *B = &E->blocks[b];
+  if (LEM_GROW(L, E->freevecs.v, E->freevecs.cap, E->freevecs.n + B->ix.n))
+    return LEM_ENOMEM;
+  /* the index's vectors, their slots kept for reuse */
+  for (uint32_t i = 0; i < B->ix.cap; i++) {
+    if (B->ix.keys[i] == LEM_MAP_EMPTY) continue;
+    pv_vec *v = &E->vecs[B->ix.vals[i]];
+    lem_free(L, v->v, v->cap * sizeof *v->v);
+    memset(v, 0, sizeof *v);
+    E->freevecs.v[E->freevecs.n++] = B->ix.vals[i];
+  }
+  lem_map_free(L, &B->ix);
+  lem_free(L, B->bloom, B->nbloom * sizeof *B->bloom);
+  B->bloom = NULL;
+  B->nbloom = 0;
+  lem_free(L, B->seen.slots, B->seen.cap * sizeof *B->seen.slots);
+  memset(&B->seen, 0, sizeof B->seen);
+  lem_map_free(L, &B->demanded);
+  lem_free(L, B->demands.v, B->demands.cap * sizeof *B->demands.v);
+  memset(&B->demands, 0, sizeof B->demands);
+  return LEM_OK;
 }
 
 lem_term pv_block_const(pv_eng *E, uint32_t b, lem_sym name) {

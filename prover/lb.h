@@ -161,6 +161,7 @@ typedef struct pv_eng {
   uint32_t nblocks, capblocks;
   pv_vec *vecs;     /* index lists */
   uint32_t nvecs, capvecs;
+  pv_vec freevecs;  /* slots of vecs[] given back by pv_block_done */
   lem_map depth;    /* witness const -> depth */
   lem_map fresh;    /* base name -> next suffix for its block constants */
   uint64_t *merged; /* bitset over term ids: constants merged in any block */
@@ -226,6 +227,12 @@ void pv_eng_free(pv_eng *E);
 
 /* A new block under parent (0: a root).  Returns its id, or 0 on error. */
 uint32_t pv_block_new(pv_eng *E, uint32_t parent);
+
+/* Block b is done: nothing will be added to it or looked up in it again,
+** nor will a block be opened under it.  Its indexes and its facts by
+** formula are freed; its facts, constants and hypotheses stay, for the
+** provenance.  LEM_OK or LEM_ENOMEM (nothing freed). */
+lem_err pv_block_done(pv_eng *E, uint32_t b);
 
 /* A fresh block constant named after name (e.g. "_a", "_a2"), introduced by
 ** block b.  LEM_NOTERM on error. */

@@ -346,6 +346,7 @@ static pv_fid prove_visible(pv_prover *P, uint32_t b, lem_term f, int *err) {
     uint32_t c = open_block(P, b, f, &inner, sub);
     if (!c || reit_hyps(P, c)) goto fail;
     pv_fid got = prove_in(P, c, inner, err);
+    if (pv_block_done(E, c)) goto fail;
     if (!got) return 0;
     pv_fid id = pv_add_raw(E, b, f, PV_INTRO, &got, 1, sub, nv, c, 0);
     if (!id) goto fail;
@@ -410,6 +411,7 @@ static pv_fid induct(pv_prover *P, lem_term lemma, int *err) {
   if (!bb || !p0) goto fail;
   E->blocks[bb].kind = PV_BK_BASE;
   pv_fid base = prove_in(P, bb, p0, err);
+  if (pv_block_done(E, bb)) goto fail;
   if (!base) return 0;
   /* step: constants n, m; member(n), succ(n, m), P(n) |- P(m) */
   uint32_t sb = pv_block_new(E, root);
@@ -430,6 +432,7 @@ static pv_fid induct(pv_prover *P, lem_term lemma, int *err) {
   lem_term hyps = lem_mk_and(L, mem, lem_mk_and(L, suc, pn));
   if (!hyps || split_hyps(P, sb, hyps)) goto fail;
   pv_fid step = prove_in(P, sb, pm, err);
+  if (pv_block_done(E, sb)) goto fail;
   if (!step) return 0;
   pv_fid pr[2] = {base, step};
   pv_fid id = pv_add_raw(E, root, lemma, PV_INDUCT, pr, 2, NULL, 0, bb, sb);

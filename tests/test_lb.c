@@ -687,6 +687,25 @@ Test(lb, intro_block_constants_and_hypotheses) {
   cr_assert_eq(E()->blocks[pv_fact_aux(E(), id2, 0)].consts[0], K("_x2"));
 }
 
+/* A finished block gives its indexes and its facts by formula back (its
+** facts stay, and the proof still exports and checks, prove_ok); the next
+** block reuses the index's vector slots. */
+Test(lb, finished_block_gives_its_indexes_back) {
+  load("anchor Toy[a] := (&(p[a])(>[x](p[x])(&(q[x])(t[x]))));\n");
+  pv_fid id = prove_ok("(>[y](p[y])(t[y]))");
+  cr_assert_eq(F(id)->how, PV_INTRO);
+  const pv_block *C = &E()->blocks[pv_fact_aux(E(), id, 0)];
+  cr_assert_gt(C->facts.n, 2);
+  cr_assert_eq(C->ix.n, 0);
+  cr_assert_eq(C->nbloom, 0);
+  cr_assert_eq(C->seen.cap, 0);
+  cr_assert_gt(E()->freevecs.n, 0);
+  uint32_t nvecs = E()->nvecs;
+  prove_ok("(>[z](p[z])(q[z]))");
+  cr_assert_eq(E()->nvecs, nvecs, "the second block reuses the slots");
+  cr_assert_eq(pv_find(E(), W.P.root, X("(q[a])")) != 0, 1);
+}
+
 Test(lb, intro_nested_goal) {
   load("anchor Toy[a,b] := (>[x,y](&(p[x])(q[y]))(r[x,y]));\n");
   pv_fid id = prove_ok("(>[x](p[x])(>[y](q[y])(r[x,y])))");

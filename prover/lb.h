@@ -55,7 +55,11 @@ typedef enum pv_how {
   PV_INTRO,     /* aux = the child block that proved it */
   PV_INDUCT,    /* aux = the base block; aux2 = the step block */
   PV_REIT,      /* prems = a fact of an enclosing block, restated here */
-  PV_SMT        /* prems = the hypotheses; aux = the query (side.h) */
+  PV_SMT,       /* prems = the hypotheses; aux = the query (side.h) */
+  PV_FOLD,      /* prems = a definition's body instance: D[args]
+                   (aux = def sym; subst: params := args) */
+  PV_NEG_INTRO  /* prems = the last fact of the child block aux, which
+                   assumes A and states !(A): !(A) */
 } pv_how;
 
 /* A fact: 28 bytes, the engine's most numerous record.  Its lists sit in
@@ -184,12 +188,13 @@ typedef struct pv_eng {
 } pv_eng;
 
 /* How many aux words a fact made by how has: the theorem's index
-** (PV_THEOREM), the definition (PV_EXPAND), the child block (PV_INTRO),
-** the query (PV_SMT), the base and step blocks (PV_INDUCT). */
+** (PV_THEOREM), the definition (PV_EXPAND, PV_FOLD), the child block
+** (PV_INTRO, PV_NEG_INTRO), the query (PV_SMT), the base and step blocks
+** (PV_INDUCT). */
 static inline uint32_t pv_naux(uint32_t how) {
   return how == PV_INDUCT ? 2
          : how == PV_THEOREM || how == PV_EXPAND || how == PV_INTRO ||
-                 how == PV_SMT
+                 how == PV_SMT || how == PV_FOLD || how == PV_NEG_INTRO
              ? 1
              : 0;
 }

@@ -76,10 +76,11 @@ typedef struct lem_notation { /* notation in3[x,y,z,f] "{x} {f} {y} = {z}"; */
 
 /* model NAME VALUE;  how a theory constant reads in the arithmetic model
 ** (the naturals): VALUE is nat (the set of all naturals), succ (x + 1),
-** add (x + y), mul (x * y) or a decimal numeral (that number). */
+** add (x + y), mul (x * y), rec (the operation the axiom defines by
+** recursion, read by smt/recdef.c) or a decimal numeral (that number). */
 typedef enum lem_model_kind {
   LEM_MODEL_NAT = 1, LEM_MODEL_NUM, LEM_MODEL_SUCC, LEM_MODEL_ADD,
-  LEM_MODEL_MUL
+  LEM_MODEL_MUL, LEM_MODEL_REC
 } lem_model_kind;
 
 typedef struct lem_model {

@@ -11,15 +11,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#define KIDCHUNK 16384 /* lem_terms per child chunk */
+#define KIDCHUNK (1u << LEM_KIDBITS) /* lem_terms per child chunk */
 
 typedef lem_node node;
 
-typedef struct kchunk {
-  struct kchunk *next;
-  uint32_t size, used;
-  lem_term data[];
-} kchunk;
+static const lem_term *kids_of(const lem_bank *B, const node *x) {
+  return x->n ? B->chunks[x->kids >> LEM_KIDBITS] + (x->kids & (KIDCHUNK - 1))
+              : NULL;
+}
 
 lem_bank *lem_bank_new(lem_ctx *L) {
   lem_bank *B = lem_calloc(L, sizeof *B);
@@ -35,10 +34,9 @@ lem_bank *lem_bank_new(lem_ctx *L) {
 
 void lem_bank_free(lem_ctx *L, lem_bank *B) {
   if (!B) return;
-  for (kchunk *c = B->chunks, *nx; c; c = nx) {
-    nx = c->next;
-    lem_free(L, c, sizeof *c + c->size * sizeof(lem_term));
-  }
+  for (uint32_t i = 0; i < B->nchunks; i++)
+    lem_free(L, B->chunks[i], KIDCHUNK * sizeof(lem_term));
+  lem_free(L, B->chunks, B->capchunks * sizeof *B->chunks);
   lem_free(L, B->slots, B->nslots * sizeof *B->slots);
   lem_free(L, B->nodes, B->cap * sizeof *B->nodes);
   lem_free(L, B, sizeof *B);
@@ -64,10 +62,20 @@ static uint32_t node_hash(lem_kind k, lem_sym sym, uint32_t num, uint32_t n,
 /* x's num (see lem_node). */
 static uint32_t node_num(const node *x) { return x->n ? 0 : x->numsize; }
 
-static int node_eq(const node *x, lem_kind k, lem_sym sym, uint32_t num,
-                   uint32_t n, const lem_term *kids) {
+static int node_eq(const lem_bank *B, const node *x, lem_kind k, lem_sym sym,
+                   uint32_t num, uint32_t n, const lem_term *kids) {
   return x->kind == k && x->sym == sym && node_num(x) == num && x->n == n &&
-         (n == 0 || memcmp(x->kids, kids, n * sizeof *kids) == 0);
+         (n == 0 || memcmp(kids_of(B, x), kids, n * sizeof *kids) == 0);
+}
+
+/* x's hash, worked out again (nodes do not keep it). */
+static uint32_t hash_of(const lem_bank *B, const node *x) {
+  return node_hash((lem_kind)x->kind, x->sym, node_num(x), x->n,
+                   kids_of(B, x));
+}
+
+uint32_t lem_term_hash(const lem_ctx *L, lem_term t) {
+  return hash_of(L->bank, &L->bank->nodes[t]);
 }
 
 #define IDMASK ((1u << LEM_IDBITS) - 1)
@@ -84,7 +92,7 @@ static uint32_t *find_slot(lem_bank *B, uint32_t h, lem_kind k, lem_sym sym,
     uint32_t e = B->slots[i];
     if (!e) return &B->slots[i];
     if ((e & ~IDMASK) == (h & ~IDMASK) &&
-        node_eq(&B->nodes[e & IDMASK], k, sym, num, n, kids))
+        node_eq(B, &B->nodes[e & IDMASK], k, sym, num, n, kids))
       return &B->slots[i];
   }
 }
@@ -95,9 +103,9 @@ static lem_err reslot(lem_ctx *L, lem_bank *B, uint32_t n) {
   uint32_t *ns = lem_calloc(L, (size_t)n * sizeof *ns);
   if (!ns) return LEM_ENOMEM;
   for (uint32_t id = 1; id <= B->count; id++) {
-    uint32_t i = B->nodes[id].hash & (n - 1);
+    uint32_t h = hash_of(B, &B->nodes[id]), i = h & (n - 1);
     while (ns[i]) i = (i + 1) & (n - 1);
-    ns[i] = slot_entry(B->nodes[id].hash, id);
+    ns[i] = slot_entry(h, id);
   }
   lem_free(L, B->slots, B->nslots * sizeof *B->slots);
   B->slots = ns;
@@ -111,23 +119,23 @@ static lem_err rehash(lem_ctx *L, lem_bank *B) {
   return reslot(L, B, n2);
 }
 
-static const lem_term *store_kids(lem_ctx *L, lem_bank *B, uint32_t n,
-                                  const lem_term *kids) {
-  if (n == 0) return NULL;
-  kchunk *c = B->chunks;
-  if (!c || c->size - c->used < n) {
-    uint32_t sz = n > KIDCHUNK ? n : KIDCHUNK;
-    c = lem_malloc(L, sizeof *c + sz * sizeof(lem_term));
-    if (!c) return NULL;
-    c->size = sz;
-    c->used = 0;
-    c->next = B->chunks;
-    B->chunks = c;
+/* Copy n (>= 1, at most KIDCHUNK) children into the chunks; *at is where
+** (lem_node.kids). */
+static lem_err store_kids(lem_ctx *L, lem_bank *B, uint32_t n,
+                          const lem_term *kids, uint32_t *at) {
+  if (!B->nchunks || KIDCHUNK - B->used < n) {
+    if (B->nchunks == UINT32_MAX >> LEM_KIDBITS)
+      return lem_error(L, LEM_ELIMIT, "term bank full");
+    if (LEM_GROW(L, B->chunks, B->capchunks, B->nchunks + 1)) return LEM_ENOMEM;
+    lem_term *c = lem_malloc(L, KIDCHUNK * sizeof *c);
+    if (!c) return LEM_ENOMEM;
+    B->chunks[B->nchunks++] = c;
+    B->used = 0;
   }
-  lem_term *d = c->data + c->used;
-  memcpy(d, kids, n * sizeof *kids);
-  c->used += n;
-  return d;
+  *at = (B->nchunks - 1) << LEM_KIDBITS | B->used;
+  memcpy(B->chunks[B->nchunks - 1] + B->used, kids, n * sizeof *kids);
+  B->used += n;
+  return LEM_OK;
 }
 
 lem_term lem_mk(lem_ctx *L, lem_kind k, lem_sym sym, uint32_t num, uint32_t n,
@@ -158,16 +166,15 @@ lem_term lem_mk(lem_ctx *L, lem_kind k, lem_sym sym, uint32_t num, uint32_t n,
     return LEM_NOTERM;
   }
   if (LEM_GROW(L, B->nodes, B->cap, B->count + 2)) return LEM_NOTERM;
-  const lem_term *stored = store_kids(L, B, n, kids);
-  if (n && !stored) return LEM_NOTERM;
+  uint32_t at = 0;
+  if (n && store_kids(L, B, n, kids, &at)) return LEM_NOTERM;
   uint32_t id = ++B->count;
   node *x = &B->nodes[id];
   x->kind = (uint8_t)k;
   x->ground = k != LEM_VAR;
   x->n = (uint16_t)n;
   x->sym = sym;
-  x->hash = h;
-  x->kids = stored;
+  x->kids = at;
   uint64_t size = 1;
   for (uint32_t i = 0; i < n; i++) {
     const node *c = &B->nodes[kids[i]];
@@ -270,15 +277,15 @@ uint32_t lem_bank_count(const lem_ctx *L) { return L->bank->count; }
 
 lem_bank_mark lem_bank_save(const lem_ctx *L) {
   const lem_bank *B = L->bank;
-  return (lem_bank_mark){B->count, B->chunks, B->chunks ? B->chunks->used : 0};
+  return (lem_bank_mark){B->count, B->nchunks, B->used};
 }
 
 lem_err lem_bank_release(lem_ctx *L, lem_bank_mark m) {
   lem_bank *B = L->bank;
-  int known = m.count <= B->count;
-  for (kchunk *c = B->chunks; known && c != m.chunk; c = c->next)
-    known = c != NULL;
-  if (!known || (m.chunk && m.used > m.chunk->used))
+  int known = m.count <= B->count && m.nchunks <= B->nchunks &&
+              m.used <= KIDCHUNK &&
+              (m.nchunks < B->nchunks || m.used <= B->used);
+  if (!known)
     return lem_error(L, LEM_EINVAL, "lem_bank_release: not a mark of this "
                      "bank's past");
   if (m.count == B->count) return LEM_OK;
@@ -289,12 +296,9 @@ lem_err lem_bank_release(lem_ctx *L, lem_bank_mark m) {
     B->count = count;
     return LEM_ENOMEM;
   }
-  while (B->chunks != m.chunk) {
-    kchunk *c = B->chunks;
-    B->chunks = c->next;
-    lem_free(L, c, sizeof *c + c->size * sizeof(lem_term));
-  }
-  if (m.chunk) m.chunk->used = m.used;
+  while (B->nchunks > m.nchunks)
+    lem_free(L, B->chunks[--B->nchunks], KIDCHUNK * sizeof(lem_term));
+  B->used = m.used;
   uint32_t cap = 2048;
   while (cap < m.count + 2) cap *= 2;
   if (cap < B->cap) {
@@ -328,8 +332,9 @@ lem_err lem_bank_release_keep(lem_ctx *L, lem_bank_mark m,
     const node *x = &B->nodes[base + 1 + i];
     nkeep++;
     nkids += x->n;
+    const lem_term *xk = kids_of(B, x);
     for (uint32_t k = 0; k < x->n; k++)
-      if (x->kids[k] > base) keep[x->kids[k] - base - 1] = 1;
+      if (xk[k] > base) keep[xk[k] - base - 1] = 1;
   }
   /* their nodes, with children by old id, out of the bank's arenas */
   node *saved = nkeep ? lem_malloc(L, nkeep * sizeof *saved) : NULL;
@@ -340,10 +345,9 @@ lem_err lem_bank_release_keep(lem_ctx *L, lem_bank_mark m,
   for (uint32_t i = 0, j = 0, o = 0; !e && i < span; i++) {
     if (!keep[i]) continue;
     saved[j] = B->nodes[base + 1 + i];
-    if (saved[j].n) {
-      memcpy(kids + o, saved[j].kids, saved[j].n * sizeof *kids);
-      saved[j].kids = kids + o;
-    }
+    if (saved[j].n)
+      memcpy(kids + o, kids_of(B, &saved[j]), saved[j].n * sizeof *kids);
+    saved[j].kids = (uint32_t)o; /* now: where in kids */
     o += saved[j++].n;
   }
   if (!e) e = lem_bank_release(L, m);
@@ -351,7 +355,7 @@ lem_err lem_bank_release_keep(lem_ctx *L, lem_bank_mark m,
   for (uint32_t i = 0, j = 0; !e && i < span; i++) {
     if (!keep[i]) continue;
     node *x = &saved[j++];
-    lem_term *k = (lem_term *)x->kids;
+    lem_term *k = x->n ? kids + x->kids : NULL;
     for (uint32_t c = 0; c < x->n; c++)
       if (k[c] > base) k[c] = keep[k[c] - base - 1];
     lem_term t = lem_mk(L, (lem_kind)x->kind, x->sym, node_num(x), x->n, k);
@@ -374,12 +378,12 @@ int lem_bank_check(const lem_ctx *L) {
   for (uint32_t id = 1; id <= B->count; id++) {
     const node *x = &B->nodes[id];
     if (x->kind < LEM_VAR || x->kind > LEM_ALL) return 0;
+    const lem_term *xk = kids_of(B, x);
     for (uint32_t i = 0; i < x->n; i++)
-      if (x->kids[i] == 0 || x->kids[i] >= id) return 0;
-    if (x->hash != node_hash(x->kind, x->sym, node_num(x), x->n, x->kids))
-      return 0;
-    if (*find_slot(B, x->hash, x->kind, x->sym, node_num(x), x->n, x->kids) !=
-        slot_entry(x->hash, id))
+      if (xk[i] == 0 || xk[i] >= id) return 0;
+    uint32_t h = hash_of(B, x);
+    if (*find_slot(B, h, x->kind, x->sym, node_num(x), x->n, xk) !=
+        slot_entry(h, id))
       return 0;
   }
   return 1;

@@ -78,17 +78,20 @@ lem_term lem_term_map(lem_ctx *L, lem_term t,
 /* The bank's layout, public only so that the accessors below inline (they
 ** are the prover's innermost operations).  Use the accessors, never the
 ** fields. */
-typedef struct lem_node {  /* 24 bytes: there are millions */
+typedef struct lem_node {  /* 16 bytes: there are millions */
   uint8_t kind;
   uint8_t ground;
   uint16_t n;        /* number of children (at most LEM_MAXARGS) */
   lem_sym sym;
-  uint32_t hash;
   uint32_t numsize;  /* a leaf: its num (its size is 1); a node with
                         children: its size, nodes in the tree, saturating
                         (its num is 0) */
-  const lem_term *kids;
+  uint32_t kids;     /* where its children are: chunk << LEM_KIDBITS |
+                        offset (none for a leaf) */
 } lem_node;
+
+/* A chunk of children holds 2^LEM_KIDBITS ids, so that any node's fit. */
+#define LEM_KIDBITS 16u
 
 struct lem_bank {
   lem_node *nodes;   /* nodes[1..count] */
@@ -98,7 +101,9 @@ struct lem_bank {
                         id spare a probe the node's cache line unless they
                         match. */
   uint32_t nslots;
-  struct kchunk *chunks;
+  lem_term **chunks; /* the children, in chunks that never move */
+  uint32_t nchunks, capchunks;
+  uint32_t used;     /* ids used in the last chunk */
 };
 
 #define LEM_NODE_(L, t) (&(L)->bank->nodes[(t)])
@@ -121,16 +126,17 @@ static inline uint32_t lem_term_nargs(const lem_ctx *L, lem_term t) {
   return LEM_NODE_(L, t)->n;
 }
 static inline const lem_term *lem_term_args(const lem_ctx *L, lem_term t) {
-  return LEM_NODE_(L, t)->kids;
+  const lem_node *x = LEM_NODE_(L, t);
+  return x->n ? L->bank->chunks[x->kids >> LEM_KIDBITS] +
+                    (x->kids & ((1u << LEM_KIDBITS) - 1))
+              : NULL;
 }
 static inline lem_term lem_term_arg(const lem_ctx *L, lem_term t, uint32_t i) {
   const lem_node *x = LEM_NODE_(L, t);
-  return i < x->n ? x->kids[i] : LEM_NOTERM;
+  return i < x->n ? lem_term_args(L, t)[i] : LEM_NOTERM;
 }
-/* structural hash */
-static inline uint32_t lem_term_hash(const lem_ctx *L, lem_term t) {
-  return LEM_NODE_(L, t)->hash;
-}
+/* structural hash (worked out from the node) */
+uint32_t lem_term_hash(const lem_ctx *L, lem_term t);
 /* nodes in the tree */
 static inline uint32_t lem_term_size(const lem_ctx *L, lem_term t) {
   const lem_node *x = LEM_NODE_(L, t);
@@ -149,12 +155,10 @@ static inline uint32_t lem_all_nvars(const lem_ctx *L, lem_term t) {
   return LEM_NODE_(L, t)->n - 2;
 }
 static inline lem_term lem_all_prem(const lem_ctx *L, lem_term t) {
-  const lem_node *x = LEM_NODE_(L, t);
-  return x->kids[x->n - 2];
+  return lem_term_args(L, t)[LEM_NODE_(L, t)->n - 2];
 }
 static inline lem_term lem_all_concl(const lem_ctx *L, lem_term t) {
-  const lem_node *x = LEM_NODE_(L, t);
-  return x->kids[x->n - 1];
+  return lem_term_args(L, t)[LEM_NODE_(L, t)->n - 1];
 }
 
 /* Number of nodes in the bank (the largest id). */
@@ -170,8 +174,7 @@ uint32_t lem_bank_count(const lem_ctx *L);
 ** or LEM_ENOMEM (the bank is then unchanged). */
 typedef struct lem_bank_mark {
   uint32_t count;
-  struct kchunk *chunk;
-  uint32_t used;
+  uint32_t nchunks, used;
 } lem_bank_mark;
 lem_bank_mark lem_bank_save(const lem_ctx *L);
 lem_err lem_bank_release(lem_ctx *L, lem_bank_mark m);

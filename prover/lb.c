@@ -477,6 +477,18 @@ static lem_err mark_merged(pv_eng *E, lem_term c) {
   return LEM_OK;
 }
 
+/* Has t a constant that b's union-find has merged into another? */
+static int has_merged(const pv_eng *E, const pv_block *B, lem_term t) {
+  const lem_ctx *L = E->L;
+  uint32_t p;
+  if (lem_term_kind(L, t) == LEM_CONST)
+    return ever_merged(E, t) && lem_map_get(&B->uf, t, &p);
+  const lem_term *a = lem_term_args(L, t);
+  for (uint32_t i = 0, n = lem_term_nargs(L, t); i < n; i++)
+    if (has_merged(E, B, a[i])) return 1;
+  return 0;
+}
+
 /* Usable in b: every constant of the fact is its own representative in b.
 ** Constants never merged anywhere are skipped without a look-up. */
 static int usable(pv_eng *E, uint32_t b, pv_fid id) {
@@ -486,6 +498,8 @@ static int usable(pv_eng *E, uint32_t b, pv_fid id) {
   uint32_t p;
   int ok = 1;
   const lem_term *cs = pv_fact_consts(E, id);
+  if (E->noix_merged) /* the list lacks the axiom's constants */
+    ok = !has_merged(E, B, F->f);
   for (uint32_t i = 0; i < F->ncst && ok; i++) {
     lem_term c = cs[i];
     if (ever_merged(E, c) && lem_map_get(&B->uf, c, &p)) ok = 0;
@@ -683,7 +697,10 @@ static pv_fid new_fact(pv_eng *E, uint32_t b, lem_term f, pv_how how,
   }
   if (LEM_GROW(L, E->facts, E->capfacts, E->nfacts + 2)) return 0;
   if (scratch_consts(E, f)) return 0;
-  uint32_t ncs = E->cscratch.n;
+  uint32_t ncs = 0; /* the axiom's constants are left out (pv_fact) */
+  for (uint32_t i = 0; i < E->cscratch.n; i++)
+    if (!unindexed(E, E->cscratch.v[i])) E->cscratch.v[ncs++] = E->cscratch.v[i];
+  E->cscratch.n = ncs;
   uint64_t len = (uint64_t)nprem + ncs + naux + (keep_sub ? 1 + 2ull * nsub : 0);
   if (nprem > UINT16_MAX || ncs > UINT16_MAX || nsub > UINT16_MAX ||
       len > UINT32_MAX - 1 - E->npool) {
@@ -750,8 +767,9 @@ static pv_fid add_ex(pv_eng *E, uint32_t b, lem_term f, pv_how how,
     const pv_fact *F = &E->facts[id];
     lem_term from = LEM_NOTERM, to = LEM_NOTERM;
     uint32_t p;
-    const lem_term *cs = pv_fact_consts(E, id);
-    for (uint32_t i = 0; i < F->ncst && !from; i++)
+    if (scratch_consts(E, F->f)) return 0; /* all of them, the axiom's too */
+    const lem_term *cs = E->cscratch.v;
+    for (uint32_t i = 0; i < E->cscratch.n && !from; i++)
       if (lem_map_get(&E->blocks[b].uf, cs[i], &p)) {
         from = cs[i];
         to = p;
@@ -1388,12 +1406,6 @@ static int meet_rules(pv_eng *E, uint32_t b, pv_fid id, uint32_t r) {
 
 /* ---- the things a delta fact can do ---- */
 
-static int has_const(const pv_eng *E, pv_fid id, lem_term c) {
-  const lem_term *cs = pv_fact_consts(E, id);
-  for (uint32_t i = 0; i < E->facts[id].ncst; i++)
-    if (cs[i] == c) return 1;
-  return 0;
-}
 
 static int do_merge(pv_eng *E, uint32_t b, pv_fid id) {
   lem_ctx *L = E->L;
@@ -1420,12 +1432,13 @@ static int do_merge(pv_eng *E, uint32_t b, pv_fid id) {
                           : ix_get(E, blk, key_tag(K_CONST, loser));
     for (uint32_t i = 0; v && i < v->n; i++) {
       pv_fid fid = v->v[i];
-      if (all && !has_const(E, fid, loser)) continue;
+      if (all && !occurs(L, E->facts[fid].f, loser)) continue;
       if (usable(E, b, fid) && fid != why && vec_push(L, &todo, fid)) return -1;
     }
   }
   pv_block *B = &E->blocks[b];
   B->epoch++;
+  E->noix_merged |= all;
   if (mark_merged(E, loser) || lem_map_put(L, &B->uf, loser, winner) ||
       lem_map_put(L, &B->ufwhy, loser, why)) {
     lem_free(L, todo.v, todo.cap * sizeof *todo.v);
@@ -1522,8 +1535,9 @@ static int open_exists(pv_eng *E, uint32_t b, pv_fid id) {
   }
   const pv_fact *F = &E->facts[id];
   uint32_t depth = 0;
-  for (uint32_t i = 0; i < F->ncst; i++) {
-    uint32_t d = const_depth(E, pv_fact_consts(E, id)[i]);
+  if (scratch_consts(E, F->f)) return -1;
+  for (uint32_t i = 0; i < E->cscratch.n; i++) {
+    uint32_t d = const_depth(E, E->cscratch.v[i]);
     if (d > depth) depth = d;
   }
   if (++depth > E->lim.max_depth) return 0;

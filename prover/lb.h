@@ -64,7 +64,9 @@ typedef enum pv_how {
 
 /* A fact: 28 bytes, the engine's most numerous record.  Its lists sit in
 ** eng->pool from prem on: the premises (nprem fact ids, in order), its
-** distinct constants (ncst, first occurrence first), its aux words (as many
+** distinct constants but the axiom's (ncst, first occurrence first: what
+** usable() looks up; the axiom's are merged hardly ever, and then f itself
+** is walked), its aux words (as many
 ** as pv_naux(how)), and, when own_sub, its substitution (a count, then
 ** (var, value) pairs).  An mp instance of a rule whose premises bind all
 ** its variables, and an expansion, do not store theirs: pv_fact_subst
@@ -173,6 +175,7 @@ typedef struct pv_eng {
   uint64_t *noix;  /* bitset over term ids: the axiom's constants, which
                        are not indexed by constant (lb.c, do_merge) */
   uint32_t nnoix;   /* its length in words */
+  int noix_merged;  /* one of them was merged, in some block */
   uint32_t nwitness, nbconst;
   lem_subst s, s2;  /* scratch substitutions */
   lem_sym eq;       /* the symbol "=" */

@@ -290,15 +290,8 @@ static lem_err walk(cj *C, lem_term f, uint32_t depth, int top) {
         return LEM_OK;
       }
       if (d->nparams != lem_term_nargs(L, f)) return LEM_OK;
-      lem_subst s;
-      lem_subst_init(&s);
-      lem_err e = LEM_OK;
-      for (uint32_t i = 0; i < d->nparams && !e; i++)
-        e = lem_subst_bind(L, &s, d->params[i], lem_term_arg(L, f, i));
-      lem_term b = e ? LEM_NOTERM : lem_subst_apply(L, &s, d->body);
-      lem_subst_free(L, &s);
-      if (!b) return L->err ? L->err : LEM_ENOMEM;
-      return walk(C, b, depth + 1, top);
+      lem_term b = lem_def_instance(L, d, f);
+      return b ? walk(C, b, depth + 1, top) : L->err ? L->err : LEM_ENOMEM;
     }
     default:
       return LEM_OK;
@@ -1224,6 +1217,19 @@ static lem_term op_atom(cj *C, const cop *o, const lem_term *args,
   return lem_mk_rel(C->L, o->rel->name, o->rel->arity, a);
 }
 
+/* f (LEM_NOTERM: out of memory) in canonical form in *st: 1 when no
+** earlier conjecture had that form, 0 when one had (counted), -1 on
+** error. */
+static int new_stmt(cj *C, lem_term f, lem_term *st) {
+  uint32_t dummy;
+  if (!f || !(*st = lem_canon(C->L, f))) return -1;
+  if (lem_map_get(&C->seen, *st, &dummy)) {
+    C->st.duplicate++;
+    return 0;
+  }
+  return 1;
+}
+
 /* Cancellation law number k (operation k / CJ_MAXAR, argument k %
 ** CJ_MAXAR) as a conjecture in *c (1), or 0 when there is none such (no
 ** such argument, refuted at the test points, a duplicate), -1 on error.
@@ -1254,13 +1260,9 @@ static int cancel_law(cj *C, uint32_t k, cj_conj *c, cj_refute_fn refute,
   lem_term p = prem[0] && prem[1] ? lem_mk_andn(L, 2, prem) : LEM_NOTERM;
   xs[n + 1] = z;
   lem_term f = p && concl ? lem_mk_all(L, n + 2, xs, p, concl) : LEM_NOTERM;
-  lem_term st = f ? lem_canon(L, f) : LEM_NOTERM;
-  if (!st) return -1;
-  uint32_t dummy;
-  if (lem_map_get(&C->seen, st, &dummy)) {
-    C->st.duplicate++;
-    return 0;
-  }
+  lem_term st;
+  int fresh_st = new_stmt(C, f, &st);
+  if (fresh_st <= 0) return fresh_st;
   /* the text and the SMT-LIB2 form, both over x0..x(n) */
   lem_buf t = {0}, q = {0};
   const char *nm = lem_sym_name(L, lem_term_sym(L, o->c));
@@ -1402,14 +1404,7 @@ static int feval(cj *C, lem_term f, binds *B, uint32_t depth) {
   lem_sym y = lem_term_sym(L, f);
   const lem_def *d = lem_theory_def(C->T, y);
   if (d) { /* the body, its parameters := the arguments */
-    if (d->nparams != n) return -1;
-    lem_subst s;
-    lem_subst_init(&s);
-    lem_err e = LEM_OK;
-    for (uint32_t i = 0; i < n && !e; i++)
-      e = lem_subst_bind(L, &s, d->params[i], lem_term_arg(L, f, i));
-    lem_term b = e ? LEM_NOTERM : lem_subst_apply(L, &s, d->body);
-    lem_subst_free(L, &s);
+    lem_term b = lem_def_instance(L, d, f);
     return b ? feval(C, b, B, depth + 1) : -1;
   }
   uint64_t x[CJ_MAXREL], v;
@@ -1606,13 +1601,9 @@ static int rel_clause(cj *C, const ratom *a, const rterm *t,
   if (!K.nv) return 0;
   lem_term p = lem_mk_andn(L, K.np, K.prem);
   lem_term f = p ? lem_mk_all(L, K.nv, K.vars, p, concl) : LEM_NOTERM;
-  lem_term st = f ? lem_canon(L, f) : LEM_NOTERM;
-  if (!st) return -1;
-  uint32_t dummy;
-  if (lem_map_get(&C->seen, st, &dummy)) {
-    C->st.duplicate++;
-    return 0;
-  }
+  lem_term st;
+  int fresh_st = new_stmt(C, f, &st);
+  if (fresh_st <= 0) return fresh_st;
   lem_buf b = {0};
   lem_err e = LEM_OK;
   for (uint32_t i = 0; i < k && !e; i++) {

@@ -1550,20 +1550,51 @@ static void note_vars(const cj *C, rclause *K, lem_term a) {
   }
 }
 
+static lem_err rterm_text(const cj *C, lem_buf *b, const rterm *x) {
+  lem_ctx *L = C->L;
+  if (x->kind == 1)
+    return lem_buf_puts(L, b, lem_sym_name(L, lem_term_sym(L, x->c->c)));
+  if (x->kind == 0) return lem_buf_printf(L, b, "x%u", x->var);
+  return lem_buf_printf(L, b, "%s(x%u)",
+                        lem_sym_name(L, lem_term_sym(L, x->o->c)), x->var);
+}
+
+/* Atom a as text: through the relation's notation when the theory gives
+** one ({x} <= {y}: each {param} is the argument there), else as
+** name(hole, ...). */
 static lem_err rtext(const cj *C, lem_buf *b, const ratom *a, const rterm *t) {
   lem_ctx *L = C->L;
   lem_term tpl = C->o.rels[a->tpl];
-  uint32_t nh = holes(C, tpl, (uint32_t[2]){0, 0});
-  lem_err e = lem_buf_printf(L, b, "%s(", lem_sym_name(L, lem_term_sym(L, tpl)));
+  lem_sym rel = lem_term_sym(L, tpl);
+  uint32_t n = lem_term_nargs(L, tpl), nh = 0, hole[CJ_MAXREL];
+  for (uint32_t i = 0; i < n && i < CJ_MAXREL; i++)
+    hole[i] = lem_term_kind(L, lem_term_arg(L, tpl, i)) == LEM_VAR ? nh++ : ~0u;
+  const lem_notation *no = lem_theory_notation(C->T, rel);
+  lem_err e = LEM_OK;
+  if (no && no->arity == n && n <= CJ_MAXREL) {
+    for (const char *p = no->tmpl; *p && !e; p++) {
+      const char *q = *p == '{' ? strchr(p, '}') : NULL;
+      uint32_t i = n;
+      for (uint32_t j = 0; q && j < n; j++)
+        if (strlen(lem_sym_name(L, no->params[j])) == (size_t)(q - p - 1) &&
+            !strncmp(lem_sym_name(L, no->params[j]), p + 1, (size_t)(q - p - 1)))
+          i = j;
+      if (i == n) {
+        e = lem_buf_add(L, b, p, 1);
+        continue;
+      }
+      e = hole[i] != ~0u
+              ? rterm_text(C, b, &t[a->t[hole[i]]])
+              : lem_buf_puts(L, b, lem_sym_name(L, lem_term_sym(L,
+                                   lem_term_arg(L, tpl, i))));
+      p = q;
+    }
+    return e;
+  }
+  e = lem_buf_printf(L, b, "%s(", lem_sym_name(L, rel));
   for (uint32_t h = 0; h < nh && !e; h++) {
-    const rterm *x = &t[a->t[h]];
     if (h) e = lem_buf_puts(L, b, ", ");
-    if (!e && x->kind == 1)
-      e = lem_buf_puts(L, b, lem_sym_name(L, lem_term_sym(L, x->c->c)));
-    else if (!e && x->kind == 0) e = lem_buf_printf(L, b, "x%u", x->var);
-    else if (!e)
-      e = lem_buf_printf(L, b, "%s(x%u)",
-                         lem_sym_name(L, lem_term_sym(L, x->o->c)), x->var);
+    if (!e) e = rterm_text(C, b, &t[a->t[h]]);
   }
   return e ? e : lem_buf_puts(L, b, ")");
 }

@@ -56,6 +56,9 @@ printf 'model i0 zero\nmodel s succ\nmodel + add\nbatch o ops s rels le[_,_,N,Q]
 $LEMMA explore "$top/corpus/gauss" --batch "$tmp/r3.batch" >"$tmp/out" 2>&1
 [ $? -eq 1 ] && grep -q "neither _ nor a theory constant" "$tmp/out" && ok ||
   ko "template with a foreign constant: $(cat "$tmp/out")"
+$LEMMA explore "$top/corpus/gauss" --max-prems 3 >"$tmp/out" 2>&1
+[ $? -eq 2 ] && grep -q "max-prems: bad value '3'" "$tmp/out" && ok ||
+  ko "--max-prems 3: $(cat "$tmp/out")"
 $LEMMA explore "$top/corpus/peano" --batch "$tmp/none" >"$tmp/out" 2>&1
 [ $? -eq 1 ] && grep -q "cannot read" "$tmp/out" && ok || ko "missing batch file"
 $LEMMA explore "$top/corpus/peano" --max-vars 9 >"$tmp/out" 2>&1

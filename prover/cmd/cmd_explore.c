@@ -61,7 +61,7 @@ typedef struct batch {
 
 typedef struct xopts {
   const char *theory, *db, *batchfile, *goals;
-  int vars, side, total; /* -1: as the batch says */
+  int vars, side, total, prems; /* -1: as the batch says */
   pv_opts po;
   int no_z3, no_mirror, trace;
   int progress_tty;
@@ -900,7 +900,8 @@ static int run_batch(xrun *R, const batch *b, uint32_t bi, int last,
               lem_sym_name(L, lem_term_sym(L, b->rel)), why);
       return 1;
     }
-    co.rels = &b->rel, co.nrels = 1, co.rel_prems = b->prems;
+    co.rels = &b->rel, co.nrels = 1;
+    co.rel_prems = o->prems >= 0 ? (uint32_t)o->prems : b->prems;
   }
   uint32_t top = b->facts ? b->facts : R->po->lim.max_facts;
   if (top > R->top) R->top = top;
@@ -1221,7 +1222,7 @@ static int explore(lem_ctx *L, const xopts *o, const char *options) {
 int cmd_explore(int argc, char **argv) {
   xopts o;
   memset(&o, 0, sizeof o);
-  o.vars = o.side = o.total = -1;
+  o.vars = o.side = o.total = o.prems = -1;
   o.po.lim.max_rounds = 30;
   o.po.lim.max_facts = 50000;
   o.po.lim.max_depth = 2;
@@ -1250,6 +1251,9 @@ int cmd_explore(int argc, char **argv) {
     } else if (!strcmp(a, "--max-eq-ops")) {
       if (!has || !num_arg(a, argv[++i], 0, 8, &v)) rc = 2;
       else o.total = (int)v;
+    } else if (!strcmp(a, "--max-prems")) {
+      if (!has || !num_arg(a, argv[++i], 0, 2, &v)) rc = 2;
+      else o.prems = (int)v;
     } else if (!strcmp(a, "--seconds-per-conjecture")) {
       if (!has || !num_arg(a, argv[++i], 0, 1e6, &v)) rc = 2;
       else o.po.goal_seconds = v;

@@ -31,7 +31,6 @@
 #include <string.h>
 
 #include "smt.h"
-#include "unify.h"
 
 #define RD_MAXV 32   /* variables of one defining axiom */
 #define RD_MAXP 16   /* premise atoms of one defining axiom */
@@ -184,15 +183,8 @@ static lem_err walk(rd *D, lem_term f, uint32_t depth) {
       const lem_def *d = lem_theory_def(D->T, lem_term_sym(L, f));
       if (!d) return note(D, f);
       if (d->nparams != lem_term_nargs(L, f)) return LEM_OK;
-      lem_subst s;
-      lem_subst_init(&s);
-      lem_err e = LEM_OK;
-      for (uint32_t i = 0; i < d->nparams && !e; i++)
-        e = lem_subst_bind(L, &s, d->params[i], lem_term_arg(L, f, i));
-      lem_term b = e ? LEM_NOTERM : lem_subst_apply(L, &s, d->body);
-      lem_subst_free(L, &s);
-      if (!b) return L->err ? L->err : LEM_ENOMEM;
-      return walk(D, b, depth + 1);
+      lem_term b = lem_def_instance(L, d, f);
+      return b ? walk(D, b, depth + 1) : L->err ? L->err : LEM_ENOMEM;
     }
     default: return LEM_OK;
   }

@@ -1388,6 +1388,11 @@ done:
   return out;
 }
 
+lem_term lem_def_instance(lem_ctx *L, const lem_def *d, lem_term app) {
+  if (lem_term_nargs(L, app) != d->nparams) return LEM_NOTERM;
+  return subst(L, d->body, d->nparams, d->params, lem_term_args(L, app));
+}
+
 /* Read the induction statement: "[x,y] (member) (succ) zero" becomes the
 ** formula (>[x,y](member)(succ)), read against the theory, and a constant. */
 static lem_err finish_induction(lem_ctx *L, theory_priv *P) {

@@ -191,4 +191,9 @@ const lem_reldecl *lem_theory_rel(const lem_theory *T, lem_sym name);
 const lem_def *lem_theory_def(const lem_theory *T, lem_sym name);
 const lem_notation *lem_theory_notation(const lem_theory *T, lem_sym rel);
 
+/* The body of definition d with its parameters replaced by the arguments
+** of app, an atom d[args]: what app stands for.  LEM_NOTERM when app has
+** another number of arguments (L untouched) or on out of memory. */
+lem_term lem_def_instance(lem_ctx *L, const lem_def *d, lem_term app);
+
 #endif

@@ -623,12 +623,14 @@ static int select_premises(pv_prover *P, uint32_t k, lem_term goal,
   if (n == 0) return 0;
   lem_term *cands = lem_malloc(L, n * sizeof *cands);
   double *score = lem_malloc(L, n * sizeof *score);
-  float *prob = P->opts.policy ? lem_malloc(L, n * sizeof *prob) : NULL;
+  /* recording alone (record_premises) asks no model: the fixed score */
+  int learned = P->opts.policy && P->opts.premises;
+  float *prob = learned ? lem_malloc(L, n * sizeof *prob) : NULL;
   uint32_t *ord = lem_malloc(L, n * sizeof *ord);
   int rc = -1;
-  if (!cands || !score || !ord || (P->opts.policy && !prob)) goto out;
+  if (!cands || !score || !ord || (learned && !prob)) goto out;
   for (uint32_t i = 0; i < n; i++) cands[i] = P->E.facts[fs[i]].f;
-  if (P->opts.policy) {
+  if (learned) {
     if (lem_policy_score(L, P->opts.policy, P->T, goal, cands, n, prob))
       goto out;
     for (uint32_t i = 0; i < n; i++) score[i] = prob[i];
@@ -732,7 +734,8 @@ int pv_prove(pv_prover *P, lem_term goal) {
   lem_map off = {0};
   /* only for a goal proved in blocks of its own (a (>...)): a ground goal
      is saturated in the root block, which must see every rule */
-  if (!id && P->opts.premises && lem_term_kind(L, goal) == LEM_ALL &&
+  if (!id && (P->opts.premises || P->opts.record_premises) &&
+      lem_term_kind(L, goal) == LEM_ALL &&
       select_premises(P, k, goal, &off)) {
     lem_map_free(L, &off);
     return -1;

@@ -38,9 +38,33 @@ refute_none "$top/corpus/peano" "$n"
 # candidate is the induction that proved it, and lemma train reads them
 ness=$(sqlite3 "$tmp/p.db" "SELECT count(*) FROM theorems WHERE essential = 1")
 nchosen=$(sqlite3 "$tmp/p.db" "SELECT count(DISTINCT d.theorem) FROM decisions d
-  JOIN decision_candidates c ON c.decision = d.id WHERE c.chosen = 1")
+  JOIN decision_candidates c ON c.decision = d.id WHERE c.chosen = 1
+  AND d.kind = 'induction-var'")
 [ "$ness" -gt 0 ] && [ "$nchosen" = "$ness" ] && ok ||
   ko "$ness essential theorems, $nchosen with a chosen induction"
+# ... and every proved theorem has a theorem-rule point (premise selection
+# as training data): its candidates are the axiom's rules and the earlier
+# theorems, and the theorems chosen are exactly those its proof cites
+nthm=$(sqlite3 "$tmp/p.db" "SELECT count(*) FROM theorems WHERE status = 'proved'")
+nrule=$(sqlite3 "$tmp/p.db" "SELECT count(DISTINCT theorem) FROM decisions
+  WHERE kind = 'theorem-rule'")
+[ "$nrule" = "$nthm" ] && ok || ko "$nthm theorems, $nrule with a theorem-rule point"
+sqlite3 "$tmp/p.db" "SELECT d.theorem,
+  (SELECT group_concat(expr) FROM (SELECT c.expr FROM decision_candidates c
+     WHERE c.decision = d.id AND c.chosen AND c.label LIKE 'T%' ORDER BY 1)),
+  (SELECT group_concat(statement) FROM (SELECT DISTINCT t.statement
+     FROM steps s JOIN theorems t ON t.id = s.ref_theorem
+     WHERE s.theorem = d.theorem AND s.rule = 'theorem' ORDER BY 1)),
+  (SELECT count(*) FROM decision_candidates c WHERE c.decision = d.id
+     AND c.label LIKE 'T%'),
+  (SELECT count(*) FROM theorems t WHERE t.id < d.theorem)
+  FROM decisions d WHERE d.kind = 'theorem-rule'" > "$tmp/rules"
+awk -F'|' '$2 != $3 || $4 != $5' "$tmp/rules" > "$tmp/bad"
+[ -s "$tmp/rules" ] && [ ! -s "$tmp/bad" ] && ok ||
+  ko "theorem-rule points that do not match the proofs: $(head -n 3 "$tmp/bad")"
+nused=$(sqlite3 "$tmp/p.db" "SELECT count(*) FROM decision_candidates c JOIN
+  decisions d ON d.id = c.decision WHERE d.kind = 'theorem-rule' AND c.chosen")
+[ "$nused" -gt "$nrule" ] && ok || ko "only $nused rules chosen at $nrule points"
 if $LEMMA train "$tmp/p.db" -o "$tmp/m.safetensors" > "$tmp/train" 2>&1 &&
    [ -s "$tmp/m.safetensors" ]; then ok
 else ko "lemma train on the exploration: $(tail -n 2 "$tmp/train")"; fi

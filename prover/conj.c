@@ -290,15 +290,8 @@ static lem_err walk(cj *C, lem_term f, uint32_t depth, int top) {
         return LEM_OK;
       }
       if (d->nparams != lem_term_nargs(L, f)) return LEM_OK;
-      lem_subst s;
-      lem_subst_init(&s);
-      lem_err e = LEM_OK;
-      for (uint32_t i = 0; i < d->nparams && !e; i++)
-        e = lem_subst_bind(L, &s, d->params[i], lem_term_arg(L, f, i));
-      lem_term b = e ? LEM_NOTERM : lem_subst_apply(L, &s, d->body);
-      lem_subst_free(L, &s);
-      if (!b) return L->err ? L->err : LEM_ENOMEM;
-      return walk(C, b, depth + 1, top);
+      lem_term b = lem_def_instance(L, d, f);
+      return b ? walk(C, b, depth + 1, top) : L->err ? L->err : LEM_ENOMEM;
     }
     default:
       return LEM_OK;
@@ -1224,6 +1217,19 @@ static lem_term op_atom(cj *C, const cop *o, const lem_term *args,
   return lem_mk_rel(C->L, o->rel->name, o->rel->arity, a);
 }
 
+/* f (LEM_NOTERM: out of memory) in canonical form in *st: 1 when no
+** earlier conjecture had that form, 0 when one had (counted), -1 on
+** error. */
+static int new_stmt(cj *C, lem_term f, lem_term *st) {
+  uint32_t dummy;
+  if (!f || !(*st = lem_canon(C->L, f))) return -1;
+  if (lem_map_get(&C->seen, *st, &dummy)) {
+    C->st.duplicate++;
+    return 0;
+  }
+  return 1;
+}
+
 /* Cancellation law number k (operation k / CJ_MAXAR, argument k %
 ** CJ_MAXAR) as a conjecture in *c (1), or 0 when there is none such (no
 ** such argument, refuted at the test points, a duplicate), -1 on error.
@@ -1254,13 +1260,9 @@ static int cancel_law(cj *C, uint32_t k, cj_conj *c, cj_refute_fn refute,
   lem_term p = prem[0] && prem[1] ? lem_mk_andn(L, 2, prem) : LEM_NOTERM;
   xs[n + 1] = z;
   lem_term f = p && concl ? lem_mk_all(L, n + 2, xs, p, concl) : LEM_NOTERM;
-  lem_term st = f ? lem_canon(L, f) : LEM_NOTERM;
-  if (!st) return -1;
-  uint32_t dummy;
-  if (lem_map_get(&C->seen, st, &dummy)) {
-    C->st.duplicate++;
-    return 0;
-  }
+  lem_term st;
+  int fresh_st = new_stmt(C, f, &st);
+  if (fresh_st <= 0) return fresh_st;
   /* the text and the SMT-LIB2 form, both over x0..x(n) */
   lem_buf t = {0}, q = {0};
   const char *nm = lem_sym_name(L, lem_term_sym(L, o->c));
@@ -1326,6 +1328,392 @@ static lem_err make_vars(cj *C) {
   return LEM_OK;
 }
 
+
+/* ---- relation laws: Horn clauses over relations ---------------------- */
+
+#define CJ_RBOUND 24u  /* a quantifier in a relation's body: values 0..23 */
+#define CJ_MAXRT 16    /* simple terms a hole takes */
+#define CJ_MAXRA 512   /* instantiated atoms */
+#define CJ_RPTS 64     /* grid points: every x0, x1, x2 in 0..3 */
+#define CJ_ALLPTS UINT64_MAX
+
+typedef struct rterm {  /* a simple term: x, a constant, or o(x) */
+  uint8_t kind;         /* 0 variable, 1 constant, 2 unary operation */
+  uint8_t var;          /* its variable (kinds 0 and 2) */
+  const ccst *c;        /* kind 1 */
+  const cop *o;         /* kind 2 */
+} rterm;
+
+typedef struct ratom {  /* a template with its holes filled */
+  uint32_t tpl;
+  uint8_t t[2];         /* indices into the terms */
+  uint64_t mask;        /* the grid points where it holds */
+  int simple;           /* every hole takes a variable */
+} ratom;
+
+/* Look t up in B, innermost binding first: 1 known, 0 an unbound
+** variable, -1 not a number. */
+static int rget(const cj *C, const binds *B, lem_term t, uint64_t *x) {
+  if (lem_term_kind(C->L, t) == LEM_CONST) return const_val(C, t, x) ? 1 : -1;
+  if (lem_term_kind(C->L, t) != LEM_VAR) return -1;
+  for (uint32_t i = B->n; i-- > 0;)
+    if (B->v[i] == t) {
+      *x = B->x[i];
+      return 1;
+    }
+  return 0;
+}
+
+/* The truth of f under B at the test point: 1, 0, or -1 (cannot tell). */
+static int feval(cj *C, lem_term f, binds *B, uint32_t depth) {
+  lem_ctx *L = C->L;
+  if (depth > 32) return -1;
+  switch (lem_term_kind(L, f)) {
+    case LEM_NOT: {
+      int r = feval(C, lem_term_arg(L, f, 0), B, depth + 1);
+      return r < 0 ? r : !r;
+    }
+    case LEM_AND: {
+      int a = feval(C, lem_term_arg(L, f, 0), B, depth + 1);
+      if (!a) return 0;
+      int b = feval(C, lem_term_arg(L, f, 1), B, depth + 1);
+      return !b ? 0 : a < 0 || b < 0 ? -1 : 1;
+    }
+    case LEM_ALL: { /* bounded: every value 0..CJ_RBOUND-1 */
+      uint32_t nv = lem_all_nvars(L, f), n0 = B->n, unknown = 0;
+      if (nv > 2 || n0 + nv > CJ_MAXBIND) return -1;
+      uint32_t total = nv == 1 ? CJ_RBOUND : CJ_RBOUND * CJ_RBOUND;
+      for (uint32_t a = 0; a < total; a++) {
+        for (uint32_t j = 0; j < nv; j++) {
+          B->v[n0 + j] = lem_term_arg(L, f, j);
+          B->x[n0 + j] = j ? a / CJ_RBOUND : a % CJ_RBOUND;
+        }
+        B->n = n0 + nv;
+        int p = feval(C, lem_all_prem(L, f), B, depth + 1);
+        int q = p ? feval(C, lem_all_concl(L, f), B, depth + 1) : 1;
+        B->n = n0;
+        if (!q) return 0;
+        unknown |= p < 0 || q < 0;
+      }
+      return unknown ? -1 : 1;
+    }
+    case LEM_REL: break;
+    default: return -1;
+  }
+  uint32_t n = lem_term_nargs(L, f);
+  lem_sym y = lem_term_sym(L, f);
+  const lem_def *d = lem_theory_def(C->T, y);
+  if (d) { /* the body, its parameters := the arguments */
+    lem_term b = lem_def_instance(L, d, f);
+    return b ? feval(C, b, B, depth + 1) : -1;
+  }
+  uint64_t x[CJ_MAXREL], v;
+  int known[CJ_MAXREL];
+  if (n > CJ_MAXREL) return -1;
+  const lem_reldecl *rd = lem_theory_rel(C->T, y);
+  if (rd && is_mem_rel(rd)) /* every natural is in the element sort */
+    return rget(C, B, lem_term_arg(L, f, C->mem_e), &v) == 1 ? 1 : -1;
+  if (!rd) { /* = */
+    if (n != 2 || strcmp(lem_sym_name(L, y), "=")) return -1;
+    for (uint32_t i = 0; i < 2; i++)
+      if (rget(C, B, lem_term_arg(L, f, i), &x[i]) != 1) return -1;
+    return x[0] == x[1];
+  }
+  const cop *o = all_of(C, atom_op(C, f));
+  if (!o) return -1;
+  for (uint32_t j = 0; j < o->arity; j++) {
+    known[j] = rget(C, B, lem_term_arg(L, f, o->pin[j]), &x[j]);
+    if (known[j] != 1) return -1;
+  }
+  uint64_t got = eval_top(C, o, x);
+  if (got == CJ_UNKNOWN || rget(C, B, lem_term_arg(L, f, o->pout), &v) != 1)
+    return -1;
+  return got == v;
+}
+
+/* The simple terms: variables, constants, unary operations of variables. */
+static uint32_t rel_terms(const cj *C, rterm *t) {
+  uint32_t n = 0, nv = C->o.max_vars < 3 ? C->o.max_vars : 3;
+  for (uint32_t k = 0; k < nv; k++) t[n++] = (rterm){0, (uint8_t)k, NULL, NULL};
+  for (uint32_t i = 0; i < C->ncst && n < CJ_MAXRT; i++)
+    t[n++] = (rterm){1, 0, &C->cst[i], NULL};
+  for (uint32_t i = 0; i < C->nops; i++)
+    for (uint32_t k = 0; k < nv && C->ops[i].arity == 1 && n < CJ_MAXRT; k++)
+      t[n++] = (rterm){2, (uint8_t)k, NULL, &C->ops[i]};
+  return n;
+}
+
+/* Relations are tested on a full grid, not at random points: a law such
+** as x <= s(y) => x <= y fails only where x = s(y), which few random
+** points hit. */
+static uint64_t rterm_val(cj *C, const rterm *t, uint32_t p) {
+  if (t->kind == 1) return t->c->val;
+  uint64_t x = p >> (2 * t->var) & 3;
+  return t->kind == 0 ? x : eval_top(C, t->o, &x);
+}
+
+/* The holes of template tpl (its LEM_VAR arguments): their positions. */
+static uint32_t holes(const cj *C, lem_term tpl, uint32_t *pos) {
+  uint32_t nh = 0;
+  for (uint32_t i = 0, n = lem_term_nargs(C->L, tpl); i < n; i++)
+    if (lem_term_kind(C->L, lem_term_arg(C->L, tpl, i)) == LEM_VAR) {
+      if (nh == 2) return 3;
+      pos[nh++] = i;
+    }
+  return nh;
+}
+
+/* Every template with every filling, and where each holds.  An atom that
+** cannot be evaluated at some point is left out. */
+static lem_err rel_atoms(cj *C, const rterm *t, uint32_t nt, ratom *a,
+                         uint32_t *na) {
+  lem_ctx *L = C->L;
+  *na = 0;
+  for (uint32_t r = 0; r < C->o.nrels; r++) {
+    lem_term tpl = C->o.rels[r];
+    uint32_t pos[2], nh = holes(C, tpl, pos);
+    if (lem_term_kind(L, tpl) != LEM_REL || nh < 1 || nh > 2)
+      return lem_error(L, LEM_EINVAL, "explore: a relation template needs "
+                       "one or two holes");
+    uint32_t m = nh == 1 ? nt : nt * nt;
+    for (uint32_t f = 0; f < m; f++) {
+      ratom x = {r, {(uint8_t)(f % nt), (uint8_t)(f / nt % nt)}, 0, 1};
+      if (nh == 1) x.t[1] = 0;
+      int ok = 1;
+      for (uint32_t p = 0; p < CJ_RPTS && ok; p++) {
+        binds B;
+        B.n = nh;
+        for (uint32_t h = 0; h < nh; h++) {
+          B.v[h] = lem_term_arg(L, tpl, pos[h]);
+          B.x[h] = rterm_val(C, &t[x.t[h]], p);
+          ok &= B.x[h] != CJ_UNKNOWN;
+        }
+        int v = ok ? feval(C, tpl, &B, 0) : -1;
+        if (v < 0) ok = 0;
+        else if (v) x.mask |= (uint64_t)1 << p;
+      }
+      for (uint32_t h = 0; h < nh; h++) x.simple &= t[x.t[h]].kind == 0;
+      if (!ok) continue;
+      if (*na == CJ_MAXRA)
+        return lem_error(L, LEM_ELIMIT, "explore: over %u relation atoms",
+                         CJ_MAXRA);
+      a[(*na)++] = x;
+    }
+  }
+  return LEM_OK;
+}
+
+typedef struct rclause {  /* building a clause's statement */
+  lem_term prem[16], vars[16];
+  uint32_t np, nv, nfresh;
+  lem_term fx[8];         /* o(x) already named: o, x, its variable */
+  const cop *fo[8];
+  uint8_t fv[8];
+  uint32_t nf;
+} rclause;
+
+/* Term t as a lem_term, naming o(x) by a fresh variable and its atom. */
+static lem_term rterm_term(cj *C, rclause *K, const rterm *t) {
+  if (t->kind == 1) return t->c->c;
+  if (t->kind == 0) return C->xv[t->var];
+  for (uint32_t i = 0; i < K->nf; i++)
+    if (K->fo[i] == t->o && K->fv[i] == t->var) return K->fx[i];
+  if (K->nf == 8 || K->np == 16) return LEM_NOTERM;
+  lem_term y = fresh(C, &K->nfresh), x = C->xv[t->var];
+  if (!y) return LEM_NOTERM;
+  lem_term a = op_atom(C, t->o, &x, y);
+  if (!a) return LEM_NOTERM;
+  K->prem[K->np++] = a;
+  K->fo[K->nf] = t->o, K->fv[K->nf] = t->var, K->fx[K->nf++] = y;
+  return y;
+}
+
+static lem_term ratom_term(cj *C, rclause *K, const ratom *a, const rterm *t) {
+  lem_term tpl = C->o.rels[a->tpl], args[CJ_MAXREL];
+  uint32_t n = lem_term_nargs(C->L, tpl), h = 0;
+  if (n > CJ_MAXREL) return LEM_NOTERM;
+  for (uint32_t i = 0; i < n; i++) {
+    args[i] = lem_term_arg(C->L, tpl, i);
+    if (lem_term_kind(C->L, args[i]) == LEM_VAR &&
+        !(args[i] = rterm_term(C, K, &t[a->t[h++]])))
+      return LEM_NOTERM;
+  }
+  return lem_mk_rel(C->L, lem_term_sym(C->L, tpl), n, args);
+}
+
+static void note_vars(const cj *C, rclause *K, lem_term a) {
+  for (uint32_t k = 0, n = lem_term_nargs(C->L, a); k < n; k++) {
+    lem_term x = lem_term_arg(C->L, a, k);
+    if (lem_term_kind(C->L, x) == LEM_VAR && !has_term(K->vars, K->nv, x) &&
+        K->nv < 16)
+      K->vars[K->nv++] = x;
+  }
+}
+
+static lem_err rterm_text(const cj *C, lem_buf *b, const rterm *x) {
+  lem_ctx *L = C->L;
+  if (x->kind == 1)
+    return lem_buf_puts(L, b, lem_sym_name(L, lem_term_sym(L, x->c->c)));
+  if (x->kind == 0) return lem_buf_printf(L, b, "x%u", x->var);
+  return lem_buf_printf(L, b, "%s(x%u)",
+                        lem_sym_name(L, lem_term_sym(L, x->o->c)), x->var);
+}
+
+/* Atom a as text: through the relation's notation when the theory gives
+** one ({x} <= {y}: each {param} is the argument there), else as
+** name(hole, ...). */
+static lem_err rtext(const cj *C, lem_buf *b, const ratom *a, const rterm *t) {
+  lem_ctx *L = C->L;
+  lem_term tpl = C->o.rels[a->tpl];
+  lem_sym rel = lem_term_sym(L, tpl);
+  uint32_t n = lem_term_nargs(L, tpl), nh = 0, hole[CJ_MAXREL];
+  for (uint32_t i = 0; i < n && i < CJ_MAXREL; i++)
+    hole[i] = lem_term_kind(L, lem_term_arg(L, tpl, i)) == LEM_VAR ? nh++ : ~0u;
+  const lem_notation *no = lem_theory_notation(C->T, rel);
+  lem_err e = LEM_OK;
+  if (no && no->arity == n && n <= CJ_MAXREL) {
+    for (const char *p = no->tmpl; *p && !e; p++) {
+      const char *q = *p == '{' ? strchr(p, '}') : NULL;
+      uint32_t i = n;
+      for (uint32_t j = 0; q && j < n; j++)
+        if (strlen(lem_sym_name(L, no->params[j])) == (size_t)(q - p - 1) &&
+            !strncmp(lem_sym_name(L, no->params[j]), p + 1, (size_t)(q - p - 1)))
+          i = j;
+      if (i == n) {
+        e = lem_buf_add(L, b, p, 1);
+        continue;
+      }
+      e = hole[i] != ~0u
+              ? rterm_text(C, b, &t[a->t[hole[i]]])
+              : lem_buf_puts(L, b, lem_sym_name(L, lem_term_sym(L,
+                                   lem_term_arg(L, tpl, i))));
+      p = q;
+    }
+    return e;
+  }
+  e = lem_buf_printf(L, b, "%s(", lem_sym_name(L, rel));
+  for (uint32_t h = 0; h < nh && !e; h++) {
+    if (h) e = lem_buf_puts(L, b, ", ");
+    if (!e) e = rterm_text(C, b, &t[a->t[h]]);
+  }
+  return e ? e : lem_buf_puts(L, b, ")");
+}
+
+/* The clause prems => concl as a survivor in *c (1), or 0 when it is a
+** duplicate or cannot be written, -1 on error. */
+static int rel_clause(cj *C, const ratom *a, const rterm *t,
+                      const uint32_t *pi, uint32_t k, uint32_t ci,
+                      cj_conj *c) {
+  lem_ctx *L = C->L;
+  rclause K;
+  memset(&K, 0, sizeof K);
+  lem_term atoms[3];
+  for (uint32_t i = 0; i <= k; i++) {
+    uint32_t j = i < k ? pi[i] : ci;
+    if (!(atoms[i] = ratom_term(C, &K, &a[j], t))) return L->err ? -1 : 0;
+  }
+  lem_term concl = atoms[k];
+  for (uint32_t i = 0; i < k; i++) K.prem[K.np++] = atoms[i];
+  for (uint32_t i = 0; i < K.np; i++) note_vars(C, &K, K.prem[i]);
+  lem_term cv[16];
+  rclause Q;
+  Q.nv = 0;
+  note_vars(C, &Q, concl);
+  memcpy(cv, Q.vars, Q.nv * sizeof *cv);
+  for (uint32_t i = 0; i < Q.nv; i++) { /* members for the rest */
+    if (has_term(K.vars, K.nv, cv[i])) continue;
+    if (!C->mem || C->nsorts != 1 || K.np == 16 || K.nv == 16) return 0;
+    lem_term ma[2];
+    ma[C->mem_e] = cv[i];
+    ma[C->mem_s] = C->sorts[1];
+    if (!(K.prem[K.np++] = lem_mk_rel(L, C->mem->name, 2, ma))) return -1;
+    K.vars[K.nv++] = cv[i];
+  }
+  if (!K.nv) return 0;
+  lem_term p = lem_mk_andn(L, K.np, K.prem);
+  lem_term f = p ? lem_mk_all(L, K.nv, K.vars, p, concl) : LEM_NOTERM;
+  lem_term st;
+  int fresh_st = new_stmt(C, f, &st);
+  if (fresh_st <= 0) return fresh_st;
+  lem_buf b = {0};
+  lem_err e = LEM_OK;
+  for (uint32_t i = 0; i < k && !e; i++) {
+    e = rtext(C, &b, &a[pi[i]], t);
+    if (!e) e = lem_buf_puts(L, &b, i + 1 < k ? " & " : " => ");
+  }
+  if (!e) e = rtext(C, &b, &a[ci], t);
+  if (!e && !(c->text = lem_strndup(L, b.p, b.len))) e = LEM_ENOMEM;
+  lem_buf_free(L, &b);
+  if (e || lem_map_put(L, &C->seen, st, 1)) {
+    conj_clear(L, c);
+    return -1;
+  }
+  c->stmt = st;
+  c->mirror = LEM_NOTERM;
+  c->size = 3 * CJ_MAXLEN + k;
+  C->st.survivors++;
+  C->st.rel_laws++;
+  C->st.unknown_cb++; /* not offered to the callback: kept undecided */
+  return 1;
+}
+
+/* Every relation law, smallest first, into *out.  A clause survives when
+** it holds at every grid point, its premises hold at some (it is not
+** vacuous), it needs each of its premises (with one left out it fails
+** somewhere, and its conclusion alone fails), its conclusion is none of
+** its premises, and its canonical form is new. */
+static lem_err rel_laws(cj *C, cj_conj **out, uint32_t *n, uint32_t *cap) {
+  rterm t[CJ_MAXRT];
+  uint32_t nt = rel_terms(C, t), na;
+  ratom *a = lem_malloc(C->L, CJ_MAXRA * sizeof *a);
+  if (!a) return LEM_ENOMEM;
+  lem_err e = rel_atoms(C, t, nt, a, &na);
+  uint32_t maxk = C->o.rel_prems < 2 ? C->o.rel_prems : 2;
+  for (uint32_t k = 0; k <= maxk && !e; k++) {
+    uint32_t pi[2] = {0, 0}, combos = k == 0 ? 1 : k == 1 ? na : na * na;
+    for (uint32_t q = 0; q < combos && !e; q++) {
+      if (k >= 1) pi[0] = q % na;
+      if (k == 2) {
+        pi[1] = q / na;
+        if (pi[1] <= pi[0] || !a[pi[0]].simple || !a[pi[1]].simple) continue;
+      }
+      uint64_t both = k == 0 ? CJ_ALLPTS
+                      : k == 1 ? a[pi[0]].mask : a[pi[0]].mask & a[pi[1]].mask;
+      for (uint32_t ci = 0; ci < na && !e; ci++) {
+        if (k == 2 && !a[ci].simple) continue;
+        C->st.rel_clauses++;
+        uint64_t mc = a[ci].mask;
+        if ((~both | mc) != CJ_ALLPTS) {
+          C->st.refuted_eval++;
+          continue;
+        }
+        /* vacuous (the premises never hold) or a premise not needed */
+        int needed = k == 0 || (both && mc != CJ_ALLPTS);
+        for (uint32_t i = 0; i < k && k == 2 && needed; i++)
+          needed = (~a[pi[1 - i]].mask | mc) != CJ_ALLPTS;
+        int same = 0;
+        for (uint32_t i = 0; i < k; i++) same |= pi[i] == ci;
+        if (!needed || same) {
+          C->st.trivial++;
+          continue;
+        }
+        cj_conj c;
+        memset(&c, 0, sizeof c);
+        int r = rel_clause(C, a, t, pi, k, ci, &c);
+        if (r < 0) e = C->L->err ? C->L->err : LEM_ENOMEM;
+        else if (r && LEM_GROW(C->L, *out, *cap, *n + 1)) {
+          conj_clear(C->L, &c);
+          e = LEM_ENOMEM;
+        } else if (r) {
+          (*out)[(*n)++] = c;
+        }
+      }
+    }
+  }
+  lem_free(C->L, a, CJ_MAXRA * sizeof *a);
+  return e;
+}
+
 struct cj_gen {
   cj C;
   cand *cs;
@@ -1335,6 +1723,9 @@ struct cj_gen {
   void *ud;
   cj_conj *cur;  /* the survivor cj_next handed out last, if any */
   uint32_t ncur, capcur;
+  cj_conj *rl;   /* the relation laws (made at the first cj_next) */
+  uint32_t nrl, caprl, irl;
+  int rl_made;
 };
 
 static lem_err prepare(cj *C, cand **cs, uint32_t *ncs) {
@@ -1379,8 +1770,22 @@ lem_err cj_new(lem_ctx *L, const lem_theory *T, const cj_model *M,
   return LEM_OK;
 }
 
+/* The next relation law (a batch with templates offers nothing else). */
+static int rel_next(cj_gen *G, cj_conj *out) {
+  cj *C = &G->C;
+  if (!G->rl_made) {
+    G->rl_made = 1;
+    if (rel_laws(C, &G->rl, &G->nrl, &G->caprl)) return -1;
+  }
+  if (G->irl == G->nrl) return 0;
+  G->rl[G->irl].id = G->ncs + C->nops * CJ_MAXAR + G->irl + 1;
+  *out = G->rl[G->irl++];
+  return 1;
+}
+
 int cj_next(cj_gen *G, cj_conj *out) {
   cj *C = &G->C;
+  if (C->o.nrels) return rel_next(G, out);
   while (G->next < G->ncs) {
     if (C->o.max_conj && C->st.survivors >= C->o.max_conj) return 0;
     cand *q = &G->cs[G->next++];
@@ -1416,7 +1821,7 @@ int cj_next(cj_gen *G, cj_conj *out) {
 }
 
 lem_err cj_accept(cj_gen *G, uint32_t id) {
-  if (!id || id > G->ncs + G->C.nops * CJ_MAXAR)
+  if (!id || id > G->ncs + G->C.nops * CJ_MAXAR + G->nrl)
     return lem_error(G->C.L, LEM_EINVAL, "explore: no candidate %u", id);
   if (id > G->ncs) return LEM_OK; /* an implication rewrites nothing */
   return accept_rule(&G->C, &G->cs[id - 1]);
@@ -1449,7 +1854,7 @@ static uint8_t carry_code(const cj *A, const cj *B, uint8_t k, uint8_t *vmap,
 }
 
 lem_err cj_accept_from(cj_gen *G, const cj_gen *from, uint32_t id) {
-  if (!id || id > from->ncs + from->C.nops * CJ_MAXAR)
+  if (!id || id > from->ncs + from->C.nops * CJ_MAXAR + from->nrl)
     return lem_error(G->C.L, LEM_EINVAL, "explore: no candidate %u", id);
   if (id > from->ncs) return LEM_OK; /* an implication rewrites nothing */
   const cj *A = &from->C;
@@ -1577,6 +1982,8 @@ void cj_gen_free(cj_gen *G) {
   lem_ctx *L = C->L;
   for (uint32_t i = 0; i < G->ncur; i++) conj_clear(L, &G->cur[i]);
   lem_free(L, G->cur, G->capcur * sizeof *G->cur);
+  for (uint32_t i = 0; i < G->nrl; i++) conj_clear(L, &G->rl[i]);
+  lem_free(L, G->rl, G->caprl * sizeof *G->rl);
   lem_free(L, G->cs, G->ncs * sizeof *G->cs);
   lem_free(L, C->t, C->capt * sizeof *C->t);
   lem_free(L, C->rules, C->caprules * sizeof *C->rules);

@@ -65,6 +65,18 @@ typedef struct cj_opts {
                             cancellation laws f(..x..) = f(..y..) => x = y
                             of each operation and argument that cancels at
                             the test points */
+  /* Relation laws (stream only; a batch with them conjectures nothing
+  ** else): Horn clauses P1 & .. & Pk => P0 over the templates rels, each
+  ** an atom D[..] of a relation whose LEM_VAR arguments (1 or 2) are holes
+  ** for element terms and whose other arguments are theory constants,
+  ** e.g. le[h0,h1,N,+].  A hole takes a variable, an element constant or
+  ** a unary operation applied to a variable (x, 0, s(x)); k is 0 to
+  ** rel_prems (at most 2; with 2, holes take variables only).  D, if
+  ** defined, is evaluated at the test points through its body, its
+  ** quantifiers bounded to 0..CJ_RBOUND-1. */
+  const lem_term *rels;
+  uint32_t nrels;
+  uint32_t rel_prems;
 } cj_opts;
 
 /* One survivor: the statement in canonical relational form, its mirror (the
@@ -95,6 +107,8 @@ typedef struct cj_stats {
   uint64_t unknown_cb;   /* the callback could not decide (kept) */
   uint64_t survivors;
   uint64_t implications; /* of the survivors, cancellation laws */
+  uint64_t rel_clauses;  /* relation laws enumerated */
+  uint64_t rel_laws;     /* of the survivors, relation laws */
 } cj_stats;
 
 /* The refutation callback: 1 refuted, 0 not refuted, 2 undecided (kept),

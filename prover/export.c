@@ -107,6 +107,7 @@ static const lem_rule rule_of[] = {
     [PV_EQ_SUBST] = LEM_R_EQ_SUBST, [PV_CONTRA] = LEM_R_CONTRA,
     [PV_INTRO] = LEM_R_INTRO,     [PV_INDUCT] = LEM_R_INDUCT,
     [PV_REIT] = LEM_R_REIT,       [PV_SMT] = LEM_R_SMT,
+    [PV_FOLD] = LEM_R_FOLD,       [PV_NEG_INTRO] = LEM_R_NEG_INTRO,
 };
 
 /* Emit fact id (its premises are emitted already). */
@@ -187,6 +188,7 @@ static uint32_t emit(job *J, pv_fid id, uint32_t self) {
       sp.sval = sx;
       break;
     case PV_EXPAND:
+    case PV_FOLD:
       sp.nsubst = F->nsub;
       sp.svar = sv;
       sp.sval = sx;
@@ -197,6 +199,7 @@ static uint32_t emit(job *J, pv_fid id, uint32_t self) {
       sp.wit = sx;
       break;
     case PV_INTRO:
+    case PV_NEG_INTRO:
       sp.nkids = 1;
       if (!(sp.kids[0] = block_of(J, F->aux))) return 0;
       break;

@@ -678,6 +678,9 @@ static const char *const rule_text[LEM_R_COUNT] = {
                 "query for its negation is unsatisfiable.",
   [LEM_R_REIT] = "Restates, inside a sub-proof, a fact of an enclosing "
                  "block.",
+  [LEM_R_NEG_INTRO] = "Closes a sub-proof that assumes A (its hypotheses "
+                      "are A's conjuncts) and reaches ¬A, by a "
+                      "contradiction: concludes ¬A.",
 };
 
 static lem_err rules_page(html *H) {

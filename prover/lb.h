@@ -54,7 +54,11 @@ typedef enum pv_how {
   PV_INTRO,     /* aux = the child block that proved it */
   PV_INDUCT,    /* aux = the base block; aux2 = the step block */
   PV_REIT,      /* prems = a fact of an enclosing block, restated here */
-  PV_SMT        /* prems = the hypotheses; aux = the query (side.h) */
+  PV_SMT,       /* prems = the hypotheses; aux = the query (side.h) */
+  PV_FOLD,      /* prems = a definition's body instance: D[args]
+                   (aux = def sym; subst: params := args) */
+  PV_NEG_INTRO  /* prems = the last fact of the child block aux, which
+                   assumes A and states !(A): !(A) */
 } pv_how;
 
 typedef struct pv_fact {

@@ -33,6 +33,8 @@ const char *pv_how_name(pv_how how) {
     case PV_INDUCT: return "induct";
     case PV_REIT: return "reit";
     case PV_SMT: return "smt";
+    case PV_FOLD: return "fold";
+    case PV_NEG_INTRO: return "neg_intro";
   }
   return "?";
 }
@@ -322,6 +324,9 @@ static int reit_hyps(pv_prover *P, uint32_t c) {
 /* Prove f in block b: a fact id whose formula is exactly f, visible in b
 ** (it may belong to an enclosing block), or 0. */
 static pv_fid prove_visible(pv_prover *P, uint32_t b, lem_term f, int *err);
+static pv_fid prove_neg(pv_prover *P, uint32_t b, lem_term f, int *err);
+static pv_fid prove_fold(pv_prover *P, uint32_t b, lem_term f,
+                         const lem_def *d, int *err);
 
 /* Prove f in block b: a fact of b itself whose formula is exactly f, or 0.
 ** A fact found in an enclosing block is restated in b (reit), so that b's
@@ -333,6 +338,76 @@ static pv_fid prove_in(pv_prover *P, uint32_t b, lem_term f, int *err) {
   if (!(id = pv_add_new(E, b, f, PV_REIT, &id, 1)) && !E->out_of_budget)
     *err = 1;
   return id;
+}
+
+/* Prove f in block b by saturating b: f, or a contradiction. */
+static pv_fid prove_flat(pv_prover *P, uint32_t b, lem_term f, int *err) {
+  pv_eng *E = &P->E;
+  int r = pv_saturate(E, b, f);
+  if (r < 0) {
+    if (!E->out_of_budget) *err = 1;
+    return 0;
+  }
+  if (r == 0) return 0;
+  pv_block *B = &E->blocks[b];
+  pv_fid id = pv_find(E, b, f);
+  if (id) return denormalize(E, b, id, f);
+  if (B->contra) {
+    pv_fid pr[2] = {B->contra_pos, B->contra};
+    return pv_add_raw(E, b, f, PV_CONTRA, pr, 2, NULL, 0, 0, 0);
+  }
+  return 0;
+}
+
+/* Prove f = !(A) in block b when saturating b did not: assume A in a child
+** block and look for a contradiction there (neg_intro).  This is how an
+** existential !(>[y](P)!(Q)) is proved: its witness is whatever
+** instance of the assumed rule P => !(Q) meets a fact Q. */
+static pv_fid prove_neg(pv_prover *P, uint32_t b, lem_term f, int *err) {
+  lem_ctx *L = P->L;
+  pv_eng *E = &P->E;
+  uint32_t c = pv_block_new(E, b);
+  if (!c) goto fail;
+  E->blocks[c].kind = PV_BK_INTRO;
+  if (split_hyps(P, c, lem_term_arg(L, f, 0)) || reit_hyps(P, c)) goto fail;
+  pv_fid got = prove_flat(P, c, f, err);
+  if (!got) return 0;
+  if (E->facts[got].block != c &&
+      !(got = pv_add_new(E, c, f, PV_REIT, &got, 1)))
+    goto fail;
+  pv_fid id = pv_add_raw(E, b, f, PV_NEG_INTRO, &got, 1, NULL, 0, c, 0);
+  if (!id) goto fail;
+  return id;
+fail:
+  if (!E->out_of_budget) *err = 1;
+  return 0;
+}
+
+/* Prove f = D[args] from D's body instance (fold). */
+static pv_fid prove_fold(pv_prover *P, uint32_t b, lem_term f,
+                         const lem_def *d, int *err) {
+  lem_ctx *L = P->L;
+  pv_eng *E = &P->E;
+  lem_binding sub[64];
+  if (lem_term_nargs(L, f) != d->nparams || d->nparams > 64) return 0;
+  lem_subst_undo(&E->s2, 0);
+  for (uint32_t i = 0; i < d->nparams; i++) {
+    sub[i].var = d->params[i];
+    sub[i].val = lem_term_arg(L, f, i);
+    if (lem_subst_bind(L, &E->s2, sub[i].var, sub[i].val)) goto fail;
+  }
+  lem_term g = lem_subst_apply(L, &E->s2, d->body);
+  lem_subst_undo(&E->s2, 0);
+  if (!g) goto fail;
+  pv_fid body = prove_visible(P, b, g, err);
+  if (!body) return 0;
+  pv_fid id = pv_add_raw(E, b, f, PV_FOLD, &body, 1, sub, d->nparams,
+                         d->name, 0);
+  if (!id) goto fail;
+  return id;
+fail:
+  if (!E->out_of_budget) *err = 1;
+  return 0;
 }
 
 static pv_fid prove_visible(pv_prover *P, uint32_t b, lem_term f, int *err) {
@@ -351,17 +426,13 @@ static pv_fid prove_visible(pv_prover *P, uint32_t b, lem_term f, int *err) {
     if (!id) goto fail;
     return id;
   }
-  int r = pv_saturate(E, b, f);
-  if (r < 0) goto fail;
-  if (r == 0) return 0;
-  pv_block *B = &E->blocks[b];
-  pv_fid id = pv_find(E, b, f);
-  if (id) return denormalize(E, b, id, f);
-  if (B->contra) {
-    pv_fid pr[2] = {B->contra_pos, B->contra};
-    return pv_add_raw(E, b, f, PV_CONTRA, pr, 2, NULL, 0, 0, 0);
-  }
-  return 0;
+  /* a negation or a defined relation is decomposed at once: what
+     saturating b would find, the child block finds too (it sees b's
+     facts, and D[args] expands there to the body assumed false) */
+  if (lem_term_kind(L, f) == LEM_NOT) return prove_neg(P, b, f, err);
+  const lem_def *d = lem_term_kind(L, f) == LEM_REL
+                         ? lem_theory_def(P->T, lem_term_sym(L, f)) : NULL;
+  return d ? prove_fold(P, b, f, d, err) : prove_flat(P, b, f, err);
 fail:
   if (!E->out_of_budget) *err = 1;
   return 0;

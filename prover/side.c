@@ -153,6 +153,7 @@ pv_fid pv_side_prove(pv_prover *P, lem_term goal, int *err) {
   if (e || holds != 1) {
     refuse(D, e ? "not a ground side goal" : "false in the model",
            e ? lem_errmsg(L) : NULL);
+    lem_clear_error(L); /* the reason is kept in D->why */
     return 0;
   }
   hyps H;

@@ -55,6 +55,8 @@ typedef struct tr {
   uint32_t depth;
   int qf;                /* refuse quantifiers */
   lem_sym eq;
+  smt_recdefs rec;       /* the rec operations, read at their first use */
+  int recread;
 } tr;
 
 #define TR_MAXDEPTH 10000u
@@ -65,6 +67,7 @@ static void tr_free(tr *X) {
   lem_free(X->L, X->decl, (size_t)X->capdecl * sizeof *X->decl);
   lem_free(X->L, X->rels, (size_t)X->caprels * sizeof *X->rels);
   lem_free(X->L, X->relarity, (size_t)X->caparity * sizeof *X->relarity);
+  smt_recdefs_free(X->L, &X->rec);
 }
 
 static const char *nm(lem_ctx *L, lem_term t) {
@@ -232,6 +235,35 @@ static const lem_model *model_of(tr *X, val v, const char *what,
 
 static lem_err formula(tr *X, lem_term f);
 
+/* out = f(in..) for an operation f modelled by its recursion. */
+static lem_err atom_rec(tr *X, const lem_model *md,
+                        const smt_rel_reading *rd, const val *a,
+                        const char *rn) {
+  lem_ctx *L = X->L;
+  lem_err e;
+  if (!X->M->rec)
+    return lem_error(L, LEM_EINVAL, "'%s' in the op position of '%s' is "
+                     "modelled by its recursion, which only counterexample "
+                     "search reads", nm(L, md->c), rn);
+  if (!X->recread) {
+    if ((e = smt_recdefs_read(L, X->M->T, &X->rec))) return e;
+    X->recread = 1;
+  }
+  if (smt_recdefs_arity(&X->rec, md->c) != (int)rd->nin)
+    return lem_error(L, LEM_EINVAL, "'%s' in the op position of '%s' is "
+                     "defined with %d argument%s, not %u", nm(L, md->c), rn,
+                     smt_recdefs_arity(&X->rec, md->c),
+                     smt_recdefs_arity(&X->rec, md->c) == 1 ? "" : "s",
+                     rd->nin);
+  if ((e = lem_buf_puts(L, X->out, "(= ")) || (e = put_elem(X, a[rd->out])) ||
+      (e = lem_buf_printf(L, X->out, " (|f.%s|", nm(L, md->c))))
+    return e;
+  for (uint32_t j = 0; j < rd->nin; j++)
+    if ((e = lem_buf_puts(L, X->out, " ")) || (e = put_elem(X, a[rd->in[j]])))
+      return e;
+  return lem_buf_puts(L, X->out, "))");
+}
+
 static lem_err atom_nat(tr *X, const lem_reldecl *r, const val *a) {
   lem_ctx *L = X->L;
   const char *rn = lem_sym_name(L, r->name);
@@ -250,6 +282,7 @@ static lem_err atom_nat(tr *X, const lem_reldecl *r, const val *a) {
   }
   const lem_model *md = model_of(X, a[rd.op], "op", rn);
   if (!md) return LEM_EINVAL;
+  if (md->kind == LEM_MODEL_REC) return atom_rec(X, md, &rd, a, rn);
   int ok = rd.nin == 1 ? md->kind == LEM_MODEL_SUCC
                        : md->kind == LEM_MODEL_ADD || md->kind == LEM_MODEL_MUL;
   if (!ok)
@@ -470,6 +503,8 @@ static lem_err assemble(tr *X, const lem_buf *body, lem_buf *q) {
   if (!e) e = lem_buf_puts(L, q, "\n");
   if (!e && X->M->dom == SMT_DOM_UNINTERP)
     e = lem_buf_puts(L, q, "(declare-sort U 0)\n");
+  if (!e && X->rec.text.len) /* the rec operations the body applies */
+    e = lem_buf_add(L, q, X->rec.text.p, X->rec.text.len);
   const char *s = X->M->dom == SMT_DOM_UNINTERP ? "U" : "Int";
   for (uint32_t i = 0; i < X->nrels && !e; i++) {
     e = lem_buf_printf(L, q, "(declare-fun |r.%s| (",
@@ -682,7 +717,16 @@ smt_status smt_refute(smt_solver *S, const smt_model *M, lem_term conj,
     out->text = lem_strndup(L, m, strlen(m));
     out->textlen = out->text ? strlen(m) : 0;
   } else {
-    st = smt_check_smtlib(S, q.p, out);
+    /* a context sees each recursive function defined once */
+    st = X.rec.text.len && smt_solver_renew(S)
+             ? SMT_ERROR
+             : smt_check_smtlib(S, q.p, out);
+    if (st == SMT_ERROR && !out->text) {
+      const char *m = lem_errmsg(L);
+      out->status = SMT_ERROR;
+      out->text = lem_strndup(L, m, strlen(m));
+      out->textlen = out->text ? strlen(m) : 0;
+    }
     if (st == SMT_SAT) {
       if (render_cex(&X, nopen, out->text, &cex)) {
         st = out->status = SMT_ERROR;

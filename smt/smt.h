@@ -61,6 +61,14 @@ smt_solver *smt_solver_new(lem_ctx *L);
 ** the handle.  NULL is a no-op. */
 void smt_solver_free(smt_solver *S);
 
+/* Replace the handle's Z3 context and solver by new ones with the same
+** timeout and resource limit: nothing declared or defined in a check
+** survives it.  smt_refute does this before a query that defines
+** operations by recursion, since Z3 may not see the same recursive
+** function defined twice in one context.  LEM_OK, or LEM_ESMT in L; after
+** a failure the handle may only be freed. */
+lem_err smt_solver_renew(smt_solver *S);
+
 /* Release the memory Z3 keeps for the whole process (its global tables,
 ** made with the first context).  For leak checkers only: call it at the
 ** very end, when no handle exists in any thread; no handle may be made
@@ -253,6 +261,10 @@ typedef struct smt_model {
   const lem_theory *T;  /* borrowed; must outlive the model */
   smt_domain dom;
   uint32_t size;        /* SMT_DOM_FINITE */
+  int rec;              /* SMT_DOM_NAT: 1 reads an operation modelled `rec`
+                           by its recursion (smt_recdefs_read); 0 (the
+                           default, and what side goals use) translates no
+                           formula that applies one */
 } smt_model;
 
 /* Fill *M.  smt_model_from_theory: the arithmetic model; LEM_EINVAL when T
@@ -264,6 +276,32 @@ lem_err smt_model_finite(lem_ctx *L, const lem_theory *T, uint32_t size,
                          smt_model *M);
 lem_err smt_model_uninterpreted(lem_ctx *L, const lem_theory *T,
                                 smt_model *M);
+
+/* The operations a theory models as `rec` (model S rec;), for Z3: one
+** define-funs-rec, in text, that gives each the value its defining axioms
+** give (smt/recdef.c says how they are read: the conclusion's inputs are
+** the parameters, the premises are evaluated in any order that works, the
+** first axiom that applies gives the value, 0 where none does).  An axiom
+** whose recursive call decreases no argument is a law, not a definition,
+** and is left out; the rest must terminate (each operation's self-calls
+** decrease one argument position, and no cycle runs through different
+** operations), else LEM_EINVAL.  Also LEM_EINVAL, with the axiom or the
+** symbol named, when an operation has no defining axiom or one cannot be
+** read; LEM_ELIMIT past the bounds below.  text is "" when T models no
+** operation as rec.  Free with smt_recdefs_free (also after an error). */
+#define SMT_REC_MAX 32u   /* operations modelled rec */
+#define SMT_REC_ARITY 2u  /* inputs of one (as smt_reading allows) */
+typedef struct smt_recdefs {
+  lem_buf text;           /* "(define-funs-rec ...)\n"; the function of S
+                             is |f.S| */
+  uint32_t n;
+  lem_term op[SMT_REC_MAX];
+  uint32_t arity[SMT_REC_MAX];
+} smt_recdefs;
+lem_err smt_recdefs_read(lem_ctx *L, const lem_theory *T, smt_recdefs *R);
+void smt_recdefs_free(lem_ctx *L, smt_recdefs *R);
+/* op's number of inputs, or -1 when op is not modelled rec. */
+int smt_recdefs_arity(const smt_recdefs *R, lem_term op);
 
 /* How a declared relation reads in the arithmetic model, from its roles
 ** only: MEMBER (one elem, one set: elem is in set) or APPLY (one op, one

@@ -195,24 +195,16 @@ static lem_err apply_timeout(smt_solver *S, unsigned ms) {
   return apply_limits(S, ms, S->rlimit);
 }
 
-smt_solver *smt_solver_new(lem_ctx *L) {
-  smt_solver *S = lem_calloc(L, sizeof *S);
-  if (!S) return NULL;
-  S->L = L;
+/* Make S's Z3 context and solver, with limits (ms, rlimit).  LEM_OK, or
+** LEM_ESMT with the message in L (S->z may then be set: close it). */
+static lem_err open_z3(smt_solver *S, unsigned ms, unsigned rlimit) {
+  lem_ctx *L = S->L;
   Z3_config cfg = Z3_mk_config();
-  if (!cfg) {
-    lem_free(L, S, sizeof *S);
-    lem_error(L, LEM_ESMT, "z3: could not make a configuration");
-    return NULL;
-  }
+  if (!cfg) return lem_error(L, LEM_ESMT, "z3: could not make a configuration");
   Z3_set_param_value(cfg, "model", "true");
   S->z = Z3_mk_context_rc(cfg);
   Z3_del_config(cfg);
-  if (!S->z) {
-    lem_free(L, S, sizeof *S);
-    lem_error(L, LEM_ESMT, "z3: could not make a context");
-    return NULL;
-  }
+  if (!S->z) return lem_error(L, LEM_ESMT, "z3: could not make a context");
   Z3_set_error_handler(S->z, on_z3_error);
   smt_solver *saved = smt_enter(S);
   Z3_set_ast_print_mode(S->z, Z3_PRINT_SMTLIB2_COMPLIANT);
@@ -220,12 +212,27 @@ smt_solver *smt_solver_new(lem_ctx *L) {
   if (!failed(S)) Z3_inc_ref(S->z, Z3_sort_to_ast(S->z, S->int_sort));
   S->s = failed(S) ? NULL : Z3_mk_simple_solver(S->z);
   if (!failed(S)) Z3_solver_inc_ref(S->z, S->s);
-  lem_err e = failed(S) ? LEM_ESMT
-                        : apply_limits(S, SMT_DEFAULT_TIMEOUT_MS,
-                                       SMT_DEFAULT_RLIMIT);
+  lem_err e = failed(S) ? LEM_ESMT : apply_limits(S, ms, rlimit);
   smt_leave(saved);
-  if (e) {
-    lem_error(L, LEM_ESMT, "z3: %s", S->zmsg);
+  return e ? lem_error(L, LEM_ESMT, "z3: %s", S->zmsg) : LEM_OK;
+}
+
+/* Release S's solver and context. */
+static void close_z3(smt_solver *S) {
+  if (!S->z) return;
+  smt_solver *saved = smt_enter(S);
+  if (S->s) Z3_solver_dec_ref(S->z, S->s);
+  if (S->int_sort) Z3_dec_ref(S->z, Z3_sort_to_ast(S->z, S->int_sort));
+  smt_leave(saved);
+  Z3_del_context(S->z);
+  S->z = NULL, S->s = NULL, S->int_sort = NULL;
+}
+
+smt_solver *smt_solver_new(lem_ctx *L) {
+  smt_solver *S = lem_calloc(L, sizeof *S);
+  if (!S) return NULL;
+  S->L = L;
+  if (open_z3(S, SMT_DEFAULT_TIMEOUT_MS, SMT_DEFAULT_RLIMIT)) {
     smt_solver_free(S);
     return NULL;
   }
@@ -234,14 +241,18 @@ smt_solver *smt_solver_new(lem_ctx *L) {
 
 void smt_solver_free(smt_solver *S) {
   if (!S) return;
-  if (S->z) {
-    smt_solver *saved = smt_enter(S);
-    if (S->s) Z3_solver_dec_ref(S->z, S->s);
-    if (S->int_sort) Z3_dec_ref(S->z, Z3_sort_to_ast(S->z, S->int_sort));
-    smt_leave(saved);
-    Z3_del_context(S->z);
-  }
+  close_z3(S);
   lem_free(S->L, S, sizeof *S);
+}
+
+lem_err smt_solver_renew(smt_solver *S) {
+  unsigned ms = S->timeout, rlimit = S->rlimit;
+  close_z3(S);
+  if (open_z3(S, ms, rlimit)) {
+    close_z3(S);
+    return S->L->err;
+  }
+  return LEM_OK;
 }
 
 void smt_finalize(void) { Z3_finalize_memory(); }
@@ -512,6 +523,10 @@ smt_status smt_check_smtlib(smt_solver *S, const char *smtlib2,
   smt_result_free(S->L, out);
   if (!smtlib2) {
     lem_error(S->L, LEM_EINVAL, "smt_check_smtlib: no script");
+    return fail_lem(S->L, out);
+  }
+  if (!S->z) { /* smt_solver_renew failed */
+    lem_error(S->L, LEM_ESMT, "z3: the handle has no context");
     return fail_lem(S->L, out);
   }
   smt_solver *saved = smt_enter(S);

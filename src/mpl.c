@@ -1130,12 +1130,14 @@ static lem_err st_model(mctx *m, tok kw) {
   if ((e = advance(p))) return e;
   tok vt = p->X->cur;
   if (vt.k != T_NAME)
-    return expected(L, p->X, "a model value (nat, succ, add, mul or a numeral)");
-  static const char *const kinds[] = {"nat", "succ", "add", "mul"};
+    return expected(L, p->X,
+                    "a model value (nat, succ, add, mul, rec or a numeral)");
+  static const char *const kinds[] = {"nat", "succ", "add", "mul", "rec"};
   static const lem_model_kind kv[] = {LEM_MODEL_NAT, LEM_MODEL_SUCC,
-                                      LEM_MODEL_ADD, LEM_MODEL_MUL};
+                                      LEM_MODEL_ADD, LEM_MODEL_MUL,
+                                      LEM_MODEL_REC};
   lem_model md = {0};
-  for (int k = 0; k < 4; k++)
+  for (int k = 0; k < 5; k++)
     if (is_name(&vt, kinds[k])) md.kind = kv[k];
   if (!md.kind) {
     uint64_t v = 0;
@@ -1149,7 +1151,7 @@ static lem_err st_model(mctx *m, tok kw) {
       char q[200];
       quote(q, sizeof q, vt.s, vt.n);
       return perr(L, LEM_ESYNTAX, p->X->fname, vt.line, vt.col,
-                  "expected a model value (nat, succ, add, mul or a numeral "
+                  "expected a model value (nat, succ, add, mul, rec or a numeral "
                   "below 10^19), found '%s'", q);
     }
     md.kind = LEM_MODEL_NUM;
@@ -1384,6 +1386,11 @@ done:
   lem_free(L, w, (size_t)wcap * sizeof *w);
   lem_free(L, res, (size_t)rcap * sizeof *res);
   return out;
+}
+
+lem_term lem_def_instance(lem_ctx *L, const lem_def *d, lem_term app) {
+  if (lem_term_nargs(L, app) != d->nparams) return LEM_NOTERM;
+  return subst(L, d->body, d->nparams, d->params, lem_term_args(L, app));
 }
 
 /* Read the induction statement: "[x,y] (member) (succ) zero" becomes the
@@ -1763,7 +1770,8 @@ lem_err lem_theory_print(lem_ctx *L, const lem_theory *T, lem_buf *b) {
     if (!e) e = lem_term_print(L, T->ind_zero, b);
     if (!e) e = lem_buf_puts(L, b, ";\n");
   }
-  static const char *const mk[] = {"", "nat", "", "succ", "add", "mul"};
+  static const char *const mk[] = {"",    "nat", "",   "succ",
+                                   "add", "mul", "rec"};
   for (uint32_t i = 0; i < T->nmodels && !e; i++) {
     const lem_model *md = &T->models[i];
     e = lem_buf_printf(L, b, "model %s ", lem_sym_name(L, lem_term_sym(L, md->c)));

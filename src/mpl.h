@@ -76,10 +76,11 @@ typedef struct lem_notation { /* notation in3[x,y,z,f] "{x} {f} {y} = {z}"; */
 
 /* model NAME VALUE;  how a theory constant reads in the arithmetic model
 ** (the naturals): VALUE is nat (the set of all naturals), succ (x + 1),
-** add (x + y), mul (x * y) or a decimal numeral (that number). */
+** add (x + y), mul (x * y), rec (the operation the axiom defines by
+** recursion, read by smt/recdef.c) or a decimal numeral (that number). */
 typedef enum lem_model_kind {
   LEM_MODEL_NAT = 1, LEM_MODEL_NUM, LEM_MODEL_SUCC, LEM_MODEL_ADD,
-  LEM_MODEL_MUL
+  LEM_MODEL_MUL, LEM_MODEL_REC
 } lem_model_kind;
 
 typedef struct lem_model {
@@ -189,5 +190,10 @@ const lem_model *lem_theory_model(const lem_theory *T, lem_term c);
 const lem_reldecl *lem_theory_rel(const lem_theory *T, lem_sym name);
 const lem_def *lem_theory_def(const lem_theory *T, lem_sym name);
 const lem_notation *lem_theory_notation(const lem_theory *T, lem_sym rel);
+
+/* The body of definition d with its parameters replaced by the arguments
+** of app, an atom d[args]: what app stands for.  LEM_NOTERM when app has
+** another number of arguments (L untouched) or on out of memory. */
+lem_term lem_def_instance(lem_ctx *L, const lem_def *d, lem_term app);
 
 #endif

@@ -13,7 +13,8 @@
 static const char *const rule_names[LEM_R_COUNT] = {
     "none",   "axiom",   "theorem",  "hyp",      "expand", "fold",
     "and_l",  "and_r",   "and_i",    "mp",       "exists", "eq_refl",
-    "eq_subst", "contra", "intro",   "induct",   "smt",     "reit"};
+    "eq_subst", "contra", "intro",   "induct",   "smt",     "reit",
+    "neg_intro"};
 static const char *const tk_names[LEM_TK_COUNT] = {"goal", "discovered",
                                                    "mirrored", "given"};
 static const char *const ts_names[LEM_TS_COUNT] = {"proved", "failed",
@@ -280,7 +281,8 @@ int lem_proof_consistent(const lem_proof *P, const char **why) {
       if (!s->kids[k] || s->kids[k] > P->nblocks ||
           P->blocks[s->kids[k] - 1].parent != s->block)
         BAD("child block is not a child of the step's block");
-    if ((s->rule == LEM_R_INTRO && s->nkids != 1) ||
+    if (((s->rule == LEM_R_INTRO || s->rule == LEM_R_NEG_INTRO) &&
+         s->nkids != 1) ||
         (s->rule == LEM_R_INDUCT && s->nkids != 2))
       BAD("wrong number of child blocks for the rule");
     if (s->rule == LEM_R_THEOREM && (!s->thmref || s->thmref > P->nthms))

@@ -41,6 +41,8 @@ typedef enum lem_rule {
   LEM_R_INDUCT,
   LEM_R_SMT,
   LEM_R_REIT,   /* restate a fact of an enclosing block inside a block */
+  LEM_R_NEG_INTRO, /* !(A), from a child block that assumes A and states
+                      !(A) (by contra) */
   LEM_R_COUNT
 } lem_rule;
 

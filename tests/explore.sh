@@ -43,6 +43,22 @@ cmp -s "$tmp/a.cmp" "$tmp/b.cmp" && ok || ko "output differs between two runs"
 # bad input
 $LEMMA explore "$top/corpus/peano" --batch "$top/tests/data/explore-bad.batch" >"$tmp/out" 2>&1
 [ $? -eq 1 ] && grep -q "explore-bad.batch:2: unknown meaning" "$tmp/out" && ok || ko "bad batch file"
+# relation templates: malformed, unknown, or with a foreign constant
+printf 'model i0 zero\nbatch o rels le[_,_\n' > "$tmp/r1.batch"
+$LEMMA explore "$top/corpus/gauss" --batch "$tmp/r1.batch" >"$tmp/out" 2>&1
+[ $? -eq 1 ] && grep -q "r1.batch:2: bad relation template" "$tmp/out" && ok ||
+  ko "malformed relation template: $(cat "$tmp/out")"
+printf 'model i0 zero\nmodel s succ\nmodel + add\nbatch o ops s rels lt[_,_,N,+]\n' > "$tmp/r2.batch"
+$LEMMA explore "$top/corpus/gauss" --batch "$tmp/r2.batch" >"$tmp/out" 2>&1
+[ $? -eq 1 ] && grep -q "rels lt: no such relation" "$tmp/out" && ok ||
+  ko "unknown template relation: $(cat "$tmp/out")"
+printf 'model i0 zero\nmodel s succ\nmodel + add\nbatch o ops s rels le[_,_,N,Q]\n' > "$tmp/r3.batch"
+$LEMMA explore "$top/corpus/gauss" --batch "$tmp/r3.batch" >"$tmp/out" 2>&1
+[ $? -eq 1 ] && grep -q "neither _ nor a theory constant" "$tmp/out" && ok ||
+  ko "template with a foreign constant: $(cat "$tmp/out")"
+$LEMMA explore "$top/corpus/gauss" --max-prems 3 >"$tmp/out" 2>&1
+[ $? -eq 2 ] && grep -q "max-prems: bad value '3'" "$tmp/out" && ok ||
+  ko "--max-prems 3: $(cat "$tmp/out")"
 $LEMMA explore "$top/corpus/peano" --batch "$tmp/none" >"$tmp/out" 2>&1
 [ $? -eq 1 ] && grep -q "cannot read" "$tmp/out" && ok || ko "missing batch file"
 $LEMMA explore "$top/corpus/peano" --max-vars 9 >"$tmp/out" 2>&1

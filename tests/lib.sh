@@ -33,13 +33,15 @@ proved_statements() {
     > "$tmp/thms"
 }
 
-# refute_none THEORY N: Z3 finds a counterexample to none of $tmp/thms in
-# THEORY's arithmetic model, and shows N of them to hold there.
+# refute_none THEORY N [RLIMIT]: Z3 finds a counterexample to none of
+# $tmp/thms in THEORY's arithmetic model (under Z3's resource limit RLIMIT
+# per statement, if given), and shows at least N of them to hold there.
+# The outcomes are in $tmp/refute.
 refute_none() {
-  $LEMMA refute "$1" --goals "$tmp/thms" > "$tmp/refute" 2>&1
+  $LEMMA refute "$1" --goals "$tmp/thms" ${3:+--rlimit "$3"} > "$tmp/refute" 2>&1
   if grep -q "counterexample" "$tmp/refute"; then
     ko "Z3 refutes a stored theorem: $(grep -B1 counterexample "$tmp/refute" | head -4)"
   else ok; fi
-  [ "$(grep -c "none" "$tmp/refute")" -eq "$2" ] && ok ||
+  [ "$(grep -c "^  none" "$tmp/refute")" -ge "$2" ] && ok ||
     ko "Z3 did not clear $2 theorems: $(grep -v none "$tmp/refute" | head -3)"
 }

@@ -203,6 +203,19 @@ static void t_contra(pg_world *w) {
   lem_proof_set_final(w->P, t, in);
 }
 
+/* T8: !(&(p[a])!(p[a])) by neg_intro over contra. */
+static void t_neg(pg_world *w) {
+  uint32_t t = thm(w, "no_p_and_not_p", "!(&(p[a])!(p[a]))"), b = root(w, t);
+  lem_term h[2] = {pg_expr(w, "(p[a])"), pg_expr(w, "!(p[a])")};
+  uint32_t cb = lem_proof_add_block(w->P, t, b, LEM_BK_INTRO, 0, NULL, 2, h);
+  uint32_t h1 = S0(cb, LEM_R_HYP, "(p[a])");
+  uint32_t h2 = S0(cb, LEM_R_HYP, "!(p[a])");
+  uint32_t q = SN(cb, LEM_R_CONTRA, "!(&(p[a])!(p[a]))", NULL, h1, h2);
+  lem_step_spec xi = {.nkids = 1, .kids = {cb}};
+  uint32_t ni = SN(b, LEM_R_NEG_INTRO, "!(&(p[a])!(p[a]))", &xi, q);
+  lem_proof_set_final(w->P, t, ni);
+}
+
 /* T6: (>[n](in[n,N])(ev[n])) by induction. */
 static void t_induct(pg_world *w) {
   uint32_t t = thm(w, "all_ev", "(>[n](in[n,N])(ev[n]))"), b = root(w, t);
@@ -260,6 +273,7 @@ int pg_build(pg_world *w) {
   t_contra(w);
   t_induct(w);
   t_smt(w);
+  t_neg(w);
   return 0;
 }
 

@@ -6,7 +6,7 @@
 ** p, q, r, t, a definition pq, equality, and a toy naturals part with an
 ** induction principle.  pg_build makes a proof with one theorem per rule
 ** family: axiom/and_l/and_r/mp, theorem/and_i/fold/expand, exists/intro,
-** eq_subst/eq_refl, contra, induct, smt.
+** eq_subst/eq_refl, contra, induct, smt, neg_intro.
 */
 #ifndef LEM_PROOFGEN_H
 #define LEM_PROOFGEN_H

@@ -250,6 +250,42 @@ Test(check, intro_witness_escapes) {
   find("p_implies_t", LEM_R_INTRO, 0)->concl = E("(>[x](p[x])(t[_w1]))");
   REJECTS("witness in the intro conclusion");
 }
+Test(check, neg_intro_not_a_negation) {
+  lem_step *s = find("no_p_and_not_p", LEM_R_NEG_INTRO, 0);
+  s->concl = E("(&(p[a])!(p[a]))");
+  REJECTS("neg_intro concluding A itself");
+}
+Test(check, neg_intro_wrong_hyps) {
+  lem_step *s = find("no_p_and_not_p", LEM_R_NEG_INTRO, 0);
+  W.P->blocks[s->kids[0] - 1].hyps[1] = E("!(q[a])");
+  REJECTS("neg_intro block assuming other than A");
+}
+Test(check, neg_intro_dropped_hyp) {
+  lem_step *s = find("no_p_and_not_p", LEM_R_NEG_INTRO, 0);
+  W.P->blocks[s->kids[0] - 1].nhyps = 1;
+  REJECTS("neg_intro block assuming part of A");
+}
+Test(check, neg_intro_child_states_other) {
+  find("no_p_and_not_p", LEM_R_CONTRA, 0)->concl = E("!(p[a])");
+  REJECTS("neg_intro whose block reaches another formula");
+}
+Test(check, neg_intro_block_with_constants) {
+  lem_step *s = find("no_p_and_not_p", LEM_R_NEG_INTRO, 0);
+  static lem_term k[1];
+  k[0] = K("_c9");
+  lem_block *b = &W.P->blocks[s->kids[0] - 1];
+  b->nconsts = 1;
+  b->consts = k;
+  REJECTS("neg_intro block with a constant");
+  b->nconsts = 0;
+  b->consts = NULL;
+}
+Test(check, neg_intro_child_wrong_kind) {
+  lem_step *s = find("no_p_and_not_p", LEM_R_NEG_INTRO, 0);
+  W.P->blocks[s->kids[0] - 1].kind = LEM_BK_STEP;
+  REJECTS("neg_intro over a step block");
+}
+
 Test(check, induct_no_base) {
   lem_step *s = find("all_ev", LEM_R_INDUCT, 0);
   s->nkids = 1;

@@ -297,3 +297,117 @@ Test(smtmodel, unknown_and_failures_are_local) {
                SMT_SAT);
   smt_result_free(L, &r);
 }
+
+/* ---- operations modelled by their recursion (model D rec) ------------ */
+
+#define REC_HEAD                                                    \
+  "relation in[x,X] : (elem, set);\n"                               \
+  "relation in2[x,y,f] : (in, out, op);\n"                          \
+  "relation in3[x,y,z,f] : (in, in, out, op);\n"                    \
+  "model N nat; model z 0; model s succ; model + add; model * mul;\n"
+
+/* A theory from REC_HEAD, an anchor body over N, z, s, +, *, D, F and more
+** model lines; its rec model in *MR. */
+static lem_theory *rec_theory(const char *body, const char *models,
+                              smt_model *MR) {
+  char text[4096];
+  snprintf(text, sizeof text, "%sanchor A[N,z,s,+,*,D,F] := %s;\n%s",
+           REC_HEAD, body, models);
+  lem_theory *T = NULL;
+  cr_assert_eq(lem_theory_load_text(L, text, strlen(text), "rec.mpl", &T),
+               LEM_OK, "%s", lem_errmsg(L));
+  cr_assert_eq(smt_model_from_theory(L, T, MR), LEM_OK, "%s", lem_errmsg(L));
+  MR->rec = 1;
+  return T;
+}
+
+/* D(0) = 0, D(s(n)) = s(s(D(n))); F(a, 0) = a, F(a, s(b)) = s(F(a, b)), F
+** being + again, by its recursion, and a law of F that is no definition. */
+#define REC_DF                                                          \
+  "(&(in2[z,z,D])(&(>[n,m,a,b,c](&(in2[n,m,s])(&(in2[n,a,D])"           \
+  "(&(in2[a,b,s])(in2[b,c,s]))))(in2[m,c,D]))"                          \
+  "(&(>[a](in[a,N])(in3[a,z,a,F]))(&(>[a,b,c,d](&(in3[a,b,c,F])"        \
+  "(in2[b,d,s]))(>[e](in2[c,e,s])(in3[a,d,e,F])))"                      \
+  "(>[a,b,c](in3[a,b,c,F])(in3[b,a,c,F]))))))"
+
+Test(smtmodel, rec_operations_are_read_by_their_recursion) {
+  smt_model MR;
+  lem_theory *T = rec_theory(REC_DF, "model D rec; model F rec;\n", &MR);
+  smt_recdefs R;
+  cr_assert_eq(smt_recdefs_read(L, T, &R), LEM_OK, "%s", lem_errmsg(L));
+  cr_assert_eq(R.n, 2);
+  cr_assert_eq(smt_recdefs_arity(&R, cst("D")), 1);
+  cr_assert_eq(smt_recdefs_arity(&R, cst("F")), 2);
+  cr_assert_eq(smt_recdefs_arity(&R, cst("s")), -1);
+  /* the law F(a, b) = c => F(b, a) = c decreases nothing: left out */
+  cr_assert(strstr(R.text.p, "(define-funs-rec ((|f.D| ((x0 Int)) Int) "
+                             "(|f.F| ((x0 Int) (x1 Int)) Int)) "),
+            "%s", R.text.p);
+  cr_assert(strstr(R.text.p, "(|f.F| x1 x0)") == NULL, "%s", R.text.p);
+  smt_recdefs_free(L, &R);
+  smt_result r = SMT_RESULT_INIT;
+  cr_assert_eq(smt_solver_set_rlimit(S, 1000000), LEM_OK);
+  /* false: D(a) = s(a) (a = 0), F(a, b) = a (b = 1), D(a) = a * a (a = 1) */
+  const char *no[] = {
+      "(>[a,b](in2[a,b,D])(in2[a,b,s]))",
+      "(>[a,b,c](in3[a,b,c,F])(=[c,a]))",
+      "(>[a,b,c](&(in2[a,b,D])(in3[a,a,c,*]))(=[b,c]))",
+  };
+  for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+    cr_assert_eq(smt_refute(S, &MR, rd(T, no[i]), &r), SMT_SAT, "%s: %s %s",
+                 no[i], smt_status_name(r.status), r.text);
+  /* true by unfolding: D(s(a)) = s(s(D(a))); F(a, s(b)) = s(F(a, b));
+     D(1) = 2 */
+  const char *yes[] = {
+      "(>[a,b,c,d](&(in2[a,b,s])(&(in2[a,c,D])(in2[b,d,D])))"
+      "(>[e](in2[c,e,s])(in2[e,d,s])))",
+      "(>[a,b,c,d,e](&(in2[b,c,s])(&(in3[a,b,d,F])(in3[a,c,e,F])))"
+      "(in2[d,e,s]))",
+      "(>[a,b,c](&(in2[z,a,s])(&(in2[a,b,s])(in2[a,c,D])))(=[b,c]))",
+  };
+  for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+    cr_assert_eq(smt_refute(S, &MR, rd(T, yes[i]), &r), SMT_UNSAT,
+                 "%s: %s %s", yes[i], smt_status_name(r.status), r.text);
+  cr_assert(strstr(r.query, "define-funs-rec"), "%s", r.query);
+  /* side goals (rec = 0) do not read it */
+  MR.rec = 0;
+  cr_assert_eq(smt_refute(S, &MR, rd(T, no[0]), &r), SMT_ERROR);
+  cr_assert(strstr(r.text, "only counterexample search"), "%s", r.text);
+  cr_assert_eq(smt_solver_set_rlimit(S, SMT_DEFAULT_RLIMIT), LEM_OK);
+  smt_result_free(L, &r);
+  lem_theory_free(L, T);
+}
+
+Test(smtmodel, rec_operations_that_cannot_be_read) {
+  static const struct {
+    const char *body, *models, *msg;
+  } bad[] = {
+      /* no defining axiom */
+      {"(in2[z,z,s])", "model D rec;\n", "gives no value of it"},
+      /* F(s(a), b) = F(a, s(b)) and F(a, s(b)) = F(s(a), b): no one
+         argument decreases in both */
+      {"(&(>[a,b,c,d,e](&(in2[a,c,s])(&(in2[b,d,s])(in3[a,d,e,F])))"
+       "(in3[c,b,e,F]))(>[a,b,c,d,e](&(in2[a,c,s])(&(in2[b,d,s])"
+       "(in3[c,b,e,F])))(in3[a,d,e,F])))",
+       "model F rec;\n", "decrease no one argument"},
+      /* D through F and F through D */
+      {"(&(>[a,b](in3[a,a,b,F])(in2[a,b,D]))(>[a,b,c](&(in2[b,c,s])"
+       "(in2[a,b,D]))(in3[a,c,b,F])))",
+       "model D rec; model F rec;\n", "defined through an operation"},
+      /* a premise with no arithmetic reading: D(s(n)) from F, unmodelled */
+      {"(>[n,m,a](&(in2[n,m,s])(in3[n,n,a,F]))(in2[m,a,D]))",
+       "model D rec;\n", "does not give as an operation"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    smt_model MR;
+    lem_theory *T = rec_theory(bad[i].body, bad[i].models, &MR);
+    smt_recdefs R;
+    cr_assert_eq(smt_recdefs_read(L, T, &R), LEM_EINVAL, "case %zu", i);
+    cr_assert(strstr(lem_errmsg(L), bad[i].msg), "case %zu: %s", i,
+              lem_errmsg(L));
+    cr_assert_eq(R.text.len, 0);
+    smt_recdefs_free(L, &R);
+    lem_clear_error(L);
+    lem_theory_free(L, T);
+  }
+}

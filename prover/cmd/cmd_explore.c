@@ -55,11 +55,13 @@ typedef struct batch {
   int has_consts;
   uint32_t vars, side, total;
   uint32_t facts; /* the top of its ladder of budgets; 0: --facts */
+  lem_term rel;   /* rels: the template, e.g. le[?0,?1,N,+]; 0: none */
+  uint32_t prems; /* premises of a relation law, 0..2 */
 } batch;
 
 typedef struct xopts {
   const char *theory, *db, *batchfile, *goals;
-  int vars, side, total; /* -1: as the batch says */
+  int vars, side, total, prems; /* -1: as the batch says */
   pv_opts po;
   int no_z3, no_mirror, trace;
   int progress_tty;
@@ -129,6 +131,50 @@ static int parse_list(lem_ctx *L, char *s, lem_sym *v, uint32_t *n) {
     v[(*n)++] = lem_sym_cstr(L, t);
   }
   return 1;
+}
+
+/* A relation template NAME[a,_,..]: _ marks a hole (a variable ?0, ?1),
+** any other argument names a constant.  LEM_NOTERM when malformed. */
+static lem_term rel_template(lem_ctx *L, const char *s) {
+  const char *lb = strchr(s, '['), *rb = strrchr(s, ']');
+  if (!lb || !rb || rb < lb || rb[1] || lb == s) return LEM_NOTERM;
+  lem_term args[16];
+  uint32_t n = 0, nh = 0;
+  for (const char *p = lb + 1; p <= rb;) {
+    const char *q = p;
+    while (q < rb && *q != ',') q++;
+    if (q == p || n == 16) return LEM_NOTERM;
+    char nm[8];
+    snprintf(nm, sizeof nm, "?%u", nh);
+    lem_sym y = q - p == 1 && *p == '_' ? lem_sym_cstr(L, nm)
+                                        : lem_sym_intern(L, p, (size_t)(q - p));
+    if (!y) return LEM_NOTERM;
+    args[n++] = q - p == 1 && *p == '_' ? (nh++, lem_mk_var(L, y, 0))
+                                        : lem_mk_const(L, y);
+    if (!args[n - 1]) return LEM_NOTERM;
+    p = q + 1;
+  }
+  lem_sym r = lem_sym_intern(L, s, (size_t)(lb - s));
+  return r && nh >= 1 && nh <= 2 ? lem_mk_rel(L, r, n, args) : LEM_NOTERM;
+}
+
+/* Why template t does not fit theory T, or NULL when it does. */
+static const char *template_fault(const lem_theory *T, lem_ctx *L,
+                                  lem_term t) {
+  lem_sym r = lem_term_sym(L, t);
+  uint32_t n = lem_term_nargs(L, t);
+  const lem_def *d = lem_theory_def(T, r);
+  const lem_reldecl *rd = lem_theory_rel(T, r);
+  if (!d && !rd) return "no such relation or definition";
+  if ((d ? d->nparams : rd->arity) != n) return "wrong number of arguments";
+  for (uint32_t i = 0; i < n; i++) {
+    lem_term a = lem_term_arg(L, t, i);
+    int known = lem_term_kind(L, a) == LEM_VAR;
+    for (uint32_t j = 0; j < T->nconsts && !known; j++)
+      known = T->consts[j] == a;
+    if (!known) return "an argument that is neither _ nor a theory constant";
+  }
+  return NULL;
 }
 
 /* Read the batch file: model lines and batch lines (see lemma-mpl(5)). */
@@ -214,6 +260,13 @@ static int read_batches(lem_ctx *L, const char *path, smt_nat_sym *model,
         } else if (!strcmp(w[i], "facts") && isnum && v >= 100 &&
                    v <= 100000000) {
           b->facts = (uint32_t)v;
+        } else if (!strcmp(w[i], "rels")) {
+          if (!(b->rel = rel_template(L, w[i + 1])))
+            rc = bf_error(path, ln, "bad relation template (expected "
+                          "NAME[ARG,...] with _ for one or two holes):",
+                          w[i + 1]);
+        } else if (!strcmp(w[i], "prems") && isnum && v <= 2) {
+          b->prems = (uint32_t)v;
         } else {
           rc = bf_error(path, ln, "bad batch option or value for", w[i]);
         }
@@ -463,11 +516,23 @@ static uint32_t op_batch(const xrun *R, lem_sym op) {
   return R->nb;
 }
 
+/* The first batch whose relation template is over relation rel, or R->nb
+** if none is. */
+static uint32_t rel_batch(const xrun *R, lem_sym rel) {
+  for (uint32_t i = 0; i < R->nb; i++)
+    if (R->bs[i].rel && lem_term_sym(R->L, R->bs[i].rel) == rel) return i;
+  return R->nb;
+}
+
 /* The first batch by which every operation of formula f (a constant in an
-** op position of a relation) has been used. */
+** op position of a relation) and every defined relation of it has been
+** used. */
 static uint32_t vocab(const xrun *R, lem_term f) {
   lem_ctx *L = R->L;
   uint32_t v = 0, n = lem_term_nargs(L, f);
+  if (lem_term_kind(L, f) == LEM_REL &&
+      lem_theory_def(R->T, lem_term_sym(L, f)))
+    v = rel_batch(R, lem_term_sym(L, f));
   const lem_term *a = lem_term_args(L, f);
   const lem_reldecl *d = lem_term_kind(L, f) == LEM_REL
                              ? lem_theory_rel(R->T, lem_term_sym(L, f))
@@ -485,7 +550,8 @@ static uint32_t vocab(const xrun *R, lem_term f) {
 }
 
 /* The theorems that may help a conjecture of batch bi: all but those over
-** an operation that only a later batch brings in.  Such an operation is
+** an operation or a defined relation that only a later batch brings in.
+** Such an operation is
 ** defined on top of the earlier ones (the running sum S over + after the
 ** laws of +), and what a definition adds says nothing new in the earlier
 ** words (a definitional extension is conservative), so a new theorem about
@@ -494,6 +560,46 @@ static uint32_t known_for(const xrun *R, uint32_t bi) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < R->nth; i++) n += R->th[i].vocab <= bi;
   return n;
+}
+
+/* Does f mention a defined relation that g does not? */
+static int def_outside(const xrun *R, lem_term f, lem_term g) {
+  lem_ctx *L = R->L;
+  if (lem_term_kind(L, f) == LEM_REL) {
+    lem_sym y = lem_term_sym(L, f);
+    if (!lem_theory_def(R->T, y)) return 0;
+    lem_term stack[64];
+    uint32_t sp = 0;
+    stack[sp++] = g;
+    while (sp) { /* look for y in g */
+      lem_term t = stack[--sp];
+      if (lem_term_kind(L, t) == LEM_REL) {
+        if (lem_term_sym(L, t) == y) return 0;
+        continue;
+      }
+      for (uint32_t i = 0, n = lem_term_nargs(L, t); i < n && sp < 64; i++)
+        if (lem_term_is_formula(L, lem_term_arg(L, t, i)))
+          stack[sp++] = lem_term_arg(L, t, i);
+    }
+    return 1;
+  }
+  for (uint32_t i = 0, n = lem_term_nargs(L, f); i < n; i++)
+    if (lem_term_is_formula(L, lem_term_arg(L, f, i)) &&
+        def_outside(R, lem_term_arg(L, f, i), g))
+      return 1;
+  return 0;
+}
+
+/* The earlier theorems about a defined relation s does not mention, in
+** *off (their root facts), to be muted while s is tried: a definition is
+** a conservative extension, so they cannot be needed, and rules such as
+** x <= x, which fire on every number, would only fill the blocks. */
+static int unrelated(const xrun *R, lem_term s, lem_map *off) {
+  for (uint32_t i = 0; i < R->nth && i < R->P.nthms; i++)
+    if (def_outside(R, R->th[i].stmt, s) &&
+        lem_map_put(R->L, off, R->P.thms[i].fact, 1))
+      return -1;
+  return 0;
 }
 
 /* Prove s (if new) at the current budget; 1 proved, 0 not, 2 proved
@@ -508,7 +614,15 @@ static int try_prove(xrun *R, lem_term s, uint32_t b, lem_thm_kind kind,
   R->P.opts.first_facts = R->from_top ? R->budget : 0;
   R->P.opts.no_induction = R->po_no_induction;
   double t0 = R->trace ? now() : 0;
+  lem_map off = {0};
+  if (unrelated(R, s, &off)) {
+    lem_map_free(R->L, &off);
+    return -1;
+  }
+  if (off.n) pv_mute(&R->P.E, &off);
   int r = pv_prove(&R->P, s);
+  pv_mute(&R->P.E, &(lem_map){0});
+  lem_map_free(R->L, &off);
   if (r < 0) return -1;
   if (R->trace)
     fprintf(stderr, "lemma: explore: %s%s at %u facts: %s, %.2f s\n", text,
@@ -551,6 +665,8 @@ static void add_stats(cj_stats *a, const cj_stats *b) {
   a->unknown_cb += b->unknown_cb;
   a->survivors += b->survivors;
   a->implications += b->implications;
+  a->rel_clauses += b->rel_clauses;
+  a->rel_laws += b->rel_laws;
 }
 
 /* Conjecture id of G is proved: it prunes what G and every later batch's
@@ -777,6 +893,16 @@ static int run_batch(xrun *R, const batch *b, uint32_t bi, int last,
   if (b->nops) co.only_ops = b->ops, co.nonly_ops = b->nops;
   if (b->has_consts) co.only_consts = b->consts, co.nonly_consts = b->nconsts;
   co.implications = 1;
+  if (b->rel) {
+    const char *why = template_fault(R->T, L, b->rel);
+    if (why) {
+      fprintf(stderr, "lemma: explore: batch %s: rels %s: %s\n", b->name,
+              lem_sym_name(L, lem_term_sym(L, b->rel)), why);
+      return 1;
+    }
+    co.rels = &b->rel, co.nrels = 1;
+    co.rel_prems = o->prems >= 0 ? (uint32_t)o->prems : b->prems;
+  }
   uint32_t top = b->facts ? b->facts : R->po->lim.max_facts;
   if (top > R->top) R->top = top;
   cj_gen *G;
@@ -949,6 +1075,10 @@ static void summary(const xrun *R, uint32_t ness, double total) {
   printf("  conjectures after filters   %llu (cancellation laws: %llu)\n",
          (unsigned long long)s->survivors,
          (unsigned long long)s->implications);
+  if (s->rel_clauses)
+    printf("  relation laws               %llu clauses, %llu kept\n",
+           (unsigned long long)s->rel_clauses,
+           (unsigned long long)s->rel_laws);
   printf("  pruned after a later proof  %u\n", R->pruned_late);
   printf("  proved in an earlier batch  %u\n", R->again);
   printf("  proof attempts              %u (prover rebuilt %u times)\n",
@@ -1092,7 +1222,7 @@ static int explore(lem_ctx *L, const xopts *o, const char *options) {
 int cmd_explore(int argc, char **argv) {
   xopts o;
   memset(&o, 0, sizeof o);
-  o.vars = o.side = o.total = -1;
+  o.vars = o.side = o.total = o.prems = -1;
   o.po.lim.max_rounds = 30;
   o.po.lim.max_facts = 50000;
   o.po.lim.max_depth = 2;
@@ -1121,6 +1251,9 @@ int cmd_explore(int argc, char **argv) {
     } else if (!strcmp(a, "--max-eq-ops")) {
       if (!has || !num_arg(a, argv[++i], 0, 8, &v)) rc = 2;
       else o.total = (int)v;
+    } else if (!strcmp(a, "--max-prems")) {
+      if (!has || !num_arg(a, argv[++i], 0, 2, &v)) rc = 2;
+      else o.prems = (int)v;
     } else if (!strcmp(a, "--seconds-per-conjecture")) {
       if (!has || !num_arg(a, argv[++i], 0, 1e6, &v)) rc = 2;
       else o.po.goal_seconds = v;

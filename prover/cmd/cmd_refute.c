@@ -156,6 +156,7 @@ int cmd_refute(int argc, char **argv) {
     if (e) goto bad;
   }
   if (!n) {
+    lem_free(L, cs, cap * sizeof *cs);
     lem_theory_free(L, T);
     lem_ctx_free(L);
     return refute_usage("%s", "expected --goal EXPR or --goals FILE");
@@ -164,6 +165,7 @@ int cmd_refute(int argc, char **argv) {
       : uninterp ? smt_model_uninterpreted(L, T, &M)
                  : smt_model_from_theory(L, T, &M))
     goto bad;
+  M.rec = 1; /* an operation modelled `rec` is read by its recursion */
   status = refute_all(L, T, &M, cs, n, (unsigned)rlimit);
   goto out;
 bad:

@@ -336,6 +336,25 @@ static int check_intro(chk *c, const lem_step *s) {
   return 1;
 }
 
+/* !(A) from a child block with no constants whose hypotheses are A's
+** conjuncts and whose last step is !(A): assuming A gives not A. */
+static int check_neg_intro(chk *c, const lem_step *s) {
+  const lem_block *b = child(c, s, 0, LEM_BK_INTRO);
+  if (!b) return 0;
+  lem_term q = s->concl;
+  if (K(c, q) != LEM_NOT) FAIL("conclusion is not a negation !(A)");
+  if (b->nconsts) FAIL("neg_intro block has constants");
+  if (!b->nhyps) FAIL("neg_intro block has no hypotheses");
+  c->nflat = 0;
+  flatten(c, A(c, q, 0));
+  if (c->oom) return 0;
+  if (c->nflat != b->nhyps) FAIL("hypotheses differ from the negated formula");
+  for (uint32_t i = 0; i < b->nhyps; i++)
+    EXPECT(c->flat[i], b->hyps[i], "hypothesis differs from the negated formula");
+  EXPECT(q, pc(c, s, 0), "child block does not state the conclusion");
+  return 1;
+}
+
 static int check_induct(chk *c, const lem_step *s) {
   const lem_induction *I = c->ind;
   if (!I) FAIL("the theory has no induction statement");
@@ -381,7 +400,7 @@ static const int8_t nprem_of[LEM_R_COUNT] = { /* -1: any (checked by rule) */
     [LEM_R_AND_R] = 1, [LEM_R_AND_I] = 2, [LEM_R_MP] = -1,
     [LEM_R_EXISTS] = 1, [LEM_R_EQ_REFL] = 0, [LEM_R_EQ_SUBST] = 2,
     [LEM_R_CONTRA] = 2, [LEM_R_INTRO] = 1, [LEM_R_INDUCT] = 2,
-    [LEM_R_SMT] = -1, [LEM_R_REIT] = 1};
+    [LEM_R_SMT] = -1, [LEM_R_REIT] = 1, [LEM_R_NEG_INTRO] = 1};
 
 static int check_rule(chk *c, const lem_step *s, uint32_t thm) {
   lem_term q = s->concl;
@@ -434,6 +453,7 @@ static int check_rule(chk *c, const lem_step *s, uint32_t thm) {
              "second premise is not the negation of the first");
       return 1;
     case LEM_R_INTRO: return check_intro(c, s);
+    case LEM_R_NEG_INTRO: return check_neg_intro(c, s);
     case LEM_R_INDUCT: return check_induct(c, s);
     case LEM_R_REIT: /* from a strictly enclosing block (every premise is
                         checked to be in this block or an enclosing one) */
@@ -462,7 +482,8 @@ static int check_step(chk *c, const lem_step *s, uint32_t thm) {
     FAIL("conclusion is not a closed formula");
   int want = (unsigned)s->rule < LEM_R_COUNT ? nprem_of[s->rule] : 0;
   if (want >= 0 && s->nprem != (uint32_t)want) FAIL("wrong number of premises");
-  uint32_t nk = s->rule == LEM_R_INTRO ? 1 : s->rule == LEM_R_INDUCT ? 2 : 0;
+  uint32_t nk = s->rule == LEM_R_INTRO || s->rule == LEM_R_NEG_INTRO ? 1
+                : s->rule == LEM_R_INDUCT ? 2 : 0;
   if (s->nkids != nk) FAIL("wrong number of child blocks");
   for (uint32_t i = 0; i < s->nprem; i++) {
     const lem_step *p = lem_proof_step(c->P, s->prem[i]);

@@ -655,7 +655,9 @@ static int axiom_part(const pv_prover *P, pv_fid id) {
 
 /* The candidates of premise selection, in the order the root block
 ** compiled them: the rules that are the axiom's parts or earlier theorems
-** (not retired; not induction lemmas or instances).  *out allocated
+** (not retired, and not muted by the caller, as lemma explore mutes the
+** theorems about definitions a goal does not use; not induction lemmas or
+** instances).  *out allocated
 ** through L (n entries).  Returns n, or UINT32_MAX on error. */
 static uint32_t premise_candidates(pv_prover *P, pv_fid **out) {
   pv_eng *E = &P->E;
@@ -666,7 +668,7 @@ static uint32_t premise_candidates(pv_prover *P, pv_fid **out) {
   if (rs->n && !c) return UINT32_MAX;
   for (uint32_t i = 0; i < rs->n; i++) {
     const pv_rule *R = &E->rules[rs->v[i]];
-    if (R->retired & 1) continue;
+    if (R->retired & 3) continue; /* retired, or muted by the caller */
     if (lem_map_get(&P->thm_of_fact, R->fact, &x) || axiom_part(P, R->fact))
       c[n++] = R->fact;
   }

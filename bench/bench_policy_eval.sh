@@ -18,17 +18,33 @@
 # symbols, the policy and the linear scorer by their score, and each
 # budget first tries the K best rules alone, then all (the fallback).
 # No proof or decision point of a test goal is written to a database that
-# training reads.  Options through the environment:
+# training reads.  With EXPLORE=1 the explorations may prove test goals
+# (they conjecture laws on their own): their databases are read through
+# the leakage filter of lemma train --exclude (lem_pol_data_read_db_filtered
+# in prover/policy.h), which drops every decision point of a theorem that
+# is a test goal of any theory of the set (by the law key: the same atoms
+# up to variable names, so any relational form or direction of the
+# equation) or that was proved from one (transitively), every point whose
+# goal the model reads as a test goal (the same tokens), and every
+# candidate that is a test goal or was proved from one (the whole point
+# when the proof chose it).  Options through the environment:
 #   FACTS=20000      expansions (facts made) per test goal
 #   SECS=0.5         seconds per test goal in the equal-time comparison
 #   TRAIN_FACTS=100000  expansions per training goal
-#   EPOCHS=30 SEED=1 training
+#   EPOCHS=30 SEED=1 training (EPOCHS=10 with EXPLORE=1)
 #   NEGATIVES=8      negatives per training example (lemma train --negatives)
 #   PREMISES=12      rules kept by premise selection (0: off everywhere)
 #   ROUNDS=0         if > 0: train the policy by expert iteration instead,
 #                    lemma train --rounds ROUNDS on the training goals of
 #                    each theory (proved in order, TRAIN_FACTS each) plus
 #                    the databases of step 1
+#   EXPLORE=0        if 1: also train on theory exploration (step 1b):
+#                    lemma explore THEORY --db for each theory of the set
+#                    that has an explore.batch, every decision point read
+#                    through the leakage filter (lemma train --exclude
+#                    with each theory's test goals; see below)
+#   EXPLORE_OPTS="--facts 10000"  options for lemma explore (its per-
+#                    conjecture fact budget: six theories in about 10 min)
 #   LEMMA=path       the lemma binary (default: ./lemma of the build)
 #   KEEP=dir         keep the databases, models and logs in dir
 # Usage: bench/bench_policy_eval.sh   (from a build directory, or give LEMMA)
@@ -38,11 +54,14 @@ LEMMA=${LEMMA:-./lemma}
 FACTS=${FACTS:-20000}
 SECS=${SECS:-0.5}
 TRAIN_FACTS=${TRAIN_FACTS:-100000}
-EPOCHS=${EPOCHS:-30}
+EXPLORE=${EXPLORE:-0}
+# with the explorations' data, fewer passes keep training within minutes
+if [ "$EXPLORE" = 1 ]; then EPOCHS=${EPOCHS:-10}; else EPOCHS=${EPOCHS:-30}; fi
 SEED=${SEED:-1}
 ROUNDS=${ROUNDS:-0}
 NEGATIVES=${NEGATIVES:-8}
 PREMISES=${PREMISES:-12}
+EXPLORE_OPTS=${EXPLORE_OPTS:---facts 10000}
 [ -x "$LEMMA" ] || { echo "bench_policy_eval: no lemma at $LEMMA (set LEMMA)" >&2; exit 2; }
 if [ -n "${KEEP:-}" ]; then
   work=$KEEP
@@ -85,6 +104,29 @@ done
 t1=$(date +%s)
 echo "training goals: $ntrainp of $ntrain proved by the fixed heuristic ($((t1 - t0)) s)"
 
+# ---- 1b. explorations, read through the leakage filter ----
+# The filter is given every theory's test goals (even positions of its
+# goals file, as in step 3) and applies to the databases named after it.
+xdbs=""
+if [ "$EXPLORE" = 1 ]; then
+  for t in $theories; do
+    awk 'NR % 2 == 0' "$work/$t.all" > "$work/$t.test"
+    xdbs="$xdbs --theory $top/corpus/$t --exclude $work/$t.test"
+  done
+  for t in $theories; do
+    [ -f "$top/corpus/$t/explore.batch" ] || continue
+    rm -f "$work/$t.explore.db"
+    # shellcheck disable=SC2086
+    "$LEMMA" explore "$top/corpus/$t" --db "$work/$t.explore.db" --no-progress \
+      $EXPLORE_OPTS > "$work/$t.explore.log" 2>&1 ||
+      { tail -n 3 "$work/$t.explore.log"; exit 1; }
+    xdbs="$xdbs $work/$t.explore.db"
+  done
+  t1x=$(date +%s)
+  echo "explorations: $(echo "$xdbs" | grep -o 'explore\.db' | wc -l) theories ($((t1x - t1)) s)"
+  t1=$t1x
+fi
+
 # ---- 2. the two models, on the training databases only ----
 rounds=""
 if [ "$ROUNDS" -gt 0 ]; then
@@ -95,12 +137,12 @@ if [ "$ROUNDS" -gt 0 ]; then
   done
 fi
 # shellcheck disable=SC2086
-"$LEMMA" train $dbs -o "$work/policy.st" --epochs "$EPOCHS" --seed "$SEED" \
+"$LEMMA" train $dbs $xdbs -o "$work/policy.st" --epochs "$EPOCHS" --seed "$SEED" \
   --negatives "$NEGATIVES" $rounds > "$work/train-policy.log" 2>&1 ||
   { cat "$work/train-policy.log"; exit 1; }
 [ "$ROUNDS" -gt 0 ] && grep '^round' "$work/train-policy.log" | sed 's/^/  policy /'
 # shellcheck disable=SC2086
-"$LEMMA" train $dbs -o "$work/linear.st" --model linear --epochs "$EPOCHS" \
+"$LEMMA" train $dbs $xdbs -o "$work/linear.st" --model linear --epochs "$EPOCHS" \
   --seed "$SEED" --negatives "$NEGATIVES" > "$work/train-linear.log" 2>&1 ||
   { cat "$work/train-linear.log"; exit 1; }
 t2=$(date +%s)
@@ -108,6 +150,12 @@ pts=$(grep -h 'decision points$' "$work/train-linear.log" |
       awk '{ s += $2 } END { print s + 0 }')
 nused=$(grep -h 'decision points$' "$work/train-linear.log" | grep -vc ': 0 ')
 echo "decision points for training: $pts, from $nused goals; training both models: $((t2 - t1)) s"
+if [ "$EXPLORE" = 1 ]; then
+  grep -h 'explore.db: .* excluded' "$work/train-linear.log" |
+    sed "s|$work/||; s/^/  /"
+  grep -h 'explore.db: .* excluded' "$work/train-linear.log" |
+    awk '{ s += $2 } END { print "  decision points from the explorations: " s + 0 }'
+fi
 grep -h '^held out' "$work/train-policy.log" | tail -n 1 | sed 's/^/  policy /'
 grep -h '^held out' "$work/train-linear.log" | sed 's/^/  linear /'
 

@@ -51,6 +51,7 @@
 #include <stdint.h>
 
 #include "ctx.h"
+#include "map.h"
 #include "mpl.h"
 #include "term.h"
 
@@ -129,6 +130,54 @@ void lem_pol_data_free(lem_ctx *L, lem_pol_data *D);
 ** decisions table or no usable decision point, with a message saying so. */
 lem_err lem_pol_data_read_db(lem_ctx *L, lem_pol_data *D, const char *path,
                              uint32_t *npoints);
+
+/* The law key of formula f: the canonical form (lem_canon) of the
+** conjunction of all its atoms, gathered through > (premises and
+** conclusions) and &.  An equation written in relational form has the
+** same atoms, up to the names of variables, whichever subterms the
+** premise computes and whichever way the equation reads (its mirror), so
+** all its relational forms share one key; symbols count by name.  Two
+** different laws may share a key (an implication and its converse): for
+** the leakage filter that errs on the safe side.  LEM_NOTERM on out of
+** memory. */
+lem_term lem_pol_law_key(lem_ctx *L, lem_term f);
+
+/* The leakage filter: goals (the test goals of an evaluation) whose traces
+** must not reach training.  A goal is kept in two forms: its law key
+** (lem_pol_law_key), and its tokens as the policy reads a goal
+** (lem_policy_tokenize, name-blind: what the model cannot tell apart). */
+typedef struct lem_pol_exclude {
+  lem_map canon;                       /* law key -> 1 */
+  lem_pol_seq *seq;                    /* the goals as tokens */
+  uint32_t nseq, capseq;
+} lem_pol_exclude;
+
+/* Add goal f (of theory T, may be NULL) to X.  LEM_ENOMEM. */
+lem_err lem_pol_exclude_add(lem_ctx *L, lem_pol_exclude *X,
+                            const lem_theory *T, lem_term f);
+void lem_pol_exclude_free(lem_ctx *L, lem_pol_exclude *X);
+
+/* As lem_pol_data_read_db, but with X (may be NULL: no filter) every
+** decision point that carries a trace of an excluded goal is dropped
+** before it becomes examples.  In the database, a theorem is tainted
+** when its statement's law key is an excluded goal's, or when its proof
+** cites a tainted theorem (a `theorem` step; transitively).  A decision
+** point is dropped when it belongs to a tainted theorem, when its goal's
+** law key is an excluded goal's or a tainted theorem's, or when its
+** goal's tokens equal an excluded goal's.  A candidate whose law key is an
+** excluded goal's or a tainted theorem's (a test goal, or a theorem whose
+** proof used one) is left out of its point, and the whole point is
+** dropped when that candidate was chosen (the proof used it).  So no
+** example holds an excluded goal, or a theorem proved from one, as goal
+** or as candidate.  *nexcluded (may be NULL) gets how many points were
+** dropped, *nxcands (may be NULL) how many tainted candidates were met.
+** A database whose every point is dropped is not an error here (*npoints
+** is then 0). */
+lem_err lem_pol_data_read_db_filtered(lem_ctx *L, lem_pol_data *D,
+                                      const char *path,
+                                      const lem_pol_exclude *X,
+                                      uint32_t *npoints, uint32_t *nexcluded,
+                                      uint32_t *nxcands);
 
 typedef struct lem_policy lem_policy;
 

@@ -659,7 +659,9 @@ static int axiom_part(const pv_prover *P, pv_fid id) {
 
 /* The candidates of premise selection, in the order the root block
 ** compiled them: the rules that are the axiom's parts or earlier theorems
-** (not retired; not induction lemmas or instances).  *out allocated
+** (not retired, and not muted by the caller, as lemma explore mutes the
+** theorems about definitions a goal does not use; not induction lemmas or
+** instances).  *out allocated
 ** through L (n entries).  Returns n, or UINT32_MAX on error. */
 static uint32_t premise_candidates(pv_prover *P, pv_fid **out) {
   pv_eng *E = &P->E;
@@ -670,7 +672,7 @@ static uint32_t premise_candidates(pv_prover *P, pv_fid **out) {
   if (rs->n && !c) return UINT32_MAX;
   for (uint32_t i = 0; i < rs->n; i++) {
     const pv_rule *R = &E->rules[rs->v[i]];
-    if (R->retired & 1) continue;
+    if (R->retired & 3) continue; /* retired, or muted by the caller */
     if (lem_map_get(&P->thm_of_fact, R->fact, &x) || axiom_part(P, R->fact))
       c[n++] = R->fact;
   }
@@ -698,12 +700,14 @@ static int select_premises(pv_prover *P, uint32_t k, lem_term goal,
   if (n == 0) return 0;
   lem_term *cands = lem_malloc(L, n * sizeof *cands);
   double *score = lem_malloc(L, n * sizeof *score);
-  float *prob = P->opts.policy ? lem_malloc(L, n * sizeof *prob) : NULL;
+  /* recording alone (record_premises) asks no model: the fixed score */
+  int learned = P->opts.policy && P->opts.premises;
+  float *prob = learned ? lem_malloc(L, n * sizeof *prob) : NULL;
   uint32_t *ord = lem_malloc(L, n * sizeof *ord);
   int rc = -1;
-  if (!cands || !score || !ord || (P->opts.policy && !prob)) goto out;
+  if (!cands || !score || !ord || (learned && !prob)) goto out;
   for (uint32_t i = 0; i < n; i++) cands[i] = P->E.facts[fs[i]].f;
-  if (P->opts.policy) {
+  if (learned) {
     if (lem_policy_score(L, P->opts.policy, P->T, goal, cands, n, prob))
       goto out;
     for (uint32_t i = 0; i < n; i++) score[i] = prob[i];
@@ -807,7 +811,8 @@ int pv_prove(pv_prover *P, lem_term goal) {
   lem_map off = {0};
   /* only for a goal proved in blocks of its own (a (>...)): a ground goal
      is saturated in the root block, which must see every rule */
-  if (!id && P->opts.premises && lem_term_kind(L, goal) == LEM_ALL &&
+  if (!id && (P->opts.premises || P->opts.record_premises) &&
+      lem_term_kind(L, goal) == LEM_ALL &&
       select_premises(P, k, goal, &off)) {
     lem_map_free(L, &off);
     return -1;

@@ -60,8 +60,13 @@ typedef struct pv_opts {
   ** which are proved in blocks of their own: the root block (a ground
   ** goal's, and where induction lemmas become rules) always has them all.
   ** 0: off, every rule is used throughout (and no theorem-rule decision
-  ** point is recorded). */
+  ** point is recorded, unless record_premises). */
   double premises;
+  /* With premises = 0: still rank the candidates (by the fixed score) into
+  ** pv_thm.prem, with no selection, so that the goal's theorem-rule
+  ** decision point is recorded (lemma explore: its database is training
+  ** data).  The search is exactly as without it. */
+  int record_premises;
 } pv_opts;
 
 /* A decision point: which variable an induction was tried on. */

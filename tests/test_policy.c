@@ -397,3 +397,86 @@ Test(policy, reads_one_example_per_chosen_rule) {
   lem_pol_data_free(L, &D);
   unlink(path);
 }
+
+/* ---- the leakage filter ---- */
+
+/* Two relational forms of one equation (s(a) + b = s(a + b): the goal of
+** corpus/peano, and the form and mirror lemma explore proves it in) share
+** a law key; another law, or the same law over other symbols, does not. */
+Test(policy, law_key_ignores_the_relational_form) {
+  lem_term goal = X("(>[a,b,c,d](&(in2[a,c,s])(in3[a,b,d,+]))"
+                    "(>[e](in2[d,e,s])(in3[c,b,e,+])))");
+  lem_term found = X("(>[_0,_1,_2,_3](&(in3[_0,_1,_2,+])(in2[_3,_0,s]))"
+                     "(>[_4](in3[_3,_1,_4,+])(in2[_4,_2,s])))");
+  lem_term mirror = X("(>[_0,_1,_2,_3](&(in3[_0,_1,_2,+])(in2[_2,_3,s]))"
+                      "(>[_4](in2[_0,_4,s])(in3[_4,_1,_3,+])))");
+  lem_term comm = X("(>[_0,_1,_2](in3[_0,_1,_2,+])(in3[_1,_0,_2,+]))");
+  lem_term other = X("(>[a,b,c,d](&(in2[a,c,s])(in3[a,b,d,*]))"
+                     "(>[e](in2[d,e,s])(in3[c,b,e,*])))");
+  lem_term k = lem_pol_law_key(L, goal);
+  cr_assert_neq(k, LEM_NOTERM);
+  cr_assert_eq(lem_pol_law_key(L, found), k);
+  cr_assert_eq(lem_pol_law_key(L, mirror), k);
+  cr_assert_neq(lem_pol_law_key(L, comm), k);
+  cr_assert_neq(lem_pol_law_key(L, other), k);
+}
+
+/* A database with theorems, proofs and decision points: the filter drops
+** the points of an excluded law (stated in another form), of a theorem
+** proved from it, and of a goal that only renames its symbols (the same
+** tokens), and leaves the law out of the points where it was a candidate
+** not chosen; a point whose proof chose it goes whole. */
+Test(policy, the_leakage_filter_drops_every_trace) {
+  char path[] = "/tmp/lemma-dec-XXXXXX";
+  sqlite3 *db = temp_db(path);
+  exec(db,
+       "CREATE TABLE expressions(id INTEGER PRIMARY KEY, text TEXT);"
+       "INSERT INTO expressions VALUES"
+       /* 1: the excluded law as stored; 2: a theorem proved from it;
+          3: an unrelated theorem; 4, 5: axiom rules; 6: the law over
+          other symbols */
+       "(1,'(>[p,q,r,s](&(h[p,s])(g[r,s]))(f[p,q,r]))'),"
+       "(2,'(>[x,y](k[x,y])(k[y,x]))'),(3,'(>[x](m[x])(m[x]))'),"
+       "(4,'(>[x,y](f[x,y,x])(g[x,y]))'),(5,'(>[x](g[x,x])(h[x,x]))'),"
+       "(6,'(>[a,b,c](f2[a,b,c])(>[d](g2[c,d])(h2[a,d])))');"
+       "CREATE TABLE theorems(id INTEGER PRIMARY KEY, statement INTEGER);"
+       "INSERT INTO theorems VALUES (1,1),(2,2),(3,3);"
+       "CREATE TABLE steps(id INTEGER PRIMARY KEY, theorem INTEGER, rule TEXT,"
+       " ref_theorem INTEGER);"
+       "INSERT INTO steps VALUES (1,2,'theorem',1),(2,3,'axiom',NULL);"
+       "CREATE TABLE decisions(id INTEGER PRIMARY KEY, theorem INTEGER,"
+       " kind TEXT, goal INTEGER);"
+       "CREATE TABLE decision_candidates(decision INTEGER, position "
+       "INTEGER, expr INTEGER, chosen INTEGER);"
+       "INSERT INTO decisions VALUES (1,1,'theorem-rule',1),"
+       "(2,2,'theorem-rule',2),(3,3,'theorem-rule',3),(4,3,'theorem-rule',3),"
+       "(5,NULL,'theorem-rule',6);"
+       "INSERT INTO decision_candidates VALUES (1,0,4,1),(1,1,5,0),"
+       "(2,0,4,0),(2,1,5,1),"
+       "(3,0,4,1),(3,1,1,0),(3,2,2,0),(3,3,5,0),"
+       "(4,0,5,0),(4,1,1,1),"
+       "(5,0,4,1),(5,1,5,0);");
+  sqlite3_close(db);
+  lem_pol_data D = {0};
+  uint32_t n = 0, nx = 9, nc = 9;
+  cr_assert_eq(lem_pol_data_read_db(L, &D, path, &n), LEM_OK, "%s",
+               lem_errmsg(L));
+  cr_assert_eq(n, 5);
+  lem_pol_data_free(L, &D);
+  lem_pol_exclude Xs = {0};
+  cr_assert_eq(lem_pol_exclude_add(L, &Xs, NULL,
+                                   X("(>[a,b,c](f[a,b,c])(>[d](g[c,d])"
+                                     "(h[a,d])))")),
+               LEM_OK);
+  cr_assert_eq(lem_pol_data_read_db_filtered(L, &D, path, &Xs, &n, &nx, &nc),
+               LEM_OK, "%s", lem_errmsg(L));
+  cr_assert_eq(n, 1);   /* point 3 only */
+  cr_assert_eq(nx, 4);  /* points 1, 2 (proved from it), 4 (chose it), 5 */
+  cr_assert_eq(nc, 3);  /* 1 and 2 in point 3, 1 in point 4 */
+  cr_assert_eq(D.n, 1);
+  cr_assert_eq(D.ex[0].ncands, 2);  /* rules 4 and 5 */
+  cr_assert_eq(D.ex[0].positive, 0);
+  lem_pol_data_free(L, &D);
+  lem_pol_exclude_free(L, &Xs);
+  unlink(path);
+}

@@ -1281,6 +1281,10 @@ int cmd_explore(int argc, char **argv) {
   }
   if (!rc && !o.theory) rc = bad_usage("%s", "expected a THEORY");
   if (rc) return rc;
+  /* the database is training data: each proof's theorem-rule decision
+     point (which rules were candidates, which the proof used) as well as
+     its induction-var ones; the search itself is unchanged */
+  o.po.record_premises = o.db != NULL;
   /* a theorem a line as it is proved, also into a pipe or a file: a long
      run shows where it is */
   setvbuf(stdout, NULL, _IOLBF, 0);

@@ -13,6 +13,13 @@
 ** fixed heuristic in round 1, then the model of the round before) into
 ** WDIR/round-R-J.db, print the solved count, train a new model on every
 ** round's databases (and the DBs given), and again.
+**
+** --exclude FILE (after a --theory DIR) is the leakage filter of a
+** held-out evaluation: in the databases named after the first --exclude
+** (an exploration's), FILE's goals, and every decision point that carries
+** a trace of them (lem_pol_data_read_db_filtered), are left out of
+** training.  Databases named before it, and the rounds' own, are read
+** whole.
 ** Exit 0 on success, 1 for bad input (e.g. a database without decisions),
 ** 2 for bad usage.
 */
@@ -51,6 +58,11 @@ typedef struct targs {
   const char *work;      /* directory for the rounds' databases and logs */
   uint64_t goal_facts;   /* expansions per goal in the rounds */
   double premises;       /* premise selection in the rounds (pv_opts) */
+  /* the leakage filter (--exclude): goal files, each read in the theory
+     given by the --theory before it, whose traces are not trained on */
+  const char **xtheory, **xgoals;
+  int nx;
+  unsigned char *filtered; /* per DB: named after an --exclude */
 } targs;
 
 /* Parse argv into a; returns 0 or an exit status. */
@@ -63,6 +75,7 @@ static int parse_args(int argc, char **argv, targs *a) {
     const char *s = argv[i];
     double v;
     if (s[0] != '-' || !s[1]) {
+      a->filtered[a->ndbs] = a->nx > 0;
       a->dbs[a->ndbs++] = s;
       continue;
     }
@@ -74,6 +87,11 @@ static int parse_args(int argc, char **argv, targs *a) {
       if (!theory) return bad_usage("%s", "--goals needs a --theory before it");
       a->theory[a->njobs] = theory;
       a->goals[a->njobs++] = val;
+    } else if (!strcmp(s, "--exclude")) {
+      if (!theory)
+        return bad_usage("%s", "--exclude needs a --theory before it");
+      a->xtheory[a->nx] = theory;
+      a->xgoals[a->nx++] = val;
     } else if (!strcmp(s, "--work")) a->work = val;
     else if (!strcmp(s, "--rounds")) {
       if (!num_arg(s, val, 1, 1000, &v)) return 2;
@@ -123,7 +141,7 @@ static int parse_args(int argc, char **argv, targs *a) {
       return bad_usage("%s", "--rounds needs --theory DIR --goals FILE");
     if (!a->work) return bad_usage("%s", "--rounds needs --work DIR");
   } else if (a->njobs || a->work) {
-    return bad_usage("%s", "--theory, --goals and --work go with --rounds");
+    return bad_usage("%s", "--goals and --work go with --rounds");
   } else if (a->ndbs == 0) {
     return bad_usage("%s", "expected at least one DB");
   }
@@ -153,6 +171,33 @@ static int split(lem_ctx *L, lem_pol_data *all, double share, uint64_t seed,
   return 0;
 }
 
+/* The leakage filter of --exclude: every goal of each file, read in its
+** theory.  0, or 1 after a message. */
+static int read_excluded(lem_ctx *L, const targs *a, lem_pol_exclude *X) {
+  for (int i = 0; i < a->nx; i++) {
+    lem_theory *T = NULL;
+    lem_term *fs = NULL;
+    uint32_t n = 0;
+    if (lem_theory_load(L, a->xtheory[i], &T) ||
+        lem_read_goals(L, T, a->xgoals[i], &fs, &n)) {
+      fprintf(stderr, "lemma: train: --exclude: %s\n", lem_errmsg(L));
+      if (T) lem_theory_free(L, T);
+      return 1;
+    }
+    lem_err e = LEM_OK;
+    for (uint32_t k = 0; k < n && !e; k++)
+      e = lem_pol_exclude_add(L, X, T, fs[k]);
+    lem_free(L, fs, n * sizeof *fs);
+    lem_theory_free(L, T);
+    if (e) {
+      fprintf(stderr, "lemma: train: %s\n", lem_errmsg(L));
+      return 1;
+    }
+  }
+  if (a->nx) printf("excluding %u goals and their traces\n", X->nseq);
+  return 0;
+}
+
 /* Read the databases dbs[0..ndbs) (the first nstrict must have decision
 ** points; the others, written by the rounds, may have none), train a new
 ** model on them and write it to a->out.  *out (may be NULL) keeps the
@@ -160,18 +205,29 @@ static int split(lem_ctx *L, lem_pol_data *all, double share, uint64_t seed,
 static int train_on(lem_ctx *L, targs *a, const char *const *dbs, int ndbs,
                     int nstrict, lem_policy **keep) {
   lem_pol_data all = {0}, train = {0}, test = {0};
+  lem_pol_exclude X = {0};
   lem_policy *P = NULL;
   int status = 1;
+  if (read_excluded(L, a, &X)) {
+    lem_pol_exclude_free(L, &X);
+    return 1;
+  }
   for (int i = 0; i < ndbs; i++) {
-    uint32_t n;
-    if (lem_pol_data_read_db(L, &all, dbs[i], &n)) {
+    uint32_t n, nx = 0, nc = 0;
+    int filt = i < a->ndbs && a->filtered[i];
+    if (lem_pol_data_read_db_filtered(L, &all, dbs[i], filt ? &X : NULL, &n,
+                                      &nx, &nc)) {
       /* among several databases, one whose proofs made no choice (no
          usable decision point) is skipped; a round's always may be */
       int empty = strstr(lem_errmsg(L), "no usable decision points") != NULL;
       if (n || (i < nstrict && !(empty && ndbs > 1))) goto out;
       lem_clear_error(L);
     }
-    printf("%s: %u decision points\n", dbs[i], n);
+    if (filt)
+      printf("%s: %u decision points (%u excluded, %u tainted candidates "
+             "left out)\n", dbs[i], n, nx, nc);
+    else
+      printf("%s: %u decision points\n", dbs[i], n);
   }
   if (split(L, &all, all.n >= 10 ? a->holdout : 0.0, a->o.seed, &train,
             &test))
@@ -197,6 +253,7 @@ static int train_on(lem_ctx *L, targs *a, const char *const *dbs, int ndbs,
 out:
   if (status) fprintf(stderr, "lemma: train: %s\n", lem_errmsg(L));
   lem_policy_free(L, P);
+  lem_pol_exclude_free(L, &X);
   lem_pol_data_free(L, &all);
   lem_pol_data_free(L, &train);
   lem_pol_data_free(L, &test);
@@ -289,14 +346,21 @@ int cmd_train(int argc, char **argv) {
   const char **dbs = calloc((size_t)argc + 1, sizeof *dbs);
   const char **th = calloc((size_t)argc + 1, sizeof *th);
   const char **gl = calloc((size_t)argc + 1, sizeof *gl);
-  if (!dbs || !th || !gl) {
+  const char **xt = calloc((size_t)argc + 1, sizeof *xt);
+  const char **xg = calloc((size_t)argc + 1, sizeof *xg);
+  unsigned char *fl = calloc((size_t)argc + 1, 1);
+  if (!dbs || !th || !gl || !xt || !xg || !fl) {
+    free(fl);
     free(dbs);
     free(th);
     free(gl);
+    free(xt);
+    free(xg);
     fprintf(stderr, "lemma: out of memory\n");
     return 1;
   }
-  targs a = {.dbs = dbs, .theory = th, .goals = gl};
+  targs a = {.dbs = dbs, .theory = th, .goals = gl, .xtheory = xt,
+             .xgoals = xg, .filtered = fl};
   int status = parse_args(argc, argv, &a);
   if (!status) {
     lem_ctx *L = lem_ctx_new(NULL, NULL, 0);
@@ -311,5 +375,8 @@ int cmd_train(int argc, char **argv) {
   free(dbs);
   free(th);
   free(gl);
+  free(xt);
+  free(xg);
+  free(fl);
   return status;
 }

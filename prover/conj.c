@@ -1408,7 +1408,6 @@ static int feval(cj *C, lem_term f, binds *B, uint32_t depth) {
     return b ? feval(C, b, B, depth + 1) : -1;
   }
   uint64_t x[CJ_MAXREL], v;
-  int known[CJ_MAXREL];
   if (n > CJ_MAXREL) return -1;
   const lem_reldecl *rd = lem_theory_rel(C->T, y);
   if (rd && is_mem_rel(rd)) /* every natural is in the element sort */
@@ -1421,10 +1420,8 @@ static int feval(cj *C, lem_term f, binds *B, uint32_t depth) {
   }
   const cop *o = all_of(C, atom_op(C, f));
   if (!o) return -1;
-  for (uint32_t j = 0; j < o->arity; j++) {
-    known[j] = rget(C, B, lem_term_arg(L, f, o->pin[j]), &x[j]);
-    if (known[j] != 1) return -1;
-  }
+  for (uint32_t j = 0; j < o->arity; j++)
+    if (rget(C, B, lem_term_arg(L, f, o->pin[j]), &x[j]) != 1) return -1;
   uint64_t got = eval_top(C, o, x);
   if (got == CJ_UNKNOWN || rget(C, B, lem_term_arg(L, f, o->pout), &v) != 1)
     return -1;

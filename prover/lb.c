@@ -1455,21 +1455,15 @@ static int do_merge(pv_eng *E, uint32_t b, pv_fid id) {
   return rc;
 }
 
+/* D[args] to D's body at args; the substitution is not stored
+** (pv_fact_subst works it out again). */
 static int do_expand(pv_eng *E, uint32_t b, pv_fid id, const lem_def *d) {
   lem_ctx *L = E->L;
   lem_term f = E->facts[id].f;
-  if (lem_term_nargs(L, f) != d->nparams || d->nparams > 64) return 0;
-  lem_binding sub[64];
-  lem_subst_undo(&E->s2, 0);
-  for (uint32_t i = 0; i < d->nparams; i++) {
-    sub[i].var = d->params[i];
-    sub[i].val = lem_term_arg(L, f, i);
-    if (lem_subst_bind(L, &E->s2, sub[i].var, sub[i].val)) return -1;
-  }
-  lem_term g = lem_subst_apply(L, &E->s2, d->body);
-  lem_subst_undo(&E->s2, 0);
+  if (lem_term_nargs(L, f) != d->nparams) return 0;
+  lem_term g = lem_def_instance(L, d, f);
   if (!g) return -1;
-  return add_ex(E, b, g, PV_EXPAND, &id, 1, sub, d->nparams, d->name, 0, 0) ||
+  return add_ex(E, b, g, PV_EXPAND, &id, 1, NULL, 0, d->name, 0, 0) ||
                  E->out_of_budget
              ? 0
              : -1;
@@ -2014,10 +2008,13 @@ uint32_t pv_fact_subst(pv_eng *E, pv_fid id, lem_binding *out, uint32_t max) {
     return n;
   }
   if (F->how == PV_MP) return mp_subst(E, id, out, max);
-  if (F->how != PV_EXPAND) return 0;
-  /* do_expand: the definition's parameters, the premise's arguments */
+  if (F->how != PV_EXPAND && F->how != PV_FOLD) return 0;
+  /* the definition's parameters := the arguments of its atom: the
+     premise of an expansion, the conclusion of a fold */
   const lem_def *d = lem_theory_def(E->T, pv_fact_aux(E, id, 0));
-  lem_term p = F->nprem ? E->facts[pv_fact_prems(E, id)[0]].f : LEM_NOTERM;
+  lem_term p = F->how == PV_FOLD ? F->f
+               : F->nprem        ? E->facts[pv_fact_prems(E, id)[0]].f
+                                 : LEM_NOTERM;
   if (!d || !p || lem_term_nargs(L, p) != d->nparams) {
     lem_error(L, LEM_EINVAL, "pv_fact_subst: fact %u is no expansion", id);
     return UINT32_MAX;

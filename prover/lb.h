@@ -69,8 +69,8 @@ typedef enum pv_how {
 ** is walked), its aux words (as many
 ** as pv_naux(how)), and, when own_sub, its substitution (a count, then
 ** (var, value) pairs).  An mp instance of a rule whose premises bind all
-** its variables, and an expansion, do not store theirs: pv_fact_subst
-** works it out again from the premises. */
+** its variables, an expansion and a fold do not store theirs: pv_fact_subst
+** works it out again from the premises (a fold: from its own atom). */
 typedef struct pv_fact {
   lem_term f;            /* the closed formula */
   uint32_t prem;         /* its pool entries start here */

@@ -384,26 +384,18 @@ fail:
   return 0;
 }
 
-/* Prove f = D[args] from D's body instance (fold). */
+/* Prove f = D[args] from D's body instance (fold; its substitution is
+** worked out again at export, pv_fact_subst). */
 static pv_fid prove_fold(pv_prover *P, uint32_t b, lem_term f,
                          const lem_def *d, int *err) {
   lem_ctx *L = P->L;
   pv_eng *E = &P->E;
-  lem_binding sub[64];
-  if (lem_term_nargs(L, f) != d->nparams || d->nparams > 64) return 0;
-  lem_subst_undo(&E->s2, 0);
-  for (uint32_t i = 0; i < d->nparams; i++) {
-    sub[i].var = d->params[i];
-    sub[i].val = lem_term_arg(L, f, i);
-    if (lem_subst_bind(L, &E->s2, sub[i].var, sub[i].val)) goto fail;
-  }
-  lem_term g = lem_subst_apply(L, &E->s2, d->body);
-  lem_subst_undo(&E->s2, 0);
+  if (lem_term_nargs(L, f) != d->nparams) return 0;
+  lem_term g = lem_def_instance(L, d, f);
   if (!g) goto fail;
   pv_fid body = prove_visible(P, b, g, err);
   if (!body) return 0;
-  pv_fid id = pv_add_raw(E, b, f, PV_FOLD, &body, 1, sub, d->nparams,
-                         d->name, 0);
+  pv_fid id = pv_add_raw(E, b, f, PV_FOLD, &body, 1, NULL, 0, d->name, 0);
   if (!id) goto fail;
   return id;
 fail:

@@ -95,32 +95,30 @@ static int rec_index(const smt_recdefs *R, lem_term c) {
   return -1;
 }
 
+/* Atom a's arithmetic reading into *r: 1, or 0 when it has none (a
+** relation that is not declared or whose roles have no reading). */
+static int reading(rd *D, lem_term a, smt_rel_reading *r) {
+  lem_ctx *L = D->L;
+  const lem_reldecl *d = lem_theory_rel(D->T, lem_term_sym(L, a));
+  if (!d || d->arity != lem_term_nargs(L, a)) return 0;
+  if (smt_reading(L, d, r)) {
+    lem_clear_error(L);
+    return 0;
+  }
+  return 1;
+}
+
 /* An atom's reading, when it applies an operation: *op its op constant. */
 static int apply_reading(rd *D, lem_term a, smt_rel_reading *r,
                          lem_term *op) {
-  lem_ctx *L = D->L;
-  const lem_reldecl *d = lem_theory_rel(D->T, lem_term_sym(L, a));
-  if (!d || d->arity != lem_term_nargs(L, a)) return 0;
-  lem_err e = smt_reading(L, d, r);
-  if (e) {
-    lem_clear_error(L);
-    return 0;
-  }
-  if (r->kind != SMT_READ_APPLY) return 0;
-  *op = lem_term_arg(L, a, r->op);
-  return lem_term_kind(L, *op) == LEM_CONST;
+  if (!reading(D, a, r) || r->kind != SMT_READ_APPLY) return 0;
+  *op = lem_term_arg(D->L, a, r->op);
+  return lem_term_kind(D->L, *op) == LEM_CONST;
 }
 
 static int is_member(rd *D, lem_term a) {
-  lem_ctx *L = D->L;
-  const lem_reldecl *d = lem_theory_rel(D->T, lem_term_sym(L, a));
   smt_rel_reading r;
-  if (!d || d->arity != lem_term_nargs(L, a)) return 0;
-  if (smt_reading(L, d, &r)) {
-    lem_clear_error(L);
-    return 0;
-  }
-  return r.kind == SMT_READ_MEMBER;
+  return reading(D, a, &r) && r.kind == SMT_READ_MEMBER;
 }
 
 /* ---- collecting the defining axioms ----------------------------------- */

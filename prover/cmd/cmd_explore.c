@@ -562,26 +562,22 @@ static uint32_t known_for(const xrun *R, uint32_t bi) {
   return n;
 }
 
+/* Does formula g have an atom of relation y? */
+static int mentions(const lem_ctx *L, lem_term g, lem_sym y) {
+  if (lem_term_kind(L, g) == LEM_REL) return lem_term_sym(L, g) == y;
+  for (uint32_t i = 0, n = lem_term_nargs(L, g); i < n; i++)
+    if (lem_term_is_formula(L, lem_term_arg(L, g, i)) &&
+        mentions(L, lem_term_arg(L, g, i), y))
+      return 1;
+  return 0;
+}
+
 /* Does f mention a defined relation that g does not? */
 static int def_outside(const xrun *R, lem_term f, lem_term g) {
   lem_ctx *L = R->L;
   if (lem_term_kind(L, f) == LEM_REL) {
     lem_sym y = lem_term_sym(L, f);
-    if (!lem_theory_def(R->T, y)) return 0;
-    lem_term stack[64];
-    uint32_t sp = 0;
-    stack[sp++] = g;
-    while (sp) { /* look for y in g */
-      lem_term t = stack[--sp];
-      if (lem_term_kind(L, t) == LEM_REL) {
-        if (lem_term_sym(L, t) == y) return 0;
-        continue;
-      }
-      for (uint32_t i = 0, n = lem_term_nargs(L, t); i < n && sp < 64; i++)
-        if (lem_term_is_formula(L, lem_term_arg(L, t, i)))
-          stack[sp++] = lem_term_arg(L, t, i);
-    }
-    return 1;
+    return lem_theory_def(R->T, y) && !mentions(L, g, y);
   }
   for (uint32_t i = 0, n = lem_term_nargs(L, f); i < n; i++)
     if (lem_term_is_formula(L, lem_term_arg(L, f, i)) &&

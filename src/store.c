@@ -782,8 +782,11 @@ static lem_err set_thmmap(lem_store *S, uint32_t thm, sqlite3_int64 dbid) {
   return LEM_OK;
 }
 
-static const char *const decision_kinds[] = {"induction-var", "theorem-rule",
-                                             "smt", "conjecture"};
+/* "induction-var": the per-pass point of databases written before the
+** direct tactic became a candidate ("tactic") */
+static const char *const decision_kinds[] = {"tactic", "theorem-rule",
+                                             "induction-var", "smt",
+                                             "conjecture"};
 
 static int decision_kind_ok(const char *k) {
   for (size_t i = 0; k && i < sizeof decision_kinds / sizeof *decision_kinds;

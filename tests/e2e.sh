@@ -101,6 +101,9 @@ expect 0 " 0 failed" -- replay "$tmp/kill.db"
 expect 0 "already proved: theorem 1 of" -- prove "$top/corpus/peano" --goals "$tmp/goals10" --db "$tmp/kill.db"
 grep -q "^T10: " "$tmp/out" && grep -q "proved by induction" "$tmp/out" && ok || ko "resume: T10 not proved after resuming"
 expect 0 " 0 failed" -- replay "$tmp/kill.db"
+# a finished writer leaves a rollback-journal database: reading it (replay
+# above, train) leaves no -wal or -shm file behind
+[ ! -e "$tmp/kill.db-wal" ] && [ ! -e "$tmp/kill.db-shm" ] && ok || ko "replay left a -wal or -shm file"
 [ "$(sqlite3 "$tmp/kill.db" 'SELECT count(*) FROM run')" = 2 ] && ok || ko "resume: not two runs"
 [ "$(sqlite3 "$tmp/kill.db" "SELECT count(*) FROM theorems WHERE status = 'proved'")" = 10 ] && ok || ko "resume: a goal stored twice or missing"
 # a theorem of the second run uses one of the first by a theorem step

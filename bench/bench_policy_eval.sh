@@ -38,6 +38,9 @@
 #                    SHUFFLES shuffled orders (lemma prove --shuffle-tactics
 #                    1..SHUFFLES), each into a database of its own that
 #                    training reads: tactic points free of the fixed order
+#   KIND=            train on decision points of this kind only (lemma
+#                    train --kind; e.g. tactic with PREMISES=0); all kinds
+#                    by default
 #   ROUNDS=0         if > 0: train the policy by expert iteration instead,
 #                    lemma train --rounds ROUNDS on the training goals of
 #                    each theory (proved in order, TRAIN_FACTS each) plus
@@ -66,6 +69,7 @@ ROUNDS=${ROUNDS:-0}
 NEGATIVES=${NEGATIVES:-8}
 PREMISES=${PREMISES:-12}
 SHUFFLES=${SHUFFLES:-3}
+KIND=${KIND:-}
 EXPLORE_OPTS=${EXPLORE_OPTS:---facts 10000}
 [ -x "$LEMMA" ] || { echo "bench_policy_eval: no lemma at $LEMMA (set LEMMA)" >&2; exit 2; }
 if [ -n "${KEEP:-}" ]; then
@@ -154,14 +158,16 @@ if [ "$ROUNDS" -gt 0 ]; then
     rounds="$rounds --theory $top/corpus/$t --goals $work/$t.train"
   done
 fi
+kind=""
+[ -n "$KIND" ] && kind="--kind $KIND"
 # shellcheck disable=SC2086
 "$LEMMA" train $dbs $xdbs -o "$work/policy.st" --epochs "$EPOCHS" --seed "$SEED" \
-  --negatives "$NEGATIVES" $rounds > "$work/train-policy.log" 2>&1 ||
+  --negatives "$NEGATIVES" $kind $rounds > "$work/train-policy.log" 2>&1 ||
   { cat "$work/train-policy.log"; exit 1; }
 [ "$ROUNDS" -gt 0 ] && grep '^round' "$work/train-policy.log" | sed 's/^/  policy /'
 # shellcheck disable=SC2086
 "$LEMMA" train $dbs $xdbs -o "$work/linear.st" --model linear --epochs "$EPOCHS" \
-  --seed "$SEED" --negatives "$NEGATIVES" > "$work/train-linear.log" 2>&1 ||
+  --seed "$SEED" --negatives "$NEGATIVES" $kind > "$work/train-linear.log" 2>&1 ||
   { cat "$work/train-linear.log"; exit 1; }
 t2=$(date +%s)
 pts=$(grep -h 'decision points$' "$work/train-linear.log" |

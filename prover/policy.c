@@ -21,7 +21,8 @@ enum {
   TK_PAD = 0, TK_GOAL, TK_CAND, TK_AND, TK_NOT, TK_ALL, TK_VAR, TK_EQ,
   TK_APP = 8,    /* + min(arity, 3) */
   TK_CONST = 12, /* + role (LEM_ROLE_*), or + 5 when unknown */
-  TK_REL = 18    /* + class bucket */
+  TK_VREC = 18,  /* a variable at a recursion position (lem_theory.recs) */
+  TK_REL = 19    /* + class bucket */
 };
 #define REL_BUCKETS (LEM_POLICY_TYPES - TK_REL)
 
@@ -73,20 +74,22 @@ static uint32_t rel_class(const tokst *s, lem_sym r, uint32_t arity) {
   return TK_REL + h % REL_BUCKETS;
 }
 
-static void tok_term(tokst *s, lem_term t, int role) {
+/* Term t; role: its argument role in the atom around it (-1: none), rec:
+** it is at a recursion position there. */
+static void tok_term(tokst *s, lem_term t, int role, int rec) {
   if (s->out->n >= LEM_POLICY_TMAX) return;
   const lem_ctx *L = s->L;
   uint32_t n = lem_term_nargs(L, t);
   const lem_term *a = lem_term_args(L, t);
   switch (lem_term_kind(L, t)) {
-  case LEM_VAR: emit(s, TK_VAR, var_slot(s, t)); return;
+  case LEM_VAR: emit(s, rec ? TK_VREC : TK_VAR, var_slot(s, t)); return;
   case LEM_CONST:
     emit(s, TK_CONST + (role >= 0 && role <= LEM_ROLE_SET ? (uint32_t)role : 5),
          sym_slot(s, lem_term_sym(L, t)));
     return;
   case LEM_APP:
     emit(s, TK_APP + (n < 3 ? n : 3), sym_slot(s, lem_term_sym(L, t)));
-    for (uint32_t i = 0; i < n; i++) tok_term(s, a[i], -1);
+    for (uint32_t i = 0; i < n; i++) tok_term(s, a[i], -1, 0);
     return;
   case LEM_REL: {
     lem_sym r = lem_term_sym(L, t);
@@ -97,14 +100,15 @@ static void tok_term(tokst *s, lem_term t, int role) {
     else
       emit(s, rel_class(s, r, n), sym_slot(s, r));
     for (uint32_t i = 0; i < n; i++)
-      tok_term(s, a[i], d && i < d->arity ? (int)d->roles[i] : -1);
+      tok_term(s, a[i], d && i < d->arity ? (int)d->roles[i] : -1,
+               s->T && lem_theory_recursive_arg(s->T, L, t, i));
     return;
   }
   case LEM_AND: emit(s, TK_AND, 0); break;
   case LEM_NOT: emit(s, TK_NOT, 0); break;
   case LEM_ALL: emit(s, TK_ALL, 0); break;
   }
-  for (uint32_t i = 0; i < n; i++) tok_term(s, a[i], -1);
+  for (uint32_t i = 0; i < n; i++) tok_term(s, a[i], -1, 0);
 }
 
 void lem_policy_tokenize(const lem_ctx *L, const lem_theory *T, lem_term f,
@@ -113,7 +117,7 @@ void lem_policy_tokenize(const lem_ctx *L, const lem_theory *T, lem_term f,
   memset(out, 0, sizeof *out);
   if (as_goal) memset(map, 0, sizeof *map);
   emit(&s, as_goal ? TK_GOAL : TK_CAND, 0);
-  tok_term(&s, f, -1);
+  tok_term(&s, f, -1, 0);
 }
 
 /* ---- examples ---- */

@@ -8,7 +8,9 @@
 **
 ** Tokens.  A formula becomes a sequence of (type, slot) tokens in prefix
 ** order (lem_policy_tokenize).  Types are theory-independent: the goal or
-** candidate marker, the connectives (&, !, >), variables, equality, function
+** candidate marker, the connectives (&, !, >), variables (a type of their
+** own at a recursion position of the theory's axiom, lem_theory.recs: the
+** arguments the fixed heuristic inducts on first), equality, function
 ** applications, a relation's class (a hash of its arity and of its
 ** argument roles from the theory's `relation` signature; defined relations
 ** hash their arity only) and a constant's role class.  Slots carry identity
@@ -161,7 +163,9 @@ lem_err lem_pol_exclude_add(lem_ctx *L, lem_pol_exclude *X,
                             const lem_theory *T, lem_term f);
 void lem_pol_exclude_free(lem_ctx *L, lem_pol_exclude *X);
 
-/* As lem_pol_data_read_db, but with X (may be NULL: no filter) every
+/* As lem_pol_data_read_db, but only the decision points of kind (NULL:
+** every kind; "tactic", "theorem-rule", ... as in lemma-db(5)), and with X
+** (may be NULL: no filter) every
 ** decision point that carries a trace of an excluded goal is dropped
 ** before it becomes examples.  In the database, a theorem is tainted
 ** when its statement's law key is an excluded goal's, or when its proof
@@ -180,8 +184,8 @@ void lem_pol_exclude_free(lem_ctx *L, lem_pol_exclude *X);
 lem_err lem_pol_data_read_db_filtered(lem_ctx *L, lem_pol_data *D,
                                       const char *path,
                                       const lem_pol_exclude *X,
-                                      uint32_t *npoints, uint32_t *nexcluded,
-                                      uint32_t *nxcands);
+                                      const char *kind, uint32_t *npoints,
+                                      uint32_t *nexcluded, uint32_t *nxcands);
 
 typedef struct lem_policy lem_policy;
 

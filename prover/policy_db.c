@@ -24,6 +24,7 @@ typedef struct rd {
   uint8_t *chosen;     /* ... and whether each was chosen */
   uint32_t chcap;
   const lem_pol_exclude *X;  /* the leakage filter, or NULL */
+  const char *kind;    /* read only decisions of this kind; NULL: all */
   lem_map bad_thm;     /* tainted theorems' ids -> 1 */
   lem_map bad_stmt;    /* their statements' canonical forms -> 1 */
   uint32_t excluded;   /* points dropped */
@@ -314,7 +315,7 @@ static lem_err read_points(rd *r, lem_pol_data *D, uint32_t *added) {
                          "SELECT d.id, e.text, d.theorem, d.kind IN "
                          "('tactic', 'induction-var') FROM decisions d "
                          "LEFT JOIN expressions e ON e.id = d.goal "
-                         "ORDER BY d.id",
+                         "WHERE ?1 IS NULL OR d.kind = ?1 ORDER BY d.id",
                          -1, &ds, NULL) != SQLITE_OK ||
       (sqlite3_prepare_v2(r->db,
                           "SELECT e.text, c.chosen, c.tried FROM "
@@ -330,6 +331,7 @@ static lem_err read_points(rd *r, lem_pol_data *D, uint32_t *added) {
                           "c.decision = ?1 ORDER BY c.position",
                           -1, &cs, NULL) != SQLITE_OK))
     e = dberr(r, "reading decisions");
+  if (!e && r->kind) sqlite3_bind_text(ds, 1, r->kind, -1, SQLITE_STATIC);
   int rc = SQLITE_DONE;
   while (!e && (rc = sqlite3_step(ds)) == SQLITE_ROW) {
     lem_term goal = col_expr(r, ds, 1);
@@ -351,15 +353,16 @@ static lem_err read_points(rd *r, lem_pol_data *D, uint32_t *added) {
 
 lem_err lem_pol_data_read_db(lem_ctx *L, lem_pol_data *D, const char *path,
                              uint32_t *npoints) {
-  return lem_pol_data_read_db_filtered(L, D, path, NULL, npoints, NULL, NULL);
+  return lem_pol_data_read_db_filtered(L, D, path, NULL, NULL, npoints, NULL,
+                                       NULL);
 }
 
 lem_err lem_pol_data_read_db_filtered(lem_ctx *L, lem_pol_data *D,
                                       const char *path,
                                       const lem_pol_exclude *X,
-                                      uint32_t *npoints, uint32_t *nexcluded,
-                                      uint32_t *nxcands) {
-  rd r = {.L = L, .path = path, .X = X};
+                                      const char *kind, uint32_t *npoints,
+                                      uint32_t *nexcluded, uint32_t *nxcands) {
+  rd r = {.L = L, .path = path, .X = X, .kind = kind};
   uint32_t added = 0;
   if (npoints) *npoints = 0;
   if (nexcluded) *nexcluded = 0;

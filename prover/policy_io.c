@@ -36,7 +36,7 @@ static void param_name(int i, char *buf, size_t n) {
 static lem_err linear_header(lem_ctx *L, lem_buf *b) {
   lem_err e = lem_buf_printf(
       L, b,
-      "{\"__metadata__\":{\"format\":\"lemma-linear\",\"version\":\"1\","
+      "{\"__metadata__\":{\"format\":\"lemma-linear\",\"version\":\"2\","
       "\"features\":\"%d\",\"tmax\":\"%d\",\"types\":\"%d\","
       "\"slots\":\"%d\"},\"lin.w\":{\"dtype\":\"F32\",\"shape\":[1,%d],"
       "\"data_offsets\":[0,%d]}}",
@@ -49,7 +49,7 @@ static lem_err linear_header(lem_ctx *L, lem_buf *b) {
 static lem_err header(lem_ctx *L, lem_buf *b) {
   lem_err e = lem_buf_printf(
       L, b,
-      "{\"__metadata__\":{\"format\":\"lemma-policy\",\"version\":\"1\","
+      "{\"__metadata__\":{\"format\":\"lemma-policy\",\"version\":\"2\","
       "\"width\":\"%d\",\"layers\":\"%d\",\"heads\":\"%d\",\"mlp\":\"%d\","
       "\"tmax\":\"%d\",\"types\":\"%d\",\"slots\":\"%d\"}",
       C, NL, NH, F, LEM_POLICY_TMAX, LEM_POLICY_TYPES, LEM_POLICY_SLOTS);
@@ -238,7 +238,7 @@ static lem_err parse(lem_ctx *L, const char *path, const unsigned char *p,
   lem_err e = LEM_OK;
   char want[256];
   snprintf(want, sizeof want,
-           "\"format\":\"lemma-policy\",\"version\":\"1\",\"width\":\"%d\","
+           "\"format\":\"lemma-policy\",\"version\":\"2\",\"width\":\"%d\","
            "\"layers\":\"%d\",\"heads\":\"%d\",\"mlp\":\"%d\",\"tmax\":\"%d\","
            "\"types\":\"%d\",\"slots\":\"%d\"",
            C, NL, NH, F, LEM_POLICY_TMAX, LEM_POLICY_TYPES, LEM_POLICY_SLOTS);

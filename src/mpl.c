@@ -318,6 +318,7 @@ typedef struct theory_priv {
   char *indtext; /* the induction statement's text, read after the anchor */
   size_t indlen;
   uint32_t modelcap;
+  uint32_t reccap;
 } theory_priv;
 
 static void free_def(lem_ctx *L, lem_def *d) {
@@ -351,6 +352,7 @@ void lem_theory_free(lem_ctx *L, lem_theory *T) {
   lem_free(L, T->path, P->pathsz);
   if (P->indtext) lem_free(L, P->indtext, P->indlen + 1);
   lem_free(L, T->models, (size_t)P->modelcap * sizeof *T->models);
+  lem_free(L, T->recs, (size_t)P->reccap * sizeof *T->recs);
   lem_free(L, P, sizeof *P);
 }
 
@@ -1393,6 +1395,125 @@ lem_term lem_def_instance(lem_ctx *L, const lem_def *d, lem_term app) {
   return subst(L, d->body, d->nparams, d->params, lem_term_args(L, app));
 }
 
+/* ---- recursion positions ---- */
+
+/* The operation argument of atom a (role op), or LEM_NOTERM. */
+static lem_term atom_op(const lem_ctx *L, const lem_theory *T, lem_term a) {
+  const lem_reldecl *d = lem_theory_rel(T, lem_term_sym(L, a));
+  uint32_t n = lem_term_nargs(L, a);
+  if (!d || d->arity != n) return LEM_NOTERM;
+  for (uint32_t i = 0; i < n; i++)
+    if (d->roles[i] == LEM_ROLE_OP) return lem_term_arg(L, a, i);
+  return LEM_NOTERM;
+}
+
+int lem_theory_recursive_arg(const lem_theory *T, const lem_ctx *L,
+                             lem_term a, uint32_t i) {
+  if (!T->nrecs || lem_term_kind(L, a) != LEM_REL) return 0;
+  lem_sym r = lem_term_sym(L, a);
+  lem_term op = LEM_NOTERM;
+  int have_op = 0;
+  for (uint32_t k = 0; k < T->nrecs; k++) {
+    if (T->recs[k].rel != r || T->recs[k].pos != i) continue;
+    if (!have_op) op = atom_op(L, T, a), have_op = 1;
+    if (T->recs[k].op == op) return 1;
+  }
+  return 0;
+}
+
+/* The variable atom a names as a successor (a instance of the induction's
+** succ: its y), or LEM_NOTERM. */
+static lem_term succ_of(const lem_ctx *L, const lem_theory *T, lem_term a) {
+  lem_term p = T->ind_succ, y = LEM_NOTERM;
+  uint32_t n = lem_term_nargs(L, p);
+  if (lem_term_kind(L, a) != LEM_REL || lem_term_sym(L, a) != lem_term_sym(L, p) ||
+      lem_term_nargs(L, a) != n)
+    return LEM_NOTERM;
+  for (uint32_t i = 0; i < n; i++) {
+    lem_term pi = lem_term_arg(L, p, i), ai = lem_term_arg(L, a, i);
+    if (pi == T->ind_y) y = ai;
+    else if (pi != T->ind_x && pi != ai) return LEM_NOTERM;
+  }
+  return y;
+}
+
+typedef struct atomlist {
+  lem_term a[64];
+  uint32_t n;
+} atomlist;
+
+/* Atoms of rule f's premises (through nested (>...) and &) into prem, and
+** of its final conclusions into concl. */
+static void rule_atoms(const lem_ctx *L, lem_term f, atomlist *prem,
+                       atomlist *concl, int in_prem) {
+  switch (lem_term_kind(L, f)) {
+  case LEM_REL: {
+    atomlist *to = in_prem ? prem : concl;
+    if (to->n < 64) to->a[to->n++] = f;
+    return;
+  }
+  case LEM_AND:
+    rule_atoms(L, lem_term_arg(L, f, 0), prem, concl, in_prem);
+    rule_atoms(L, lem_term_arg(L, f, 1), prem, concl, in_prem);
+    return;
+  case LEM_ALL:
+    rule_atoms(L, lem_all_prem(L, f), prem, concl, 1);
+    rule_atoms(L, lem_all_concl(L, f), prem, concl, in_prem);
+    return;
+  default:
+    return;
+  }
+}
+
+static lem_err add_recpos(lem_ctx *L, theory_priv *P, lem_recpos r) {
+  lem_theory *T = &P->T;
+  for (uint32_t i = 0; i < T->nrecs; i++)
+    if (T->recs[i].rel == r.rel && T->recs[i].op == r.op &&
+        T->recs[i].pos == r.pos)
+      return LEM_OK;
+  if (LEM_GROW(L, T->recs, P->reccap, T->nrecs + 1)) return LEM_ENOMEM;
+  T->recs[T->nrecs++] = r;
+  return LEM_OK;
+}
+
+/* The recursion positions of f, a part of the axiom: its conjuncts, the
+** bodies of the defined relations it states, and each rule's conclusion
+** atoms at an argument a premise names as a successor. */
+static lem_err find_recs(lem_ctx *L, theory_priv *P, lem_term f,
+                         uint32_t depth) {
+  lem_theory *T = &P->T;
+  lem_err e = LEM_OK;
+  if (depth > 64) return LEM_OK; /* definitions are acyclic; a guard */
+  switch (lem_term_kind(L, f)) {
+  case LEM_AND:
+    e = find_recs(L, P, lem_term_arg(L, f, 0), depth + 1);
+    return e ? e : find_recs(L, P, lem_term_arg(L, f, 1), depth + 1);
+  case LEM_REL: {
+    const lem_def *d = lem_theory_def(T, lem_term_sym(L, f));
+    if (!d) return LEM_OK;
+    lem_term b = lem_def_instance(L, d, f);
+    return b ? find_recs(L, P, b, depth + 1) : LEM_OK;
+  }
+  case LEM_ALL: break;
+  default: return LEM_OK;
+  }
+  atomlist prem = {0}, concl = {0};
+  rule_atoms(L, f, &prem, &concl, 0);
+  for (uint32_t c = 0; c < concl.n && !e; c++) {
+    lem_term a = concl.a[c];
+    for (uint32_t i = 0, n = lem_term_nargs(L, a); i < n && !e; i++) {
+      lem_term v = lem_term_arg(L, a, i);
+      if (lem_term_kind(L, v) != LEM_VAR) continue;
+      uint32_t k = 0;
+      while (k < prem.n && succ_of(L, T, prem.a[k]) != v) k++;
+      if (k < prem.n)
+        e = add_recpos(L, P, (lem_recpos){lem_term_sym(L, a), atom_op(L, T, a),
+                                          i});
+    }
+  }
+  return e;
+}
+
 /* Read the induction statement: "[x,y] (member) (succ) zero" becomes the
 ** formula (>[x,y](member)(succ)), read against the theory, and a constant. */
 static lem_err finish_induction(lem_ctx *L, theory_priv *P) {
@@ -1517,6 +1638,7 @@ static lem_err finish(mctx *m) {
       e = L->err;
   }
   if (!e && P->indtext) e = finish_induction(L, P);
+  if (!e && T->has_induction && T->axiom) e = find_recs(L, P, T->axiom, 0);
   if (!e) e = finish_models(L, P);
 out:
   lem_free(L, view, vsz ? vsz : 1);

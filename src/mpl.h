@@ -90,6 +90,14 @@ typedef struct lem_model {
   lem_loc loc;
 } lem_model;
 
+/* A recursion position: argument pos of relation rel, in atoms whose
+** operation argument (role op) is op (LEM_NOTERM: none). */
+typedef struct lem_recpos {
+  lem_sym rel;
+  lem_term op;
+  uint32_t pos;
+} lem_recpos;
+
 typedef struct lem_theory {
   lem_sym name;          /* the manifest's directory name, or file stem */
   char *path;            /* the manifest's path, as given (DIR/theory.mpl
@@ -122,7 +130,21 @@ typedef struct lem_theory {
   ** nmodels == 0: the theory declares no arithmetic model */
   lem_model *models;
   uint32_t nmodels;
+  /* Where the axiom recurses (with induction; computed at load, from the
+  ** formula alone): the argument positions at which a rule of the axiom
+  ** (or of a definition it states) concludes about a variable its
+  ** premises name as a successor, e.g. in3[x,y',z',+] in x + s(y) =
+  ** s(x + y): position 1 of in3 with operation +.  The policy marks the
+  ** variables at these positions in its tokens.  (The prover's own list,
+  ** pv_prover.recs, is read from the root block's compiled rules, which
+  ** may hold fewer: it stays as it was, so the search does not change.) */
+  lem_recpos *recs;
+  uint32_t nrecs;
 } lem_theory;
+
+/* Is argument i of atom a (over theory T) a recursion position? */
+int lem_theory_recursive_arg(const lem_theory *T, const lem_ctx *L,
+                             lem_term a, uint32_t i);
 
 /* Load a theory from a manifest file, or from a directory holding
 ** theory.mpl.  On success *out owns a new theory (free it with

@@ -207,6 +207,8 @@ expect 0 "proved by induction on" -- prove "$top/corpus/peano-left" --goals "$tm
 expect 1 "lemma: prove: " -- prove "$top/corpus/peano-left" --goals "$tmp/left3" --policy "$tmp/left3"
 expect 2 "needs a model file" -- prove "$top/corpus/peano-left" --goals "$tmp/left3" --policy
 expect 2 "expected -o MODEL" -- train "$tmp/left.db"
+expect 2 "expected tactic, theorem-rule or induction-var, not 'rules'" -- train "$tmp/left.db" -o "$tmp/model" --kind rules
+expect 0 "decision points" -- train "$tmp/left.db" -o "$tmp/model" --epochs 1 --kind tactic
 grep -v '^#' "$top/corpus/peano/goals" | head -n 1 > "$tmp/left3.zero"
 # lemma explore, smallest batch (the larger runs are in tests/explore.sh):
 # x0 + 0 = x0 and 0 + x0 = x0 are found, stored, and replay.

@@ -1008,3 +1008,42 @@ Test(mpl, model_errors) {
   ind_err("model s succ\n", LEM_ESYNTAX, "t.mpl:", "';'");
   ind_err("model ;\n", LEM_ESYNTAX, "t.mpl:4:7: ", "a constant name");
 }
+
+/* The axiom's recursion positions: corpus/peano recurses on the second
+** argument of + and * (a + s(b) = s(a + b), a * s(b) = a * b + a),
+** corpus/peano-left on the first; the atoms of each say so, and a theory
+** without induction has none.  (Rules like s(x) = y => y in N count too:
+** they conclude about a successor.) */
+Test(mpl, recursion_positions_of_the_axiom) {
+  lem_theory *T = load_peano();
+  cr_assert_gt(T->nrecs, 0);
+  const char *pt = "(>[a,b,c](in3[a,b,c,+])(>[d](in2[a,d,s])(in3[a,b,c,*])))";
+  lem_term f = lem_read_formula(L, T, pt, strlen(pt), "t", 1, 1);
+  cr_assert(f, "%s", lem_errmsg(L));
+  lem_term plus = lem_all_prem(L, f);
+  lem_term succ = lem_all_prem(L, lem_all_concl(L, f));
+  lem_term times = lem_all_concl(L, lem_all_concl(L, f));
+  cr_assert(plus && times && succ);
+  /* arguments 0 and 1 (the result, 2, is a successor in the rules too) */
+  for (uint32_t i = 0; i < 2; i++) {
+    cr_assert_eq(lem_theory_recursive_arg(T, L, plus, i), i == 1, "+ %u", i);
+    cr_assert_eq(lem_theory_recursive_arg(T, L, times, i), i == 1, "* %u", i);
+  }
+  cr_assert_not(lem_theory_recursive_arg(T, L, succ, 0));
+  lem_theory_free(L, T);
+  cr_assert_eq(lem_theory_load(L, TOP_SRCDIR "/corpus/peano-left", &T), LEM_OK,
+               "%s", lem_errmsg(L));
+  const char *pa = "(>[a,b,c](app2[a,b,c,add])(app2[a,b,c,add]))";
+  f = lem_read_formula(L, T, pa, strlen(pa), "t", 1, 1);
+  cr_assert(f, "%s", lem_errmsg(L));
+  lem_term add = lem_all_prem(L, f);
+  for (uint32_t i = 0; i < 2; i++)
+    cr_assert_eq(lem_theory_recursive_arg(T, L, add, i), i == 0, "add %u", i);
+  lem_theory_free(L, T);
+  const char *none = "relation in2[x,y,f] : (in, out, op);\n"
+                     "anchor A[N,z,s] := (>[x,y](in2[x,y,s])(in2[y,x,s]));\n";
+  cr_assert_eq(lem_theory_load_text(L, none, strlen(none), "t.mpl", &T), LEM_OK,
+               "%s", lem_errmsg(L));
+  cr_assert_eq(T->nrecs, 0);
+  lem_theory_free(L, T);
+}

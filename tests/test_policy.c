@@ -59,6 +59,37 @@ Test(policy, tokens_ignore_names) {
   cr_assert(!same_seq(&c1, &c2));
 }
 
+/* A variable at a recursion position of the theory's axiom (here: the
+** second argument of r, by r[x,y] & s(y) = z => r[x,z]) has a token type
+** of its own; the same variable elsewhere, or without the theory, not. */
+Test(policy, tokens_mark_recursion_positions) {
+  const char *thy =
+      "relation in2[x,y,f] : (in, out, op);\n"
+      "relation in[x,X] : (elem, set);\n"
+      "relation r[x,y] : (in, in);\n"
+      "anchor A[N,z,s] := (&(in[z,N])(>[x,y,w](&(r[x,y])(in2[y,w,s]))"
+      "(r[x,w])));\n"
+      "induction [n,m] (in[n,N]) (in2[n,m,s]) z;\n";
+  lem_theory *T;
+  cr_assert_eq(lem_theory_load_text(L, thy, strlen(thy), "t.mpl", &T), LEM_OK,
+               "%s", lem_errmsg(L));
+  lem_pol_symmap m;
+  lem_pol_seq a, b;
+  /* tokens: GOAL > u v r u v r v u */
+  lem_term f = X("(>[u,v](r[u,v])(r[v,u]))");
+  lem_policy_tokenize(L, T, f, 1, &m, &a);
+  lem_policy_tokenize(L, NULL, f, 1, &m, &b);
+  cr_assert_eq(a.n, 10);
+  cr_assert_eq(a.type[2], b.type[2], "bound, not in an atom");
+  cr_assert_eq(a.type[5], b.type[5], "u is at no recursion position");
+  cr_assert_neq(a.type[6], b.type[6], "v is");
+  cr_assert_neq(a.type[5], a.type[6]);
+  cr_assert_eq(a.slot[6], b.slot[6], "the same variable slot");
+  cr_assert_eq(a.type[8], b.type[8], "v, now first");
+  cr_assert_eq(a.type[9], a.type[6], "u, now second");
+  lem_theory_free(L, T);
+}
+
 Test(policy, tokens_use_roles_and_cut_long_formulas) {
   const char *thy = "relation in2[x,y,f] : (in, out, op);\n"
                     "relation in[x,X] : (elem, set);\n";
@@ -438,6 +469,19 @@ Test(policy, an_untried_tactic_is_no_negative) {
   cr_assert_eq(D.ex[2].ncands, 3);
   cr_assert_eq(D.ex[2].positive, 0);
   lem_pol_data_free(L, &D);
+  /* one kind only */
+  cr_assert_eq(lem_pol_data_read_db_filtered(L, &D, path, NULL, "tactic", &n,
+                                             NULL, NULL),
+               LEM_OK, "%s", lem_errmsg(L));
+  cr_assert_eq(n, 1);
+  cr_assert_eq(D.ex[0].ncands, 2);
+  lem_pol_data_free(L, &D);
+  cr_assert_eq(lem_pol_data_read_db_filtered(L, &D, path, NULL, "theorem-rule",
+                                             &n, NULL, NULL),
+               LEM_OK, "%s", lem_errmsg(L));
+  cr_assert_eq(n, 1);
+  cr_assert_eq(D.ex[0].ncands, 3);
+  lem_pol_data_free(L, &D);
   unlink(path);
 }
 
@@ -512,7 +556,7 @@ Test(policy, the_leakage_filter_drops_every_trace) {
                                    X("(>[a,b,c](f[a,b,c])(>[d](g[c,d])"
                                      "(h[a,d])))")),
                LEM_OK);
-  cr_assert_eq(lem_pol_data_read_db_filtered(L, &D, path, &Xs, &n, &nx, &nc),
+  cr_assert_eq(lem_pol_data_read_db_filtered(L, &D, path, &Xs, NULL, &n, &nx, &nc),
                LEM_OK, "%s", lem_errmsg(L));
   cr_assert_eq(n, 1);   /* point 3 only */
   cr_assert_eq(nx, 4);  /* points 1, 2 (proved from it), 4 (chose it), 5 */

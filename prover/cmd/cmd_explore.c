@@ -1260,6 +1260,9 @@ int cmd_explore(int argc, char **argv) {
     } else if (!strcmp(a, "--facts")) {
       if (!has || !num_arg(a, argv[++i], 100, 1e8, &v)) rc = 2;
       else o.po.lim.max_facts = (uint32_t)v;
+    } else if (!strcmp(a, "--shuffle-tactics")) {
+      if (!has || !num_arg(a, argv[++i], 1, 999999, &v)) rc = 2;
+      else o.po.shuffle_tactics = (uint64_t)v;
     } else if (!strcmp(a, "--no-mirror")) {
       o.no_mirror = 1;
     } else if (!strcmp(a, "--no-z3")) {

@@ -58,6 +58,7 @@ typedef struct targs {
   const char *work;      /* directory for the rounds' databases and logs */
   uint64_t goal_facts;   /* expansions per goal in the rounds */
   double premises;       /* premise selection in the rounds (pv_opts) */
+  const char *kind;      /* --kind: only decision points of this kind */
   /* the leakage filter (--exclude): goal files, each read in the theory
      given by the --theory before it, whose traces are not trained on */
   const char **xtheory, **xgoals;
@@ -82,6 +83,13 @@ static int parse_args(int argc, char **argv, targs *a) {
     if (i + 1 >= argc) return bad_usage("option '%s' needs a value", s);
     const char *val = argv[++i];
     if (!strcmp(s, "-o") || !strcmp(s, "--out")) a->out = val;
+    else if (!strcmp(s, "--kind")) {
+      if (strcmp(val, "tactic") && strcmp(val, "theorem-rule") &&
+          strcmp(val, "induction-var"))
+        return bad_usage("--kind: expected tactic, theorem-rule or "
+                         "induction-var, not '%s'", val);
+      a->kind = val;
+    }
     else if (!strcmp(s, "--theory")) theory = val;
     else if (!strcmp(s, "--goals")) {
       if (!theory) return bad_usage("%s", "--goals needs a --theory before it");
@@ -215,8 +223,8 @@ static int train_on(lem_ctx *L, targs *a, const char *const *dbs, int ndbs,
   for (int i = 0; i < ndbs; i++) {
     uint32_t n, nx = 0, nc = 0;
     int filt = i < a->ndbs && a->filtered[i];
-    if (lem_pol_data_read_db_filtered(L, &all, dbs[i], filt ? &X : NULL, &n,
-                                      &nx, &nc)) {
+    if (lem_pol_data_read_db_filtered(L, &all, dbs[i], filt ? &X : NULL,
+                                      a->kind, &n, &nx, &nc)) {
       /* among several databases, one whose proofs made no choice (no
          usable decision point) is skipped; a round's always may be */
       int empty = strstr(lem_errmsg(L), "no usable decision points") != NULL;

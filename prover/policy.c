@@ -14,6 +14,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- tokens ---- */
 
@@ -477,10 +478,38 @@ static void cache_put(lem_policy *P, uint32_t idx, const lem_pol_seq *s,
   memcpy(P->cache_enc + (size_t)idx * C, enc, C * sizeof(float));
 }
 
+/* The calling thread's CPU time in seconds (the machine may be shared). */
+static double cpu_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void score(lem_ctx *L, lem_policy *P, const lem_theory *T,
+                  lem_term goal, const lem_term *cands, uint32_t ncands,
+                  float *probs);
+
 lem_err lem_policy_score(lem_ctx *L, lem_policy *P, const lem_theory *T,
                          lem_term goal, const lem_term *cands,
                          uint32_t ncands, float *probs) {
   if (ncands == 0) return lem_error(L, LEM_EINVAL, "policy: no candidates");
+  double t0 = cpu_now();
+  score(L, P, T, goal, cands, ncands, probs);
+  P->seconds += cpu_now() - t0;
+  P->points++;
+  P->cands += ncands;
+  return LEM_OK;
+}
+
+void lem_policy_stats_get(const lem_policy *P, lem_policy_stats *s) {
+  *s = (lem_policy_stats){.points = P->points, .cands = P->cands,
+                          .hits = P->hits, .misses = P->misses,
+                          .seconds = P->seconds};
+}
+
+static void score(lem_ctx *L, lem_policy *P, const lem_theory *T,
+                  lem_term goal, const lem_term *cands, uint32_t ncands,
+                  float *probs) {
   lem_pol_symmap map;
   lem_pol_seq gs;
   lem_policy_tokenize(L, T, goal, 1, &map, &gs);
@@ -493,7 +522,7 @@ lem_err lem_policy_score(lem_ctx *L, lem_policy *P, const lem_theory *T,
       lin_score_seqs(P, seq, K, probs + i);
     }
     softmax_inplace(probs, ncands);
-    return LEM_OK;
+    return;
   }
   float g[C];
   uint32_t gi;
@@ -548,7 +577,6 @@ lem_err lem_policy_score(lem_ctx *L, lem_policy *P, const lem_theory *T,
     memcpy(probs + i, P->h[H_SC], K * sizeof(float));
   }
   softmax_inplace(probs, ncands);
-  return LEM_OK;
 }
 
 void lem_policy_cache_stats(const lem_policy *P, uint64_t *hits,

@@ -209,6 +209,18 @@ void lem_policy_score_example(lem_policy *P, const lem_pol_example *e,
 void lem_policy_cache_stats(const lem_policy *P, uint64_t *hits,
                             uint64_t *misses);
 
+/* What lem_policy_score has cost since the model was made: the decision
+** points and candidates it scored, the encoding cache's hits and misses
+** (goals and candidates; a formula repeated within one call counts as a
+** hit) and the CPU time of the calling thread spent in it.  All but
+** seconds are deterministic. */
+typedef struct lem_policy_stats {
+  uint64_t points, cands;
+  uint64_t hits, misses;
+  double seconds;
+} lem_policy_stats;
+void lem_policy_stats_get(const lem_policy *P, lem_policy_stats *s);
+
 typedef struct lem_train_opts {
   uint64_t seed;       /* order of examples */
   uint32_t epochs;     /* passes over the data */

@@ -54,6 +54,8 @@ struct lem_policy {
   cache_ent cache[CACHE_N];
   float *cache_enc;     /* (CACHE_N, C) */
   uint64_t hits, misses;
+  uint64_t points, cands;  /* lem_policy_score's calls and candidates */
+  double seconds;         /* and its CPU time */
 };
 
 /* The shape of parameter i as (rows, cols). */

@@ -205,6 +205,17 @@ lem_err lem_policy_score(lem_ctx *L, lem_policy *P, const lem_theory *T,
 /* The same for a tokenized example (no cache). */
 void lem_policy_score_example(lem_policy *P, const lem_pol_example *e,
                               float *probs);
+/* The transformer's encodings out (n, LEM_POLICY_WIDTH) of n token
+** sequences, as scoring computes them (no cache): in batches of at most
+** batch formulas (0, or more than LEM_POLICY_BMAX: LEM_POLICY_BMAX),
+** each batch's formulas packed one after the other along the rows.
+** padded: through the training encoder instead (a padded batch, every
+** position through every layer).  The ways agree to float rounding; tests
+** and benchmarks compare them.  LEM_EINVAL for the linear scorer. */
+#define LEM_POLICY_WIDTH 128
+lem_err lem_policy_encode(lem_ctx *L, lem_policy *P, const lem_pol_seq *seqs,
+                          uint32_t n, uint32_t batch, int padded, float *out);
+
 /* Cache statistics since the model was made. */
 void lem_policy_cache_stats(const lem_policy *P, uint64_t *hits,
                             uint64_t *misses);

@@ -253,6 +253,7 @@ static lem_err parse(lem_ctx *L, const char *path, const unsigned char *p,
     for (size_t j = 0; !e && j < P->psize[i]; j++)
       P->p[i][j] = get_f32(data + off + 4 * j);
   }
+  P->packed = 0;  /* the packed weights are stale */
   lem_free(L, hdr, (size_t)hl + 1);
   return e;
 }

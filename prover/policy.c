@@ -246,7 +246,7 @@ static void layout(lem_policy *P, lay *y) {
   P->cache_enc = take(y, (size_t)CACHE_N * C);
 }
 
-lem_policy *lem_policy_new(lem_ctx *L, uint64_t seed, int train) {
+lem_policy *pol_alloc(lem_ctx *L, int train) {
   lem_policy *P = lem_calloc(L, sizeof *P);
   if (!P) return NULL;
   P->train = train != 0;
@@ -258,6 +258,12 @@ lem_policy *lem_policy_new(lem_ctx *L, uint64_t seed, int train) {
   }
   y = (lay){.base = P->arena.base};
   layout(P, &y);
+  return P;
+}
+
+lem_policy *lem_policy_new(lem_ctx *L, uint64_t seed, int train) {
+  lem_policy *P = pol_alloc(L, train);
+  if (!P) return NULL;
   lem_rng r;
   lem_rng_seed(&r, seed);
   for (int i = 0; i < NPAR; i++) {

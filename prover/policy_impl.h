@@ -62,6 +62,10 @@ struct lem_policy {
   double seconds;         /* and its CPU time */
 };
 
+/* A transformer's memory with every parameter 0 (lem_policy_new draws
+** them; loading reads them).  NULL on LEM_ENOMEM. */
+lem_policy *pol_alloc(lem_ctx *L, int train);
+
 /* The shape of parameter i as (rows, cols). */
 void pol_param_shape(int i, uint32_t *rows, uint32_t *cols);
 

@@ -347,7 +347,8 @@ static int uses_induct(const pv_prover *P, const pv_fid *fs, uint32_t n,
   return 0;
 }
 
-/* Fill decision d (kind and goal set) for the choices c[0..n) of one pass;
+/* Fill decision d (kind and goal set) for the choices c[0..n) of one pass:
+** a candidate "direct" (expr: the goal), then one per outer variable;
 ** fs[0..nf) are the facts of the proof (none when not proved). */
 static lem_err fill_pass(pv_export *X, const pv_thm *t, const pv_choice *c,
                          uint32_t n, const pv_fid *fs, uint32_t nf,
@@ -355,26 +356,34 @@ static lem_err fill_pass(pv_export *X, const pv_thm *t, const pv_choice *c,
   pv_prover *P = X->P;
   lem_ctx *L = P->L;
   uint32_t nv = lem_all_nvars(L, t->stmt);
-  if (!(d->cand = lem_calloc(L, (size_t)nv * sizeof *d->cand))) return LEM_ENOMEM;
-  d->ncand = nv;
-  for (uint32_t i = 0; i < nv; i++) {
+  if (!(d->cand = lem_calloc(L, (size_t)(nv + 1) * sizeof *d->cand)))
+    return LEM_ENOMEM;
+  d->ncand = nv + 1;
+  for (uint32_t i = 0; i <= nv; i++) {
     lem_candidate *x = &d->cand[i];
-    lem_term v = lem_term_arg(L, t->stmt, i);
-    const char *nm = lem_sym_name(L, lem_term_sym(L, v));
+    uint32_t var = i ? i - 1 : PV_DIRECT;
+    const char *nm = "direct";
+    if (var != PV_DIRECT)
+      nm = lem_sym_name(L, lem_term_sym(L, lem_term_arg(L, t->stmt, var)));
     if (!(x->label = lem_strndup(L, nm, strlen(nm)))) return LEM_ENOMEM;
     for (uint32_t j = 0; j < n; j++)
-      if (c[j].var == i) {
+      if (c[j].var == var) {
         x->tried = 1;
         x->chosen |= c[j].proved;
       }
-    if (!(x->expr = pv_generalized(P, t->stmt, i)) && L->err) return L->err;
+    if (var == PV_DIRECT) {
+      x->expr = t->stmt;
+      x->on_proof = x->chosen;
+      continue;
+    }
+    if (!(x->expr = pv_generalized(P, t->stmt, var)) && L->err) return L->err;
     x->on_proof = x->chosen && x->expr && uses_induct(P, fs, nf, x->expr);
   }
   return LEM_OK;
 }
 
-/* The end of the pass over the goal's variables that starts at choice i:
-** the first later choice of a variable the pass has tried already. */
+/* The end of the pass over the goal's tactics that starts at choice i: the
+** first later choice of a tactic the pass has tried already. */
 static uint32_t pass_end(const pv_thm *t, uint32_t i) {
   uint32_t j = i + 1;
   for (; j < t->nchoices; j++) {
@@ -422,9 +431,10 @@ uint32_t pv_export_decisions(pv_export *X, uint32_t k, lem_decision **out) {
     return UINT32_MAX;
   }
   const pv_thm *t = &P->thms[k];
-  /* a pass tries each variable at most once: it ends before a repeat */
+  /* a pass tries each tactic at most once: it ends before a repeat */
   uint32_t npass = 0;
-  for (uint32_t i = 0, j = 0; i < t->nchoices; i = j, npass++)
+  for (uint32_t i = 0, j = 0; t->ntactics > 1 && i < t->nchoices;
+       i = j, npass++)
     j = pass_end(t, i);
   uint32_t nd = npass + (t->nprem >= 2);
   if (!nd) return 0;
@@ -434,11 +444,11 @@ uint32_t pv_export_decisions(pv_export *X, uint32_t k, lem_decision **out) {
   lem_decision *d = lem_calloc(L, (size_t)nd * sizeof *d);
   lem_err e = d ? LEM_OK : LEM_ENOMEM;
   const lem_pthm *ot = lem_proof_thm(X->out, X->thm_id[k]);
-  for (uint32_t i = 0, p = 0; !e && i < t->nchoices; p++) {
+  for (uint32_t i = 0, p = 0; !e && p < npass; p++) {
     uint32_t j = pass_end(t, i);
     d[p].block = ot->root;
     d[p].goal = t->stmt;
-    if (!(d[p].kind = lem_strndup(L, "induction-var", 13))) e = LEM_ENOMEM;
+    if (!(d[p].kind = lem_strndup(L, "tactic", 6))) e = LEM_ENOMEM;
     if (!e) e = fill_pass(X, t, t->choices + i, j - i, fs, nf, &d[p]);
     i = j;
   }

@@ -66,12 +66,15 @@ lem_err pv_export_reclaim(pv_export *X);
 lem_err pv_export_reserve(pv_export *X, lem_term c);
 
 /* The decision points of prover theorem k (exported already) for the
-** store: one "induction-var" decision per pass of the search over the
-** goal's variables (pv_thm.choices; a pass tries each variable at most
-** once), goal = the theorem's statement, block = its root block, one
-** candidate per outer variable: label its name, expr the generalised goal
-** an induction on it proves (pv_generalized), tried, chosen (that
-** induction gave the proof), on_proof (the proof uses that induction).
+** store: when the goal had a choice of tactics (pv_thm.ntactics >= 2), one
+** "tactic" decision per pass of the search over them (pv_thm.choices; a
+** pass tries each tactic at most once), goal =
+** the theorem's statement, block = its root block, candidates: first
+** "direct" (expr the statement itself: the goal proved in the root block
+** as it stands), then one per outer variable (label its name, expr the
+** generalised goal an induction on it proves, pv_generalized); each with
+** tried, chosen (that tactic gave the proof) and on_proof (the proof uses
+** that induction; for direct, as chosen).
 ** With premise selection (pv_thm.prem, at least 2 candidates), also one
 ** "theorem-rule" decision last: one candidate per candidate rule, best
 ** first, label "T<n>" for a theorem (its number in the run) or "axiom" for

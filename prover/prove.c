@@ -551,21 +551,42 @@ static void rank(const double *score, uint32_t n, uint32_t *ord) {
   }
 }
 
-/* The goal's variables 0..n-1 ordered by the policy's score for the lemma
-** induction on each would prove (ties: the lower index first).  Returns 1,
-** or -1 on error. */
-static int policy_order(pv_prover *P, lem_term goal, uint32_t n,
-                        uint32_t *out) {
-  lem_term cands[64];
-  float prob[64];
+/* The goal's tactics tac[0..n) (PV_DIRECT or a variable) ordered by the
+** policy's score for what each would prove: the goal itself, or the lemma
+** induction on the variable proves (ties: the earlier tactic first).
+** Returns 1, or -1 on error. */
+static int policy_order(pv_prover *P, lem_term goal, const uint32_t *tac,
+                        uint32_t n, uint32_t *out) {
+  lem_term cands[65];
+  float prob[65];
   for (uint32_t i = 0; i < n; i++)
-    if (!(cands[i] = generalize(P, goal, i))) return -1;
+    if (!(cands[i] = tac[i] == PV_DIRECT ? goal : generalize(P, goal, tac[i])))
+      return -1;
   if (lem_policy_score(P->L, P->opts.policy, P->T, goal, cands, n, prob))
     return -1;
-  double score[64];
+  double score[65];
+  uint32_t ord[65];
   for (uint32_t i = 0; i < n; i++) score[i] = prob[i];
-  rank(score, n, out);
+  rank(score, n, ord);
+  for (uint32_t i = 0; i < n; i++) out[i] = tac[ord[i]];
   return 1;
+}
+
+/* a[0..n) and b[0..n), two orders of the same tactics, merged: a's best
+** untried, then b's, and so on (b's k-th comes at the latest 2k-th). */
+static void interleave(const uint32_t *a, const uint32_t *b, uint32_t n,
+                       uint32_t *out) {
+  uint32_t m = 0, ia = 0, ib = 0;
+  for (int turn = 0; m < n; turn ^= 1) {
+    const uint32_t *src = turn ? b : a;
+    uint32_t *i = turn ? &ib : &ia;
+    for (; *i < n; ++*i) {
+      uint32_t j = 0;
+      while (j < m && out[j] != src[*i]) j++;
+      if (j == m) break;
+    }
+    if (*i < n) out[m++] = src[(*i)++];
+  }
 }
 
 /* Has the goal used up its time or its expansions (pv_opts.goal_facts)? */
@@ -728,20 +749,25 @@ out:
   return rc;
 }
 
-/* One attempt at goal (theorem k) at the current budget: directly, then
-** by induction on each variable in the order ord[0..nord) until one
-** proves it (*id set) or the goal's budget is spent.  0, or -1 on error. */
+/* One attempt at goal (theorem k) at the current budget: each tactic in
+** the order tac[0..ntac) (PV_DIRECT: the goal in the root block as it
+** stands; else induction on that variable) until one proves it (*id set)
+** or the goal's budget is spent.  0, or -1 on error. */
 static int attempt(pv_prover *P, uint32_t k, lem_term goal,
-                   const uint32_t *ord, uint32_t nord, uint32_t pass,
+                   const uint32_t *tac, uint32_t ntac, uint32_t pass,
                    uint32_t before, const lem_map *off, pv_fid *id) {
   lem_ctx *L = P->L;
   pv_eng *E = &P->E;
   int err = 0;
-  *id = prove_in(P, P->root, goal, &err);
-  if (err) return -1;
-  for (uint32_t oi = 0; !*id && oi < nord; oi++) {
-    uint32_t vi = ord[oi];
-    if (goal_spent(P, before)) break;
+  *id = 0;
+  for (uint32_t oi = 0; !*id && oi < ntac; oi++) {
+    uint32_t vi = tac[oi];
+    if (oi && goal_spent(P, before)) break;
+    if (vi == PV_DIRECT) {
+      *id = prove_in(P, P->root, goal, &err);
+      if (err || add_choice(P, &P->thms[k], vi, *id != 0, pass)) return -1;
+      continue;
+    }
     lem_term lemma = generalize(P, goal, vi);
     if (!lemma) return -1;
     pv_fid lid = induct(P, lemma, &err);
@@ -780,22 +806,26 @@ int pv_prove(pv_prover *P, lem_term goal) {
   /* Iterative deepening on the per-block fact budget: every choice (direct,
      then induction on each variable) at a small budget before any at a
      larger one, so that one hopeless choice cannot use up the goal's time. */
-  /* induction variables, those at the axiom's recursion positions first
-     (most occurrences first; ties keep the goal's order) */
-  uint32_t order[64], nord = 0;
+  /* the tactics: directly first, then induction on each variable, those
+     at the axiom's recursion positions first (most occurrences first; ties
+     keep the goal's order); a policy reorders them (pv_opts.policy) */
+  uint32_t order[64], tac[65], ntac = 1;
+  tac[0] = PV_DIRECT;
   if (induct_ok) {
     double score[64] = {0};
-    nord = lem_all_nvars(L, goal) < 64 ? lem_all_nvars(L, goal) : 64;
+    uint32_t nord = lem_all_nvars(L, goal) < 64 ? lem_all_nvars(L, goal) : 64;
     for (uint32_t i = 0; i < nord; i++)
       score[i] = rec_score(P, goal, lem_term_arg(L, goal, i));
     rank(score, nord, order);
+    for (uint32_t i = 0; i < nord; i++) tac[ntac++] = order[i];
   }
-  uint32_t learned[64];
-  int have_learned = 0;
-  if (induct_ok && P->opts.policy && nord > 1) {
-    int r = policy_order(P, goal, nord, learned);
-    if (r < 0) return -1;
-    have_learned = r;
+  t->ntactics = ntac;
+  if (P->opts.policy && ntac > 1) {
+    uint32_t learned[65];
+    if (policy_order(P, goal, tac, ntac, learned) < 0) return -1;
+    uint32_t fixed[65];
+    memcpy(fixed, tac, ntac * sizeof *tac);
+    interleave(learned, fixed, ntac, tac);
   }
   uint32_t cap = P->opts.lim.max_facts ? P->opts.lim.max_facts : 200000;
   /* ---- side goals (side.c): a ground goal may be settled by Z3 ---- */
@@ -818,10 +848,7 @@ int pv_prove(pv_prover *P, lem_term goal) {
     for (int sel = off.n > 0; !id && sel >= 0; sel--) {
       if (sel < (off.n > 0) && goal_spent(P, before)) break;
       if (off.n) pv_mute(E, sel ? &off : &(lem_map){0});
-      uint32_t ord[64];
-      for (uint32_t oi = 0; oi < nord; oi++)
-        ord[oi] = have_learned && pass % 2 == 0 ? learned[oi] : order[oi];
-      if (attempt(P, k, goal, ord, nord, pass, before, sel ? &off : NULL,
+      if (attempt(P, k, goal, tac, ntac, pass, before, sel ? &off : NULL,
                   &id)) {
         if (off.n) pv_mute(E, &(lem_map){0});
         lem_map_free(L, &off);

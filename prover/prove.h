@@ -41,11 +41,14 @@ typedef struct pv_opts {
   ** rules) starts higher. */
   uint32_t first_facts;
   int no_induction;
-  /* A learned policy (policy.h, borrowed) that orders the induction
-  ** variables by its score, or NULL for the fixed heuristic (recursion
-  ** positions first).  Every variable is still tried at every budget, so a
-  ** bad model costs time, never a proof; and every second budget follows
-  ** the fixed heuristic (the fallback share is one half). */
+  /* A learned policy (policy.h, borrowed) that orders each goal's tactics
+  ** (the goal as it stands, induction on each variable) by its score, or
+  ** NULL for the fixed heuristic (directly first, then the variables at
+  ** the axiom's recursion positions).  Every tactic is still tried at
+  ** every budget, so a bad model costs expansions, never a proof; and the
+  ** order alternates between the policy's best untried tactic and the
+  ** fixed heuristic's (the fallback share is one half: the fixed
+  ** heuristic's k-th tactic comes at the latest 2k-th). */
   struct lem_policy *policy;
   /* Premise selection: the candidates are the rules of the root block that
   ** are parts of the axiom or earlier theorems.  When premises > 0 and a
@@ -69,9 +72,12 @@ typedef struct pv_opts {
   int record_premises;
 } pv_opts;
 
-/* A decision point: which variable an induction was tried on. */
+/* A choice of tactic at a goal: the goal in the root block as it stands
+** (PV_DIRECT), or induction on one of its outer variables. */
+#define PV_DIRECT UINT32_MAX
 typedef struct pv_choice {
-  uint32_t var;    /* index into the goal's outer variable list */
+  uint32_t var;    /* index into the goal's outer variable list, or
+                      PV_DIRECT */
   int proved;      /* did this choice give the proof */
   uint32_t pass;   /* which budget of the iterative deepening (from 0) */
 } pv_choice;
@@ -81,8 +87,10 @@ typedef struct pv_thm {
   pv_fid fact;         /* the fact proving stmt in the root block, or 0 */
   int proved;
   const char *why;     /* when not proved: a static reason */
-  pv_choice *choices;  /* induction variables tried, in order */
+  pv_choice *choices;  /* tactics tried (direct, inductions), in order */
   uint32_t nchoices;
+  uint32_t ntactics;   /* the tactics the goal had: 1 (direct) + its outer
+                          variables when induction applies, else 1 */
   uint64_t facts_made; /* facts the engine made for this goal */
   /* Premise selection (pv_opts.premises): the candidates (root facts that
   ** are rules: the axiom's parts and the earlier theorems), best first, and

@@ -517,6 +517,12 @@ void lem_store_close(lem_store *S) {
     sqlite3_finalize(st);
   }
   stmts_free(S);
+  /* back to a rollback journal, so that a reader (lemma replay, train:
+     read-only connections, which may not remove a WAL's -wal and -shm
+     files) leaves none behind; with another connection still open this
+     fails, harmlessly: the database stays in WAL mode */
+  if (S->db && S->mode == LEM_STORE_WRITE)
+    sqlite3_exec(S->db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
   sqlite3_close(S->db);
   lem_ctx *L = S->L;
   lem_map_free(L, &S->exprs);
@@ -782,8 +788,11 @@ static lem_err set_thmmap(lem_store *S, uint32_t thm, sqlite3_int64 dbid) {
   return LEM_OK;
 }
 
-static const char *const decision_kinds[] = {"induction-var", "theorem-rule",
-                                             "smt", "conjecture"};
+/* "induction-var": the per-pass point of databases written before the
+** direct tactic became a candidate ("tactic") */
+static const char *const decision_kinds[] = {"tactic", "theorem-rule",
+                                             "induction-var", "smt",
+                                             "conjecture"};
 
 static int decision_kind_ok(const char *k) {
   for (size_t i = 0; k && i < sizeof decision_kinds / sizeof *decision_kinds;

@@ -172,7 +172,8 @@ typedef struct lem_candidate {
 
 /* A decision point: in theorem thm (and block, or 0), the search had to
 ** choose among cand[0..ncand) to make progress on goal.  kind is one of
-** "induction-var", "theorem-rule", "smt", "conjecture". */
+** "tactic", "theorem-rule", "smt", "conjecture", or "induction-var" (the
+** tactic points of older databases, without the direct candidate). */
 typedef struct lem_decision {
   uint32_t id;        /* database id (read); ignored when writing */
   uint32_t thm;       /* read: database id; ignored when writing */

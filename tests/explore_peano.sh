@@ -7,7 +7,7 @@
 # proved from the discovered theorems without induction and stored as a
 # theorem of kind goal); every stored proof replays with 0 failures, and Z3
 # finds no counterexample over the naturals to any stored theorem.  The
-# decision points are training data: induction-var points for the
+# decision points are training data: tactic points for the
 # essential theorems, a theorem-rule point per theorem whose chosen
 # theorems are those its proof cites, and lemma train --exclude drops the
 # traces of a law named as a test goal.
@@ -43,7 +43,7 @@ refute_none "$top/corpus/peano" "$n"
 ness=$(sqlite3 "$tmp/p.db" "SELECT count(*) FROM theorems WHERE essential = 1")
 nchosen=$(sqlite3 "$tmp/p.db" "SELECT count(DISTINCT d.theorem) FROM decisions d
   JOIN decision_candidates c ON c.decision = d.id WHERE c.chosen = 1
-  AND d.kind = 'induction-var'")
+  AND d.kind = 'tactic' AND c.label <> 'direct'")
 [ "$ness" -gt 0 ] && [ "$nchosen" = "$ness" ] && ok ||
   ko "$ness essential theorems, $nchosen with a chosen induction"
 # ... and every proved theorem has a theorem-rule point (premise selection

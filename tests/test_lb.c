@@ -28,6 +28,7 @@
 
 #include "check/check.h"
 #include "export.h"
+#include "policy.h"
 #include "prove.h"
 #include "side.h"
 #include "store.h" /* lem_read_expr */
@@ -1086,15 +1087,82 @@ Test(lb, induct_tries_recursion_positions_first) {
   cr_assert_neq(g, LEM_NOTERM, "%s", lem_errmsg(W.L));
   cr_assert_eq(pv_prove(&W.P, g), 0);
   const pv_thm *th = &W.P.thms[0];
-  cr_assert_geq(th->nchoices, 2);
-  cr_assert_eq(th->choices[0].var, 0, "u (at r's position 1) first");
-  cr_assert_eq(th->choices[1].var, 1);
+  cr_assert_geq(th->nchoices, 3);
+  cr_assert_eq(th->choices[0].var, PV_DIRECT, "the goal as it stands first");
+  cr_assert_eq(th->choices[1].var, 0, "u (at r's position 1) next");
+  cr_assert_eq(th->choices[2].var, 1);
   /* with the variables swapped, v is at position 1 and goes first */
   g = lem_read_formula(W.L, W.T, "(>[u,v](r[u,v])(q[u]))", 22, "g", 1, 1);
   cr_assert_eq(pv_prove(&W.P, g), 0);
   th = &W.P.thms[1];
-  cr_assert_eq(th->choices[0].var, 1);
-  cr_assert_eq(th->choices[1].var, 0);
+  cr_assert_eq(th->choices[0].var, PV_DIRECT);
+  cr_assert_eq(th->choices[1].var, 1);
+  cr_assert_eq(th->choices[2].var, 0);
+}
+
+/* With a policy, a goal's tactics (directly, induction on each variable)
+** come in the policy's order interleaved with the fixed one: the policy's
+** best untried, then the fixed heuristic's, and so on; so the fixed
+** heuristic's k-th tactic is tried by place 2k+1 whatever the model.
+** Models with random weights give various orders; each is checked against
+** the policy's own scores of the same candidates. */
+Test(lb, policy_orders_tactics_with_the_fixed_order_interleaved) {
+  load("anchor Toy[N,z,s] := (&(in[z,N])(&(r[z,z])"
+       "(>[x,b,y](&(r[x,b])(in2[b,y,s]))(r[x,y]))));\n"
+       "induction [n,m] (in[n,N]) (in2[n,m,s]) z;\n");
+  /* not provable: every tactic of a pass is tried */
+  lem_term g = lem_read_formula(W.L, W.T, "(>[u,v,w](&(r[v,u])(r[w,u]))(q[v]))",
+                                35, "g", 1, 1);
+  cr_assert_neq(g, LEM_NOTERM, "%s", lem_errmsg(W.L));
+  const uint32_t fixed[4] = {PV_DIRECT, 0, 1, 2}; /* u at r's position 1 */
+  int differs = 0;
+  for (uint64_t seed = 1; seed <= 8; seed++) {
+    lem_policy *pol = lem_policy_new(W.L, seed, 0);
+    cr_assert_not_null(pol);
+    lem_term cands[4] = {g};
+    for (uint32_t i = 1; i < 4; i++) cands[i] = pv_generalized(&W.P, g, i - 1);
+    float prob[4];
+    cr_assert_eq(lem_policy_score(W.L, pol, W.T, g, cands, 4, prob), LEM_OK);
+    uint32_t best[4], want[4], m = 0; /* the policy's order; the merge */
+    for (uint32_t i = 0; i < 4; i++) {
+      uint32_t j = i;
+      for (; j > 0 && prob[best[j - 1] == PV_DIRECT ? 0 : best[j - 1] + 1] <
+                          prob[i]; j--)
+        best[j] = best[j - 1];
+      best[j] = i ? i - 1 : PV_DIRECT;
+    }
+    for (uint32_t r = 0; m < 4; r++) {
+      const uint32_t *src = r % 2 ? fixed : best;
+      for (uint32_t i = 0; i < 4; i++) {
+        uint32_t j = 0;
+        while (j < m && want[j] != src[i]) j++;
+        if (j == m) {
+          want[m++] = src[i];
+          break;
+        }
+      }
+    }
+    W.P.opts.policy = pol;
+    uint32_t k = W.P.nthms;
+    cr_assert_eq(pv_prove(&W.P, g), 0);
+    W.P.opts.policy = NULL;
+    lem_policy_free(W.L, pol);
+    const pv_thm *th = &W.P.thms[k];
+    cr_assert_eq(th->ntactics, 4);
+    cr_assert_geq(th->nchoices, 4);
+    for (uint32_t i = 0; i < 4; i++) {
+      cr_assert_eq(th->choices[i].pass, 0);
+      cr_assert_eq(th->choices[i].var, want[i], "seed %u: place %u",
+                   (unsigned)seed, i);
+      differs |= want[i] != fixed[i];
+    }
+    for (uint32_t f = 0; f < 4; f++) { /* the fallback share */
+      uint32_t at = 0;
+      while (th->choices[at].var != fixed[f]) at++;
+      cr_assert_leq(at, 2 * f + 1);
+    }
+  }
+  cr_assert(differs, "no model changed the order: the test shows nothing");
 }
 
 /* A nested goal does not saturate its enclosing block without a target:

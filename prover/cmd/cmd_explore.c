@@ -474,7 +474,8 @@ static int record(xrun *R, uint32_t k, xthm *h) {
   if (nd == UINT32_MAX) return -1;
   h->ndec = nd;
   const pv_thm *t = &R->P.thms[k];
-  for (uint32_t j = 0; j < t->nchoices; j++) h->induction |= t->choices[j].proved;
+  for (uint32_t j = 0; j < t->nchoices; j++)
+    h->induction |= t->choices[j].proved && t->choices[j].var != PV_DIRECT;
   pv_fid *fs;
   uint32_t n = pv_proof_facts(&R->P, k, &fs), cap = 0;
   if (n == UINT32_MAX) return -1;
@@ -1279,7 +1280,7 @@ int cmd_explore(int argc, char **argv) {
   if (rc) return rc;
   /* the database is training data: each proof's theorem-rule decision
      point (which rules were candidates, which the proof used) as well as
-     its induction-var ones; the search itself is unchanged */
+     its tactic ones; the search itself is unchanged */
   o.po.record_premises = o.db != NULL;
   /* a theorem a line as it is proved, also into a pipe or a file: a long
      run shows where it is */

@@ -358,15 +358,13 @@ int cmd_prove_run(lem_ctx *L, const cmd_prove_job *j, uint32_t *nproved,
     }
     proved++;
     const char *how = by_smt ? "by Z3 (a ground side goal)" : "directly";
-    uint32_t var = 0;
+    uint32_t var = PV_DIRECT;
     for (uint32_t c = 0; c < t->nchoices; c++)
-      if (t->choices[c].proved) {
-        how = "by induction on";
-        var = t->choices[c].var;
-      }
-    if (t->nchoices && t->choices[t->nchoices - 1].proved) {
+      if (t->choices[c].proved) var = t->choices[c].var;
+    if (var != PV_DIRECT) {
       lem_term v = lem_term_arg(L, goals[i], var);
-      fprintf(out, "  proved %s %s\n", how, lem_sym_name(L, lem_term_sym(L, v)));
+      fprintf(out, "  proved by induction on %s\n",
+              lem_sym_name(L, lem_term_sym(L, v)));
     } else {
       fprintf(out, "  proved %s\n", how);
     }

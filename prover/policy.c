@@ -365,6 +365,31 @@ static int encode(lem_policy *P, const lem_pol_seq *const *seqs, int nb) {
   return T;
 }
 
+/* Layer l's queries, keys and values of R rows (nb formulas) for
+** encode_rows: in the last layer (last), the queries of the markers only,
+** since no other query is read. */
+static void qkv_rows(lem_policy *P, int l, int R, int nb, int last) {
+  float *qkv = LA(P, l, A_QKV), *ln = LA(P, l, A_LN1);
+  if (!last) {
+    lem_linear_packed(qkv, ln, LK(P, l, P_QKVW), LP(P, l, P_QKVB), R, C,
+                      3 * C);
+    return;
+  }
+  lem_linear_packed_cols(qkv + C, 3 * C, ln, LK(P, l, P_QKVW),
+                         LP(P, l, P_QKVB), R, C, C, 2 * C);
+  /* the markers' rows of ln, gathered in place (b <= start[b]); their
+  ** queries into a[PROJ] (free until the projection), then into place */
+  float *q = LA(P, l, A_PROJ);
+  for (int b = 0; b < nb; b++)
+    memmove(ln + (size_t)b * C, ln + (size_t)P->start[b] * C,
+            C * sizeof(float));
+  lem_linear_packed_cols(q, C, ln, LK(P, l, P_QKVW), LP(P, l, P_QKVB), nb, C,
+                         0, C);
+  for (int b = 0; b < nb; b++)
+    memcpy(qkv + (size_t)P->start[b] * 3 * C, q + (size_t)b * C,
+           C * sizeof(float));
+}
+
 /* Encode nb <= BMAX formulas for scoring, into enc (nb, C): the formulas
 ** packed along the rows one after the other (no padding; attention stays
 ** within each), one gemm per layer for all of them.  The encoding is the
@@ -394,8 +419,7 @@ static void encode_rows(lem_policy *P, const lem_pol_seq *const *seqs,
     float *res = l == 0 ? P->a[A_X0] : LA(P, l - 1, A_RES3);
     lem_layernorm(LA(P, l, A_LN1), LA(P, l, A_LN1M), LA(P, l, A_LN1R), res,
                   LP(P, l, P_LN1W), LP(P, l, P_LN1B), R, C);
-    lem_linear_packed(LA(P, l, A_QKV), LA(P, l, A_LN1), LK(P, l, P_QKVW),
-                      LP(P, l, P_QKVB), R, C, 3 * C);
+    qkv_rows(P, l, R, nb, last);
     lem_attention_rows(LA(P, l, A_ATTY), LA(P, l, A_QKV), P->start, P->lens,
                        last, nb, C, NH);
     if (last) {  /* the markers' residual rows, gathered (in place: b <= start[b]) */

@@ -345,6 +345,19 @@ Test(tensor, linear_packed_same_bits) {
       lem_linear_packed_portable(C2, A, Wp, bias, M, K, N);
       cr_assert(!memcmp(C1, C2, (size_t)M * N * sizeof(float)),
                 "M=%d N=%d K=%d bias=%d: portable packed differs", M, N, K, wb);
+      if (N > 16) {  /* columns 16.. alone, into rows N + 3 apart */
+        size_t ld = (size_t)N + 3;
+        float *D = calloc((size_t)M * ld, sizeof(float));
+        lem_linear_packed(C1, A, Wp, bias, M, K, N);
+        lem_linear_packed_cols(D, ld, A, Wp, bias, M, K, 16, N - 16);
+        for (int i = 0; i < M; i++) {
+          cr_assert(!memcmp(D + i * ld, C1 + (size_t)i * N + 16,
+                            (size_t)(N - 16) * sizeof(float)),
+                    "M=%d N=%d K=%d: columns 16.. differ in row %d", M, N, K, i);
+          cr_assert(D[i * ld + N - 16] == 0.0f, "wrote past the columns");
+        }
+        free(D);
+      }
       lem_gemm_ref(0, 1, M, N, K, A, W, 0.0f, C3);
       for (int k = 0; k < M * N; k++) {
         float ref = C3[k] + (bias ? bias[k % N] : 0.0f);

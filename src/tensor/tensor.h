@@ -100,6 +100,14 @@ size_t lem_packed_size(int N, int K);
 void lem_pack_weight(float *Wp, const float *W, int N, int K);
 void lem_linear_packed(float *out, const float *inp, const float *Wp,
                        const float *bias, int M, int K, int N);
+/* Columns [j0, j0+n) of the same product, j0 a multiple of
+** LEM_PACK_COLS, into out (M rows, ldo floats apart): part of a layer's
+** outputs, or its rows inside a wider array.  The same bits as those
+** columns of lem_linear_packed. */
+#define LEM_PACK_COLS 16
+void lem_linear_packed_cols(float *out, size_t ldo, const float *inp,
+                            const float *Wp, const float *bias, int M, int K,
+                            int j0, int n);
 /* The same with the portable micro-kernel whatever the CPU (the bits of
 ** lem_linear on a CPU without AVX2). */
 void lem_linear_packed_portable(float *out, const float *inp,

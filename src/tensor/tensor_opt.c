@@ -29,6 +29,7 @@
 #endif
 
 enum { MR = 6, NR = 16, KC = 128, MC = 96, NC = 128 };
+_Static_assert(NR == LEM_PACK_COLS, "the packed strips are LEM_PACK_COLS wide");
 
 /* Pack rows [i0, i0+mc) x depth [k0, k0+kc) of op(A) into MR-row strips,
 ** each stored k-major: strip[k*MR + r]. */
@@ -220,28 +221,32 @@ void lem_pack_weight(float *Wp, const float *W, int N, int K) {
         Wp[(size_t)k * NR + c] = s + c < N ? W[(size_t)(s + c) * K + k] : 0.0f;
 }
 
-/* lem_linear with W packed: the loops of gemm_with with the B panels read
+/* Columns [j0, j0+n) of lem_linear with W packed (j0 a multiple of NR),
+** into out (rows ldo apart): the loops of gemm_with with the B panels read
 ** in place, A packed once per row block and depth slice, and the bias
 ** added by the last slice's tiles.  Each element of out sees the same
 ** operations in the same order as through lem_linear. */
-static void linear_packed_with(kernfn kern, float *out, const float *inp,
-                               const float *Wp, const float *bias, int M,
-                               int K, int N) {
+static void linear_packed_with(kernfn kern, float *out, size_t ldo,
+                               const float *inp, const float *Wp,
+                               const float *bias, int M, int K, int j0,
+                               int n) {
   _Alignas(64) float ap[KC * MC];
   _Alignas(64) float t[MR * NR];
   _Alignas(64) float bt[NR];  /* the bias of an edge strip, zero-padded */
   if (K == 0) {
     for (int i = 0; i < M; i++)
-      for (int j = 0; j < N; j++) out[(size_t)i * N + j] = bias ? bias[j] : 0.0f;
+      for (int j = 0; j < n; j++) out[(size_t)i * ldo + j] = bias ? bias[j0 + j] : 0.0f;
     return;
   }
+  Wp += (size_t)j0 * K;  /* strip j0 / NR */
+  if (bias) bias += j0;
   for (int ic = 0; ic < M; ic += MC) {
     int mc = M - ic < MC ? M - ic : MC;
     for (int pc = 0; pc < K; pc += KC) {
       int kc = K - pc < KC ? K - pc : KC, last = pc + kc == K;
       pack_a(0, inp, M, K, ic, mc, pc, kc, ap);
-      for (int jr = 0; jr < N; jr += NR) {
-        int nr = N - jr < NR ? N - jr : NR;
+      for (int jr = 0; jr < n; jr += NR) {
+        int nr = n - jr < NR ? n - jr : NR;
         const float *bs = Wp + (size_t)jr * K + (size_t)pc * NR, *bb = NULL;
         if (bias && last && nr == NR) bb = bias + jr;
         else if (bias && last) {
@@ -252,28 +257,36 @@ static void linear_packed_with(kernfn kern, float *out, const float *inp,
         for (int ir = 0; ir < mc; ir += MR) {
           int mr = mc - ir < MR ? mc - ir : MR;
           tile(kern, kc, ap + (size_t)ir * kc, bs,
-               out + (size_t)(ic + ir) * N + jr, (size_t)N, mr, nr, pc > 0,
-               bb, t);
+               out + (size_t)(ic + ir) * ldo + jr, ldo, mr, nr, pc > 0, bb,
+               t);
         }
       }
     }
   }
 }
 
+static kernfn best_kernel(void) {
+#ifdef LEM_HAVE_AVX2_KERNEL
+  if (have_avx2()) return kern_avx2;
+#endif
+  return kern_portable;
+}
+
 void lem_linear_packed(float *out, const float *inp, const float *Wp,
                        const float *bias, int M, int K, int N) {
-#ifdef LEM_HAVE_AVX2_KERNEL
-  if (have_avx2()) {
-    linear_packed_with(kern_avx2, out, inp, Wp, bias, M, K, N);
-    return;
-  }
-#endif
-  linear_packed_with(kern_portable, out, inp, Wp, bias, M, K, N);
+  linear_packed_with(best_kernel(), out, (size_t)N, inp, Wp, bias, M, K, 0, N);
 }
 
 void lem_linear_packed_portable(float *out, const float *inp, const float *Wp,
                                 const float *bias, int M, int K, int N) {
-  linear_packed_with(kern_portable, out, inp, Wp, bias, M, K, N);
+  linear_packed_with(kern_portable, out, (size_t)N, inp, Wp, bias, M, K, 0,
+                     N);
+}
+
+void lem_linear_packed_cols(float *out, size_t ldo, const float *inp,
+                            const float *Wp, const float *bias, int M, int K,
+                            int j0, int n) {
+  linear_packed_with(best_kernel(), out, ldo, inp, Wp, bias, M, K, j0, n);
 }
 
 /* ---- attention ---- */

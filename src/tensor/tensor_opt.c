@@ -486,16 +486,25 @@ att_query(float *o, const float *q, const float *seq, int len, float *kt,
   for (int k0 = 0; k0 < len; k0 += KB) {
     int nk = len - k0 < KB ? len - k0 : KB, nb = (nk + 7) / 8;
     if (!pre) keys_t(kt, seq, k0, nk, C, h, hs);
-    __m256 acc[KB / 8];
-    for (int b = 0; b < nb; b++) acc[b] = _mm256_setzero_ps();
-    for (int i = 0; i < hs; i++) {
-      __m256 qi = _mm256_broadcast_ss(q + i);
-      for (int b = 0; b < nb; b++)
-        acc[b] = _mm256_fmadd_ps(qi, _mm256_load_ps(kt + i * KB + 8 * b), acc[b]);
+    /* the scores of 32 keys at a time, in registers */
+    __m256 vsc = _mm256_set1_ps(scale);
+    for (int b0 = 0; b0 < nb; b0 += 4) {
+      int ng = nb - b0 < 4 ? nb - b0 : 4;
+      const float *k = kt + 8 * b0;
+      __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+      for (int i = 0; i < hs; i++, k += KB) {
+        __m256 qi = _mm256_broadcast_ss(q + i);
+        a0 = _mm256_fmadd_ps(qi, _mm256_load_ps(k), a0);
+        if (ng > 1) a1 = _mm256_fmadd_ps(qi, _mm256_load_ps(k + 8), a1);
+        if (ng > 2) a2 = _mm256_fmadd_ps(qi, _mm256_load_ps(k + 16), a2);
+        if (ng > 3) a3 = _mm256_fmadd_ps(qi, _mm256_load_ps(k + 24), a3);
+      }
+      _mm256_store_ps(p + 8 * b0, _mm256_mul_ps(a0, vsc));
+      if (ng > 1) _mm256_store_ps(p + 8 * b0 + 8, _mm256_mul_ps(a1, vsc));
+      if (ng > 2) _mm256_store_ps(p + 8 * b0 + 16, _mm256_mul_ps(a2, vsc));
+      if (ng > 3) _mm256_store_ps(p + 8 * b0 + 24, _mm256_mul_ps(a3, vsc));
     }
     float mc = -INFINITY;
-    for (int b = 0; b < nb; b++)
-      _mm256_store_ps(p + 8 * b, _mm256_mul_ps(acc[b], _mm256_set1_ps(scale)));
     for (int j = 0; j < nk; j++) mc = p[j] > mc ? p[j] : mc;
     float mn = mc > m ? mc : m;
     float alpha = m == -INFINITY ? 0.0f : expf(m - mn);
@@ -506,13 +515,28 @@ att_query(float *o, const float *q, const float *seq, int len, float *kt,
     for (int b = 0; b < nb; b++) sum = _mm256_add_ps(sum, _mm256_load_ps(p + 8 * b));
     l = l * alpha + hsum8(sum);
     m = mn;
+    /* o = alpha o + sum p_j v_j, 32 outputs at a time in four independent
+    ** sums (one chain of dependent adds would wait on each) */
     __m256 va = _mm256_set1_ps(alpha);
-    for (int i = 0; i < hs; i += 8) {
+    for (int i = 0; i < hs; i += 32) {
       const float *v = seq + (size_t)k0 * 3 * C + 2 * C + h * hs + i;
-      __m256 oi = _mm256_mul_ps(_mm256_loadu_ps(o + i), va);
-      for (int j = 0; j < nk; j++, v += 3 * C)
-        oi = _mm256_fmadd_ps(_mm256_broadcast_ss(p + j), _mm256_loadu_ps(v), oi);
-      _mm256_storeu_ps(o + i, oi);
+      int ng = hs - i < 32 ? (hs - i) / 8 : 4;
+      __m256 o0 = _mm256_mul_ps(_mm256_loadu_ps(o + i), va), o1 = o0, o2 = o0,
+             o3 = o0;
+      if (ng > 1) o1 = _mm256_mul_ps(_mm256_loadu_ps(o + i + 8), va);
+      if (ng > 2) o2 = _mm256_mul_ps(_mm256_loadu_ps(o + i + 16), va);
+      if (ng > 3) o3 = _mm256_mul_ps(_mm256_loadu_ps(o + i + 24), va);
+      for (int j = 0; j < nk; j++, v += 3 * C) {
+        __m256 pj = _mm256_broadcast_ss(p + j);
+        o0 = _mm256_fmadd_ps(pj, _mm256_loadu_ps(v), o0);
+        if (ng > 1) o1 = _mm256_fmadd_ps(pj, _mm256_loadu_ps(v + 8), o1);
+        if (ng > 2) o2 = _mm256_fmadd_ps(pj, _mm256_loadu_ps(v + 16), o2);
+        if (ng > 3) o3 = _mm256_fmadd_ps(pj, _mm256_loadu_ps(v + 24), o3);
+      }
+      _mm256_storeu_ps(o + i, o0);
+      if (ng > 1) _mm256_storeu_ps(o + i + 8, o1);
+      if (ng > 2) _mm256_storeu_ps(o + i + 16, o2);
+      if (ng > 3) _mm256_storeu_ps(o + i + 24, o3);
     }
   }
   __m256 inv = _mm256_set1_ps(1.0f / l);

@@ -12,9 +12,11 @@
 ** reference version (plain loops, *_ref) that a reader can check by eye.
 ** lem_gemm has an optimized version beside it (tensor_opt.c: packed panels
 ** and a register-blocked AVX2/FMA micro-kernel chosen at run time, or a
-** portable blocked kernel), and so does the attention forward pass; tests
-** check each pair agrees and that every backward pass agrees with finite
-** differences.
+** portable blocked kernel), and so do the attention forward passes, GELU
+** and layer norm (AVX2 when the CPU has it, else the reference); a linear
+** layer can also keep its weight packed (lem_pack_weight) across calls.
+** Tests check each pair agrees and that every backward pass agrees with
+** finite differences.
 **
 ** Backward functions ACCUMULATE (+=) into the gradient arrays they are
 ** given, so gradients of shared inputs add up; zero them before a step.

@@ -8,8 +8,12 @@
 ** one MR x NR tile of C from two packed strips.  Packing buffers live on the
 ** stack, so nothing is allocated.
 **
-** Also here: the attention forward pass with vectorizable dot products
-** (dot8), tested against lem_attention_ref.
+** Also here: linear layers with their weights packed once
+** (lem_linear_packed: the same loops and bits as lem_linear without the
+** packing of B); the attention forward pass with vectorizable dot products
+** (dot8); and, chosen at run time like the micro-kernel, AVX2 versions of
+** GELU (with an 8-lane expf), layer norm and the inference attention over
+** packed rows.  Each is tested against its reference in tensor.c.
 **
 ** Two micro-kernels: one with AVX2 and FMA intrinsics (6 x 16 tile, twelve
 ** ymm accumulators), compiled for that target through a function attribute

@@ -27,7 +27,11 @@
 ** parameters, all in one arena (src/tensor/).  Encodings are cached by
 ** token sequence (a direct-mapped table of 4096 entries), so a candidate
 ** whose tokens were seen before (the same rule under a goal that numbers
-** its symbols alike) costs only the head.
+** its symbols alike) costs only the head.  The goal and the candidates
+** missing from the cache are encoded together, in one batch whose
+** formulas lie one after the other along the rows (no padding), with the
+** weights packed for the matrix products once per model (and once per
+** training step).
 **
 ** Training: listwise cross-entropy over each decision point's candidates
 ** with label smoothing, AdamW, minibatches of decision points; the order of

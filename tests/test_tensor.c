@@ -424,10 +424,10 @@ Test(tensor, layernorm_optimized_agrees) {
   }
 }
 
-/* Attention over packed rows: the optimized kernel against its reference,
-** and the reference against lem_attention_ref on the same sequences laid
-** out padded, for sequences of 1, 13, 70 (two key blocks), 0 and 5 rows,
-** every query or the first only, head sizes 24 and 32. */
+/* Attention over packed rows: the optimized and portable kernels against
+** their reference, and the reference against lem_attention_ref on the same
+** sequences laid out padded, for sequences of 1, 13, 70 (two key blocks),
+** 0 and 5 rows, every query or the first only, head sizes 24 and 32. */
 Test(tensor, attention_rows_agree) {
   lem_rng r;
   lem_rng_seed(&r, 47);
@@ -446,11 +446,18 @@ Test(tensor, attention_rows_agree) {
     for (int first = 0; first < 2; first++) {
       size_t n = (size_t)(first ? B : rows) * C;
       float *o1 = calloc(n, sizeof(float)), *o2 = calloc(n, sizeof(float));
+      float *o3 = calloc(n, sizeof(float));
       lem_attention_rows_ref(o1, qkv, start, lens, first, B, C, NH);
       lem_attention_rows(o2, qkv, start, lens, first, B, C, NH);
-      for (size_t k = 0; k < n; k++)
+      lem_attention_rows_portable(o3, qkv, start, lens, first, B, C, NH);
+      for (size_t k = 0; k < n; k++) {
         cr_assert(fabsf(o1[k] - o2[k]) <= 1e-5f * (1.0f + fabsf(o1[k])),
                   "C=%d first=%d at %zu: %g vs %g", C, first, k, o1[k], o2[k]);
+        cr_assert(fabsf(o1[k] - o3[k]) <= 1e-5f * (1.0f + fabsf(o1[k])),
+                  "portable, C=%d first=%d at %zu: %g vs %g", C, first, k,
+                  o1[k], o3[k]);
+      }
+      free(o3);
       for (int b = 0; b < B; b++)
         for (int t = 0; t < (first ? 1 : lens[b]); t++)
           for (int c = 0; c < C; c++) {

@@ -168,14 +168,18 @@ void lem_attention(float *out, float *att, const float *qkv,
 ** (0 for an empty sequence); else out has a row for each row of qkv.  The
 ** reference computes the scores three times instead of storing them; the
 ** optimized one (AVX2, head size a multiple of 8 and at most 128, else the
-** reference) transposes the keys in blocks of 64 and carries the softmax
-** from block to block. */
+** portable one) transposes the keys in blocks of 64 and carries the
+** softmax from block to block; the portable one does the same in plain C
+** without the transposition. */
 void lem_attention_rows_ref(float *out, const float *qkv,
                             const int32_t *start, const int32_t *lens,
                             int first_only, int B, int C, int NH);
 void lem_attention_rows(float *out, const float *qkv, const int32_t *start,
                         const int32_t *lens, int first_only, int B, int C,
                         int NH);
+void lem_attention_rows_portable(float *out, const float *qkv,
+                                 const int32_t *start, const int32_t *lens,
+                                 int first_only, int B, int C, int NH);
 /* Internal: how many keys query t of sequence b sees (keys 0..n-1). */
 int lem_att_visible(const int32_t *lens, int causal, int b, int t, int T);
 /* datt (B,NH,T,T) is scratch.  dqkv += the gradient. */

@@ -572,6 +572,52 @@ attention_rows_avx2(float *out, const float *qkv, const int32_t *start,
 }
 #endif
 
+/* The portable one: att_query's blocks and carried softmax in plain C,
+** the scores by dot8 (keys read in place, not transposed). */
+static void att_query_portable(float *o, const float *q, const float *seq,
+                               int len, int C, int h, int hs, float scale) {
+  float p[KB], m = -INFINITY, l = 0.0f;
+  for (int i = 0; i < hs; i++) o[i] = 0.0f;
+  for (int k0 = 0; k0 < len; k0 += KB) {
+    int nk = len - k0 < KB ? len - k0 : KB;
+    float mc = -INFINITY, sum = 0.0f;
+    for (int j = 0; j < nk; j++) {
+      p[j] = dot8(q, seq + (size_t)(k0 + j) * 3 * C + C + h * hs, hs) * scale;
+      mc = p[j] > mc ? p[j] : mc;
+    }
+    float mn = mc > m ? mc : m;
+    float alpha = m == -INFINITY ? 0.0f : expf(m - mn);
+    for (int j = 0; j < nk; j++) sum += p[j] = expf(p[j] - mn);
+    l = l * alpha + sum;
+    m = mn;
+    for (int i = 0; i < hs; i++) o[i] *= alpha;
+    for (int j = 0; j < nk; j++) {
+      const float *v = seq + (size_t)(k0 + j) * 3 * C + 2 * C + h * hs;
+      for (int i = 0; i < hs; i++) o[i] += p[j] * v[i];
+    }
+  }
+  for (int i = 0; i < hs; i++) o[i] /= l;
+}
+
+void lem_attention_rows_portable(float *out, const float *qkv,
+                                 const int32_t *start, const int32_t *lens,
+                                 int first_only, int B, int C, int NH) {
+  int hs = C / NH;
+  float scale = 1.0f / sqrtf((float)hs);
+  for (int b = 0; b < B; b++) {
+    const float *seq = qkv + (size_t)start[b] * 3 * C;
+    int len = lens[b], nq = first_only ? (len > 0) : len;
+    if (first_only && !len) memset(out + (size_t)b * C, 0, (size_t)C * sizeof(float));
+    for (int t = 0; t < nq; t++) {
+      size_t row = first_only ? (size_t)b : (size_t)start[b] + t;
+      for (int h = 0; h < NH; h++)
+        att_query_portable(out + row * C + h * hs,
+                           seq + (size_t)t * 3 * C + h * hs, seq, len, C, h,
+                           hs, scale);
+    }
+  }
+}
+
 void lem_attention_rows(float *out, const float *qkv, const int32_t *start,
                         const int32_t *lens, int first_only, int B, int C,
                         int NH) {
@@ -582,5 +628,5 @@ void lem_attention_rows(float *out, const float *qkv, const int32_t *start,
     return;
   }
 #endif
-  lem_attention_rows_ref(out, qkv, start, lens, first_only, B, C, NH);
+  lem_attention_rows_portable(out, qkv, start, lens, first_only, B, C, NH);
 }

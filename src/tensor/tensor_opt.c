@@ -35,11 +35,64 @@
 enum { MR = 6, NR = 16, KC = 128, MC = 96, NC = 128 };
 _Static_assert(NR == LEM_PACK_COLS, "the packed strips are LEM_PACK_COLS wide");
 
+static int have_avx2(void);
+
+#ifdef LEM_HAVE_AVX2_KERNEL
+/* A full strip of A (not transposed): MR = 6 rows lda apart, kc deep, into
+** buf[k*MR + r], 8 k at a time through an 8 x 8 transpose in registers
+** (rows 6 and 7 zero).  Column k's 8 lanes are stored at buf + k*MR, in
+** k order, so the 2 extra floats are overwritten by column k+1; after
+** the last column they spill 2 floats past the strip (the buffers have
+** PACK_SLACK floats to spare; the next strip is packed after this one). */
+__attribute__((target("avx2,fma"))) static void
+pack_a6_avx2(const float *A, size_t lda, int kc, float *buf) {
+  int k = 0;
+  __m256 z = _mm256_setzero_ps();
+  for (; k + 8 <= kc; k += 8) {
+    __m256 r0 = _mm256_loadu_ps(A + k), r1 = _mm256_loadu_ps(A + lda + k),
+           r2 = _mm256_loadu_ps(A + 2 * lda + k),
+           r3 = _mm256_loadu_ps(A + 3 * lda + k),
+           r4 = _mm256_loadu_ps(A + 4 * lda + k),
+           r5 = _mm256_loadu_ps(A + 5 * lda + k);
+    __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1),
+           t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3),
+           t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5),
+           t6 = _mm256_unpacklo_ps(z, z), t7 = t6;
+    __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE),
+           u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE),
+           u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE),
+           u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+    float *b = buf + (size_t)k * MR;
+    _mm256_storeu_ps(b + 0 * MR, _mm256_permute2f128_ps(u0, u4, 0x20));
+    _mm256_storeu_ps(b + 1 * MR, _mm256_permute2f128_ps(u1, u5, 0x20));
+    _mm256_storeu_ps(b + 2 * MR, _mm256_permute2f128_ps(u2, u6, 0x20));
+    _mm256_storeu_ps(b + 3 * MR, _mm256_permute2f128_ps(u3, u7, 0x20));
+    _mm256_storeu_ps(b + 4 * MR, _mm256_permute2f128_ps(u0, u4, 0x31));
+    _mm256_storeu_ps(b + 5 * MR, _mm256_permute2f128_ps(u1, u5, 0x31));
+    _mm256_storeu_ps(b + 6 * MR, _mm256_permute2f128_ps(u2, u6, 0x31));
+    _mm256_storeu_ps(b + 7 * MR, _mm256_permute2f128_ps(u3, u7, 0x31));
+  }
+  for (; k < kc; k++)
+    for (int r = 0; r < MR; r++) buf[k * MR + r] = A[(size_t)r * lda + k];
+}
+#endif
+
+enum { PACK_SLACK = 8 };
+
 /* Pack rows [i0, i0+mc) x depth [k0, k0+kc) of op(A) into MR-row strips,
 ** each stored k-major: strip[k*MR + r]. */
 static void pack_a(int ta, const float *A, int M, int K, int i0, int mc,
                    int k0, int kc, float *buf) {
-  for (int s = 0; s < mc; s += MR, buf += (size_t)MR * kc)
+#ifdef LEM_HAVE_AVX2_KERNEL
+  int fast = !ta && have_avx2();
+#endif
+  for (int s = 0; s < mc; s += MR, buf += (size_t)MR * kc) {
+#ifdef LEM_HAVE_AVX2_KERNEL
+    if (fast && s + MR <= mc) {
+      pack_a6_avx2(A + (size_t)(i0 + s) * K + k0, (size_t)K, kc, buf);
+      continue;
+    }
+#endif
     for (int r = 0; r < MR; r++) {
       /* rows in the inner loop when A is transposed, else depth: either
       ** way the reads are contiguous */
@@ -53,6 +106,7 @@ static void pack_a(int ta, const float *A, int M, int K, int i0, int mc,
         for (int k = 0; k < kc; k++) buf[k * MR + r] = row[k];
       }
     }
+  }
 }
 
 /* Pack depth [k0, k0+kc) x columns [j0, j0+nc) of op(B) into NR-column
@@ -166,7 +220,7 @@ static void tile(kernfn kern, int kc, const float *as, const float *bs,
 static void gemm_with(kernfn kern, int ta, int tb, int M, int N, int K,
                       const float *A, const float *B, float beta, float *C) {
   _Alignas(64) float bp[KC * NC];
-  _Alignas(64) float ap[KC * MC];
+  _Alignas(64) float ap[KC * MC + PACK_SLACK];
   _Alignas(64) float t[MR * NR];
   if (K == 0) {
     if (beta == 0.0f) memset(C, 0, (size_t)M * N * sizeof(float));
@@ -234,7 +288,7 @@ static void linear_packed_with(kernfn kern, float *out, size_t ldo,
                                const float *inp, const float *Wp,
                                const float *bias, int M, int K, int j0,
                                int n) {
-  _Alignas(64) float ap[KC * MC];
+  _Alignas(64) float ap[KC * MC + PACK_SLACK];
   _Alignas(64) float t[MR * NR];
   _Alignas(64) float bt[NR];  /* the bias of an edge strip, zero-padded */
   if (K == 0) {

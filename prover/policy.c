@@ -394,10 +394,10 @@ static void qkv_rows(lem_policy *P, int l, int R, int nb, int last) {
 ** packed along the rows one after the other (no padding; attention stays
 ** within each), one gemm per layer for all of them.  The encoding is the
 ** final layer norm at a formula's marker (its first row), and attention
-** is the only place rows mix, so the last layer runs its attention for
-** the marker queries only and its projection, MLP and layer norms on nb
-** rows: the same numbers as the padded encoder, with about a third of the
-** work left out. */
+** is the only place rows mix, so the last layer computes queries,
+** attention, projection, MLP and layer norms for the nb marker rows only
+** (keys and values for all rows): the same numbers as the padded encoder,
+** with about 40% of the work left out. */
 static void encode_rows(lem_policy *P, const lem_pol_seq *const *seqs,
                         int nb, float *enc) {
   ensure_packed(P);

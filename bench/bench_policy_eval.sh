@@ -34,6 +34,10 @@
 #   EPOCHS=30 SEED=1 training (EPOCHS=10 with EXPLORE=1)
 #   NEGATIVES=8      negatives per training example (lemma train --negatives)
 #   PREMISES=12      rules kept by premise selection (0: off everywhere)
+#   SHUFFLES=3       each training goal is also proved with its tactics in
+#                    SHUFFLES shuffled orders (lemma prove --shuffle-tactics
+#                    1..SHUFFLES), each into a database of its own that
+#                    training reads: tactic points free of the fixed order
 #   ROUNDS=0         if > 0: train the policy by expert iteration instead,
 #                    lemma train --rounds ROUNDS on the training goals of
 #                    each theory (proved in order, TRAIN_FACTS each) plus
@@ -61,6 +65,7 @@ SEED=${SEED:-1}
 ROUNDS=${ROUNDS:-0}
 NEGATIVES=${NEGATIVES:-8}
 PREMISES=${PREMISES:-12}
+SHUFFLES=${SHUFFLES:-3}
 EXPLORE_OPTS=${EXPLORE_OPTS:---facts 10000}
 [ -x "$LEMMA" ] || { echo "bench_policy_eval: no lemma at $LEMMA (set LEMMA)" >&2; exit 2; }
 if [ -n "${KEEP:-}" ]; then
@@ -98,6 +103,19 @@ for t in $theories; do
     grep -q '^  proved' "$work/$t.$k.log" && ntrainp=$((ntrainp + 1))
     ntrain=$((ntrain + 1))
     dbs="$dbs $db"
+    # the same goal with its tactics in shuffled orders: decision points
+    # where a tactic other than the fixed order's first is tried first
+    s=1
+    while [ "$s" -le "$SHUFFLES" ]; do
+      sdb="$work/$t.$k.s$s.db"
+      rm -f "$sdb"
+      # shellcheck disable=SC2086
+      "$LEMMA" prove "$top/corpus/$t" $pre --goal "$(sed -n "${k}p" "$work/$t.all")" \
+        --db "$sdb" --goal-facts "$TRAIN_FACTS" --premises "$PREMISES" \
+        --shuffle-tactics "$s" > /dev/null 2>&1
+      dbs="$dbs $sdb"
+      s=$((s + 1))
+    done
     k=$((k + 2))
   done
 done

@@ -121,9 +121,13 @@ void lem_pol_data_free(lem_ctx *L, lem_pol_data *D);
 **             goal INTEGER REFERENCES expressions(id))
 **   decision_candidates(decision INTEGER REFERENCES decisions(id),
 **             position INTEGER, expr INTEGER REFERENCES expressions(id),
-**             chosen INTEGER, ...)  -- 1 for the choice that gave the proof
+**             chosen INTEGER, tried INTEGER, ...)  -- chosen: 1 for the
+**             choice that gave the proof
 ** (the store's schema version 2 has more columns; see lemma-db(5)).
-** Candidates with a NULL expr (recorded by label alone) are left out.  The
+** Candidates with a NULL expr (recorded by label alone) are left out, and
+** so are, at a tactic (or induction-var) point, the tactics the pass did
+** not try: not known to fail, they are no negatives (a table without
+** tried, written by hand, counts every candidate as tried).  The
 ** theory for relation roles is the database's latest `theory` row.
 ** Points with no chosen candidate left, or fewer than 2 candidates, are
 ** skipped.  A point with several chosen (a theorem-rule point: every rule

@@ -252,9 +252,12 @@ static lem_err taint(rd *r) {
 /* Read decision id's candidates and add the point to D if usable: one
 ** example per chosen candidate, whose other candidates are the ones not
 ** chosen (several are chosen at a theorem-rule point: every rule the proof
-** used). */
+** used).  At a tactic point (tactic: 1) a tactic the pass did not try is
+** left out: whether it would have worked is not known, and counting it as
+** a failure would teach the order the search happened to use. */
 static lem_err read_point(rd *r, sqlite3_stmt *cs, sqlite3_int64 id,
-                          lem_term goal, lem_pol_data *D, uint32_t *added) {
+                          int tactic, lem_term goal, lem_pol_data *D,
+                          uint32_t *added) {
   sqlite3_reset(cs);
   sqlite3_bind_int64(cs, 1, id);
   uint32_t n = 0, nchosen = 0;
@@ -269,6 +272,7 @@ static lem_err read_point(rd *r, sqlite3_stmt *cs, sqlite3_int64 id,
     lem_term t = col_expr(r, cs, 0);
     if (!t) return r->L->err;
     int bad = 0, chosen = sqlite3_column_int(cs, 1) != 0;
+    if (tactic && !chosen && !sqlite3_column_int(cs, 2)) continue;
     if (r->X && is_bad(r, t, &bad)) return r->L->err;
     if (bad) { /* a candidate that is, or was proved from, a test goal */
       r->xcands++;
@@ -307,15 +311,24 @@ static lem_err read_points(rd *r, lem_pol_data *D, uint32_t *added) {
   sqlite3_stmt *ds = NULL, *cs = NULL;
   lem_err e = LEM_OK;
   if (sqlite3_prepare_v2(r->db,
-                         "SELECT d.id, e.text, d.theorem FROM decisions d "
+                         "SELECT d.id, e.text, d.theorem, d.kind IN "
+                         "('tactic', 'induction-var') FROM decisions d "
                          "LEFT JOIN expressions e ON e.id = d.goal "
                          "ORDER BY d.id",
                          -1, &ds, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2(r->db,
-                         "SELECT e.text, c.chosen FROM decision_candidates c "
-                         "LEFT JOIN expressions e ON e.id = c.expr WHERE "
-                         "c.decision = ?1 ORDER BY c.position",
-                         -1, &cs, NULL) != SQLITE_OK)
+      (sqlite3_prepare_v2(r->db,
+                          "SELECT e.text, c.chosen, c.tried FROM "
+                          "decision_candidates c "
+                          "LEFT JOIN expressions e ON e.id = c.expr WHERE "
+                          "c.decision = ?1 ORDER BY c.position",
+                          -1, &cs, NULL) != SQLITE_OK &&
+       /* a table without tried (written by hand): every candidate tried */
+       sqlite3_prepare_v2(r->db,
+                          "SELECT e.text, c.chosen, 1 FROM "
+                          "decision_candidates c "
+                          "LEFT JOIN expressions e ON e.id = c.expr WHERE "
+                          "c.decision = ?1 ORDER BY c.position",
+                          -1, &cs, NULL) != SQLITE_OK))
     e = dberr(r, "reading decisions");
   int rc = SQLITE_DONE;
   while (!e && (rc = sqlite3_step(ds)) == SQLITE_ROW) {
@@ -327,7 +340,8 @@ static lem_err read_points(rd *r, lem_pol_data *D, uint32_t *added) {
                       goal, &bad);
     if (!e && bad) r->excluded++;
     else if (!e)
-      e = read_point(r, cs, sqlite3_column_int64(ds, 0), goal, D, added);
+      e = read_point(r, cs, sqlite3_column_int64(ds, 0),
+                     sqlite3_column_int(ds, 3), goal, D, added);
   }
   if (!e && rc != SQLITE_DONE) e = dberr(r, "reading decisions");
   sqlite3_finalize(ds);

@@ -572,6 +572,24 @@ static int policy_order(pv_prover *P, lem_term goal, const uint32_t *tac,
   return 1;
 }
 
+static uint64_t splitmix(uint64_t *x) {
+  uint64_t z = (*x += 0x9e3779b97f4a7c15u);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+  return z ^ (z >> 31);
+}
+
+/* tac[0..n) in an order drawn from seed and goal k's statement. */
+static void shuffle(uint64_t seed, uint32_t k, lem_term goal, uint32_t *tac,
+                    uint32_t n) {
+  uint64_t x = seed ^ ((uint64_t)k << 32 | goal);
+  for (uint32_t i = n; i > 1; i--) {
+    uint32_t j = (uint32_t)(splitmix(&x) % i), t = tac[i - 1];
+    tac[i - 1] = tac[j];
+    tac[j] = t;
+  }
+}
+
 /* a[0..n) and b[0..n), two orders of the same tactics, merged: a's best
 ** untried, then b's, and so on (b's k-th comes at the latest 2k-th). */
 static void interleave(const uint32_t *a, const uint32_t *b, uint32_t n,
@@ -820,6 +838,8 @@ int pv_prove(pv_prover *P, lem_term goal) {
     for (uint32_t i = 0; i < nord; i++) tac[ntac++] = order[i];
   }
   t->ntactics = ntac;
+  if (P->opts.shuffle_tactics)
+    shuffle(P->opts.shuffle_tactics, k, goal, tac, ntac);
   if (P->opts.policy && ntac > 1) {
     uint32_t learned[65];
     if (policy_order(P, goal, tac, ntac, learned) < 0) return -1;

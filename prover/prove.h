@@ -50,6 +50,12 @@ typedef struct pv_opts {
   ** fixed heuristic's (the fallback share is one half: the fixed
   ** heuristic's k-th tactic comes at the latest 2k-th). */
   struct lem_policy *policy;
+  /* Training data without the fixed order's bias: with a seed other than
+  ** 0, each goal's tactics are tried in an order drawn from the seed and
+  ** the goal (the same every run), instead of directly first.  With the
+  ** fixed order, a tactic after the one that works is never tried, so its
+  ** decision points would only ever teach that the first tactics fail. */
+  uint64_t shuffle_tactics;
   /* Premise selection: the candidates are the rules of the root block that
   ** are parts of the axiom or earlier theorems.  When premises > 0 and a
   ** goal has more candidates than it keeps, each budget of the iterative

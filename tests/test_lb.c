@@ -1165,6 +1165,50 @@ Test(lb, policy_orders_tactics_with_the_fixed_order_interleaved) {
   cr_assert(differs, "no model changed the order: the test shows nothing");
 }
 
+/* --shuffle-tactics: a seeded order of the tactics, each tried once a
+** pass; the same seed gives the same order, and some seed another than
+** the fixed one. */
+Test(lb, shuffled_tactics_are_a_seeded_permutation) {
+  load("anchor Toy[N,z,s] := (&(in[z,N])(&(r[z,z])"
+       "(>[x,b,y](&(r[x,b])(in2[b,y,s]))(r[x,y]))));\n"
+       "induction [n,m] (in[n,N]) (in2[n,m,s]) z;\n");
+  lem_term g = lem_read_formula(W.L, W.T, "(>[u,v,w](&(r[v,u])(r[w,u]))(q[v]))",
+                                35, "g", 1, 1);
+  cr_assert_neq(g, LEM_NOTERM, "%s", lem_errmsg(W.L));
+  const uint32_t fixed[4] = {PV_DIRECT, 0, 1, 2};
+  int differs = 0;
+  for (uint64_t seed = 1; seed <= 6; seed++) {
+    uint32_t got[2][4];
+    for (int rep = 0; rep < 2; rep++) {
+      /* a prover of its own each time: the order may depend on the goal's
+         index, so the second proof starts from the same state */
+      pv_opts o = W.P.opts;
+      o.lim = W.P.E.lim; /* the engine's defaults */
+      o.shuffle_tactics = seed;
+      pv_prover_free(&W.P);
+      cr_assert_eq(pv_prover_init(&W.P, W.L, W.T, NULL, &o), LEM_OK, "%s",
+                   lem_errmsg(W.L));
+      cr_assert_eq(pv_prove(&W.P, g), 0);
+      const pv_thm *th = &W.P.thms[0];
+      cr_assert_geq(th->nchoices, 4);
+      unsigned seen = 0;
+      for (uint32_t i = 0; i < 4; i++) {
+        uint32_t v = th->choices[i].var;
+        cr_assert_eq(th->choices[i].pass, 0);
+        cr_assert(v == PV_DIRECT || v < 3);
+        unsigned bit = 1u << (v == PV_DIRECT ? 3 : v);
+        cr_assert_not(seen & bit, "a tactic twice in one pass");
+        seen |= bit;
+        got[rep][i] = v;
+        differs |= v != fixed[i];
+      }
+    }
+    cr_assert_eq(memcmp(got[0], got[1], sizeof got[0]), 0, "seed %u",
+                 (unsigned)seed);
+  }
+  cr_assert(differs, "no seed changed the fixed order");
+}
+
 /* A nested goal does not saturate its enclosing block without a target:
 ** the inner block restates the outer hypotheses (reit) and does the work. */
 Test(lb, nested_goal_restates_outer_hypotheses) {

@@ -389,14 +389,15 @@ Test(policy, reads_decisions_from_a_database) {
   exec(db, "CREATE TABLE decisions(id INTEGER PRIMARY KEY, theorem INTEGER,"
            " kind TEXT, goal INTEGER);"
            "CREATE TABLE decision_candidates(decision INTEGER, position "
-           "INTEGER, expr INTEGER, chosen INTEGER);");
+           "INTEGER, expr INTEGER, chosen INTEGER, tried INTEGER DEFAULT 1);");
   sqlite3_close(db);
   cr_assert_eq(lem_pol_data_read_db(L, &D, path, &n), LEM_EDB);
   cr_assert(strstr(lem_errmsg(L), "no usable"), "%s", lem_errmsg(L));
   cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
   exec(db, "INSERT INTO decisions VALUES (1,1,'rule',1),(2,1,'rule',4),"
            "(3,1,'rule',1);"
-           "INSERT INTO decision_candidates VALUES (1,0,2,0),(1,1,3,1),"
+           "INSERT INTO decision_candidates(decision, position, expr, chosen) VALUES "
+           "(1,0,2,0),(1,1,3,1),"
            "(1,2,4,0),(2,0,2,0),(2,1,3,0),(3,0,2,1),(3,1,3,0);");
   sqlite3_close(db);
   cr_assert_eq(lem_pol_data_read_db(L, &D, path, &n), LEM_OK, "%s",
@@ -424,9 +425,10 @@ Test(policy, reads_one_example_per_chosen_rule) {
            "CREATE TABLE decisions(id INTEGER PRIMARY KEY, theorem INTEGER,"
            " kind TEXT, goal INTEGER);"
            "CREATE TABLE decision_candidates(decision INTEGER, position "
-           "INTEGER, expr INTEGER, chosen INTEGER);"
+           "INTEGER, expr INTEGER, chosen INTEGER, tried INTEGER DEFAULT 1);"
            "INSERT INTO decisions VALUES (1,1,'theorem-rule',1);"
-           "INSERT INTO decision_candidates VALUES (1,0,2,1),(1,1,3,0),"
+           "INSERT INTO decision_candidates(decision, position, expr, chosen) VALUES "
+           "(1,0,2,1),(1,1,3,0),"
            "(1,2,4,1),(1,3,1,0);");
   sqlite3_close(db);
   lem_pol_data D = {0};
@@ -445,6 +447,47 @@ Test(policy, reads_one_example_per_chosen_rule) {
                       sizeof D.ex[0].cands[0]), 0);
   cr_assert_eq(memcmp(&D.ex[0].cands[2], &D.ex[1].cands[2],
                       sizeof D.ex[0].cands[0]), 0);
+  lem_pol_data_free(L, &D);
+  unlink(path);
+}
+
+/* At a tactic point a tactic the pass did not try is no negative: it is
+** left out, so a point where only the tactic that worked was tried
+** teaches nothing; at a theorem-rule point every candidate counts. */
+Test(policy, an_untried_tactic_is_no_negative) {
+  char path[] = "/tmp/lemma-dec-XXXXXX";
+  sqlite3 *db = temp_db(path);
+  exec(db, "CREATE TABLE expressions(id INTEGER PRIMARY KEY, text TEXT);"
+           "INSERT INTO expressions VALUES (1,'(p[a,b])'),"
+           "(2,'(>[x](q[x])(p[x,b]))'),(3,'(>[x](p[x,b])(q[x]))'),"
+           "(4,'(q[a])');"
+           "CREATE TABLE decisions(id INTEGER PRIMARY KEY, theorem INTEGER,"
+           " kind TEXT, goal INTEGER);"
+           "CREATE TABLE decision_candidates(decision INTEGER, position "
+           "INTEGER, expr INTEGER, chosen INTEGER, tried INTEGER);"
+           "INSERT INTO decisions VALUES (1,1,'tactic',1),(2,1,'tactic',1),"
+           "(3,1,'induction-var',1),(4,1,'theorem-rule',1);"
+           /* 1: direct failed, 3 worked, 4 untried */
+           "INSERT INTO decision_candidates VALUES (1,0,1,0,1),(1,1,3,1,1),"
+           "(1,2,4,0,0),"
+           /* 2: the first tactic tried worked: nothing to learn */
+           "(2,0,1,1,1),(2,1,3,0,0),(2,2,4,0,0),"
+           /* 3: an older database's tactic point, read alike */
+           "(3,0,2,0,0),(3,1,3,1,1),(3,2,4,0,1),"
+           /* 4: a rule not tried is still a negative */
+           "(4,0,2,1,1),(4,1,3,0,0),(4,2,4,0,1);");
+  sqlite3_close(db);
+  lem_pol_data D = {0};
+  uint32_t n = 0;
+  cr_assert_eq(lem_pol_data_read_db(L, &D, path, &n), LEM_OK, "%s",
+               lem_errmsg(L));
+  cr_assert_eq(n, 3, "%u examples", n);
+  cr_assert_eq(D.ex[0].ncands, 2);
+  cr_assert_eq(D.ex[0].positive, 1);
+  cr_assert_eq(D.ex[1].ncands, 2);
+  cr_assert_eq(D.ex[1].positive, 0);
+  cr_assert_eq(D.ex[2].ncands, 3);
+  cr_assert_eq(D.ex[2].positive, 0);
   lem_pol_data_free(L, &D);
   unlink(path);
 }
@@ -498,11 +541,12 @@ Test(policy, the_leakage_filter_drops_every_trace) {
        "CREATE TABLE decisions(id INTEGER PRIMARY KEY, theorem INTEGER,"
        " kind TEXT, goal INTEGER);"
        "CREATE TABLE decision_candidates(decision INTEGER, position "
-       "INTEGER, expr INTEGER, chosen INTEGER);"
+       "INTEGER, expr INTEGER, chosen INTEGER, tried INTEGER DEFAULT 1);"
        "INSERT INTO decisions VALUES (1,1,'theorem-rule',1),"
        "(2,2,'theorem-rule',2),(3,3,'theorem-rule',3),(4,3,'theorem-rule',3),"
        "(5,NULL,'theorem-rule',6);"
-       "INSERT INTO decision_candidates VALUES (1,0,4,1),(1,1,5,0),"
+       "INSERT INTO decision_candidates(decision, position, expr, chosen) VALUES "
+           "(1,0,4,1),(1,1,5,0),"
        "(2,0,4,0),(2,1,5,1),"
        "(3,0,4,1),(3,1,1,0),(3,2,2,0),(3,3,5,0),"
        "(4,0,5,0),(4,1,1,1),"

@@ -483,6 +483,9 @@ int cmd_prove(int argc, char **argv) {
     } else if (!strcmp(a, "--premises")) {
       if (!has || !num_arg(a, argv[++i], 0, 4096, &v)) rc = 2;
       else o.premises = v;
+    } else if (!strcmp(a, "--shuffle-tactics")) {
+      if (!has || !num_arg(a, argv[++i], 1, 999999, &v)) rc = 2;
+      else o.shuffle_tactics = (uint64_t)v;
     } else if (a[0] == '-' && a[1]) {
       rc = bad_usage("unknown option '%s'", a);
     } else if (!theory) {

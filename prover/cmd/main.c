@@ -36,6 +36,7 @@ static const char usage_text[] =
     "                    [--rounds N] [--facts N] [--depth N] [--seconds S]\n"
     "                    [--no-induction] [--no-smt] [--policy MODEL]\n"
     "                    [--goal-facts N] [--stats] [--assume FILE]\n"
+    "                    [--premises K] [--shuffle-tactics SEED]\n"
     "                    prove goals in order; print each proof step by step\n"
     "  refute THEORY (--goal EXPR | --goals FILE)... [--finite K]\n"
     "                    [--uninterpreted] [--rlimit N]\n"

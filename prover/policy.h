@@ -29,7 +29,11 @@
 ** parameters, all in one arena (src/tensor/).  Encodings are cached by
 ** token sequence (a direct-mapped table of 4096 entries), so a candidate
 ** whose tokens were seen before (the same rule under a goal that numbers
-** its symbols alike) costs only the head.
+** its symbols alike) costs only the head.  The goal and the candidates
+** missing from the cache are encoded together, in one batch whose
+** formulas lie one after the other along the rows (no padding), with the
+** weights packed for the matrix products once per model (and once per
+** training step).
 **
 ** Training: listwise cross-entropy over each decision point's candidates
 ** with label smoothing, AdamW, minibatches of decision points; the order of
@@ -213,9 +217,32 @@ lem_err lem_policy_score(lem_ctx *L, lem_policy *P, const lem_theory *T,
 /* The same for a tokenized example (no cache). */
 void lem_policy_score_example(lem_policy *P, const lem_pol_example *e,
                               float *probs);
+/* The transformer's encodings out (n, LEM_POLICY_WIDTH) of n token
+** sequences, as scoring computes them (no cache): in batches of at most
+** batch formulas (0, or more than LEM_POLICY_BMAX: LEM_POLICY_BMAX),
+** each batch's formulas packed one after the other along the rows.
+** padded: through the training encoder instead (a padded batch, every
+** position through every layer).  The ways agree to float rounding; tests
+** and benchmarks compare them.  LEM_EINVAL for the linear scorer. */
+#define LEM_POLICY_WIDTH 128
+lem_err lem_policy_encode(lem_ctx *L, lem_policy *P, const lem_pol_seq *seqs,
+                          uint32_t n, uint32_t batch, int padded, float *out);
+
 /* Cache statistics since the model was made. */
 void lem_policy_cache_stats(const lem_policy *P, uint64_t *hits,
                             uint64_t *misses);
+
+/* What lem_policy_score has cost since the model was made: the decision
+** points and candidates it scored, the encoding cache's hits and misses
+** (goals and candidates; a formula repeated within one call counts as a
+** hit) and the CPU time of the calling thread spent in it.  All but
+** seconds are deterministic. */
+typedef struct lem_policy_stats {
+  uint64_t points, cands;
+  uint64_t hits, misses;
+  double seconds;
+} lem_policy_stats;
+void lem_policy_stats_get(const lem_policy *P, lem_policy_stats *s);
 
 typedef struct lem_train_opts {
   uint64_t seed;       /* order of examples */

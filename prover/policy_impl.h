@@ -9,7 +9,7 @@
 #include "policy.h"
 #include "tensor/tensor.h"
 
-enum { C = 128, NH = 4, NL = 2, F = 512, CACHE_N = 4096 };
+enum { C = LEM_POLICY_WIDTH, NH = 4, NL = 2, F = 512, CACHE_N = 4096 };
 
 /* Parameters, in the weights file's order.  Per layer, NLP of them. */
 enum { P_LN1W, P_LN1B, P_QKVW, P_QKVB, P_PROJW, P_PROJB, P_LN2W, P_LN2B,
@@ -45,16 +45,26 @@ struct lem_policy {
   float *p[NPAR], *g[NPAR];
   float *params, *grads, *m, *v;  /* contiguous blocks of ptotal */
   int step;             /* AdamW steps taken */
+  float *pk[NPAR];       /* the linear layers' weights packed for the gemm
+                           (lem_pack_weight; NULL for other parameters) */
+  int packed;           /* pk[] matches p[]: cleared whenever p[] changes */
   float *a[NACT], *da[NACT];
   float *h[NHEAD], *dh[NHEAD];
   int32_t tok[LEM_POLICY_BMAX * LEM_POLICY_TMAX];
   int32_t slot[LEM_POLICY_BMAX * LEM_POLICY_TMAX];
   int32_t pos[LEM_POLICY_BMAX * LEM_POLICY_TMAX];
   int32_t lens[LEM_POLICY_BMAX];
+  int32_t start[LEM_POLICY_BMAX];  /* first row of each formula (rows) */
   cache_ent cache[CACHE_N];
   float *cache_enc;     /* (CACHE_N, C) */
   uint64_t hits, misses;
+  uint64_t points, cands;  /* lem_policy_score's calls and candidates */
+  double seconds;         /* and its CPU time */
 };
+
+/* A transformer's memory with every parameter 0 (lem_policy_new draws
+** them; loading reads them).  NULL on LEM_ENOMEM. */
+lem_policy *pol_alloc(lem_ctx *L, int train);
 
 /* The shape of parameter i as (rows, cols). */
 void pol_param_shape(int i, uint32_t *rows, uint32_t *cols);

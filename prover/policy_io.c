@@ -253,6 +253,7 @@ static lem_err parse(lem_ctx *L, const char *path, const unsigned char *p,
     for (size_t j = 0; !e && j < P->psize[i]; j++)
       P->p[i][j] = get_f32(data + off + 4 * j);
   }
+  P->packed = 0;  /* the packed weights are stale */
   lem_free(L, hdr, (size_t)hl + 1);
   return e;
 }
@@ -269,7 +270,7 @@ lem_err lem_policy_load(lem_ctx *L, const char *path, int train,
   static const char lin[] = "{\"__metadata__\":{\"format\":\"lemma-linear\"";
   int linear = hl >= sizeof lin - 1 && !memcmp(p + 8, lin, sizeof lin - 1);
   lem_policy *P = linear ? lem_policy_new_linear(L, train)
-                         : lem_policy_new(L, 0, train);
+                         : pol_alloc(L, train);  /* weights: the file's */
   if (!P) e = LEM_ENOMEM;
   if (!e) e = linear ? parse_linear(L, path, p, n, hl, P)
                      : parse(L, path, p, n, P);

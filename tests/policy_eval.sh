@@ -78,6 +78,18 @@ q="SELECT count(*) FROM decisions d JOIN decision_candidates c ON c.decision = d
   no "train on the theorem-rule points exited $?"
 "$LEMMA" prove "$P" --assume "$tmp/pre" --goal "$g3" --premises 4 \
   --policy "$tmp/pm" > /dev/null 2>&1 || no "prove --premises --policy failed"
+# with --policy, --stats ends with the model's cost: the same counts on
+# every run (only the milliseconds vary); without a policy, no such line
+for r in 1 2; do
+  "$LEMMA" prove "$P" --assume "$tmp/pre" --goal "$g3" --premises 4 --stats \
+    --policy "$tmp/pm" > "$tmp/st$r" 2>&1 || no "prove --policy --stats failed"
+  grep '^policy: ' "$tmp/st$r" | sed 's/, [0-9.]* ms CPU.*//' > "$tmp/pc$r"
+done
+grep -q '^policy: [1-9][0-9]* decision points\{0,1\}, [1-9][0-9]* candidates scored, cache [0-9]* hits [1-9][0-9]* misses, [0-9.]* ms CPU, [0-9.]* ms per decision point$' "$tmp/st1" ||
+  no "--stats with --policy has no policy line: $(grep '^policy' "$tmp/st1")"
+[ -s "$tmp/pc1" ] && cmp -s "$tmp/pc1" "$tmp/pc2" || no "the policy line's counts differ between runs"
+"$LEMMA" prove "$P" --assume "$tmp/pre" --goal "$g3" --premises 4 --stats > "$tmp/out" 2>&1
+grep -q '^policy:' "$tmp/out" && no "a policy line without --policy"
 "$LEMMA" prove "$P" --goal "$g3" --premises -1 > "$tmp/out" 2>&1
 [ $? -eq 2 ] && grep -q "bad value" "$tmp/out" || no "--premises -1 not refused"
 "$LEMMA" train "$tmp/p.db" -o "$tmp/pm" --negatives 31 > "$tmp/out" 2>&1

@@ -153,6 +153,57 @@ Test(policy, small_model_and_cached_scores) {
   lem_policy_free(L, P);
 }
 
+/* Scoring encodes a decision point's formulas in one batch, packed along
+** the rows with attention kept within each formula, and runs the last
+** layer on the markers only.  Batched, one at a time and through the
+** padded training encoder, every formula must get the same encoding; and
+** the encodings must tell the formulas apart (else agreeing proves
+** nothing).  40 formulas of 3 to 48 tokens: two batches. */
+Test(policy, batched_encoding_agrees_with_one_at_a_time) {
+  lem_policy *P = lem_policy_new(L, 11, 1);
+  cr_assert_not_null(P);
+  enum { N = 40, W = LEM_POLICY_WIDTH };
+  lem_pol_seq seq[N];
+  lem_pol_symmap map;
+  char buf[512];
+  for (int i = 0; i < N; i++) {
+    strcpy(buf, i % 3 ? "(>[x](q[x,a])" : "(&(r[a,b])");
+    for (int k = 0; k < (i * 7) % 45; k++) strcat(buf, "!(");
+    strcat(buf, "(p[x,b])");
+    for (int k = 0; k < (i * 7) % 45; k++) strcat(buf, ")");
+    strcat(buf, ")");
+    lem_policy_tokenize(L, NULL, X(buf), i % 5 == 0, &map, &seq[i]);
+  }
+  static float one[N * W], batched[N * W], padded[N * W];
+  cr_assert_eq(lem_policy_encode(L, P, seq, N, 1, 0, one), LEM_OK);
+  cr_assert_eq(lem_policy_encode(L, P, seq, N, 0, 0, batched), LEM_OK);
+  cr_assert_eq(lem_policy_encode(L, P, seq, N, 0, 1, padded), LEM_OK);
+  float worst = 0.0f, apart = 1e9f;
+  for (int i = 0; i < N; i++) {
+    for (int c = 0; c < W; c++) {
+      float o = one[i * W + c];
+      cr_assert(fabsf(o - batched[i * W + c]) <= 1e-6f,
+                "formula %d (%u tokens) [%d]: alone %g, batched %g", i,
+                seq[i].n, c, o, batched[i * W + c]);
+      cr_assert(fabsf(o - padded[i * W + c]) <= 2e-5f,
+                "formula %d (%u tokens) [%d]: rows %g, padded %g", i,
+                seq[i].n, c, o, padded[i * W + c]);
+      if (fabsf(o - padded[i * W + c]) > worst) worst = fabsf(o - padded[i * W + c]);
+    }
+    for (int j = 0; j < i; j++) {
+      float d = 0.0f;
+      for (int c = 0; c < W; c++)
+        if (fabsf(one[i * W + c] - one[j * W + c]) > d)
+          d = fabsf(one[i * W + c] - one[j * W + c]);
+      if (!same_seq(&seq[i], &seq[j]) && d < apart) apart = d;
+    }
+  }
+  cr_log_info("rows vs padded: worst %g; distinct formulas apart by >= %g",
+              worst, apart);
+  cr_assert(apart > 1e-2f, "encodings of distinct formulas %g apart", apart);
+  lem_policy_free(L, P);
+}
+
 /* ---- a synthetic learnable rule ---- */
 
 /* Goal: a relation rH over two constants, maybe under a negation and a

@@ -317,6 +317,166 @@ Test(tensor, attention_optimized_agrees) {
 }
 Test(tensor, gemm_portable_agrees) { gemm_agree(lem_gemm_portable); }
 
+/* A linear layer with W packed once gives the bits of lem_linear (and,
+** with the portable kernel, of lem_gemm_portable plus the bias), at sizes
+** with edge tiles in M and N and several depth slices. */
+Test(tensor, linear_packed_same_bits) {
+  lem_rng r;
+  lem_rng_seed(&r, 44);
+  int sizes[][3] = {{1, 1, 1},   {6, 16, 128}, {37, 384, 128}, {7, 17, 129},
+                    {100, 128, 512}, {13, 200, 5}, {200, 33, 300}};
+  for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++)
+    for (int wb = 0; wb < 2; wb++) {
+      int M = sizes[s][0], N = sizes[s][1], K = sizes[s][2];
+      float *A = rnd(&r, (size_t)M * K, 1.0f), *W = rnd(&r, (size_t)N * K, 1.0f);
+      float *bias = wb ? rnd(&r, (size_t)N, 1.0f) : NULL;
+      float *Wp = malloc(lem_packed_size(N, K) * sizeof(float));
+      float *C1 = rnd(&r, (size_t)M * N, 1.0f), *C2 = rnd(&r, (size_t)M * N, 1.0f);
+      float *C3 = rnd(&r, (size_t)M * N, 1.0f);
+      lem_pack_weight(Wp, W, N, K);
+      lem_linear(C1, A, W, bias, M, K, N);
+      lem_linear_packed(C2, A, Wp, bias, M, K, N);
+      cr_assert(!memcmp(C1, C2, (size_t)M * N * sizeof(float)),
+                "M=%d N=%d K=%d bias=%d: packed differs from lem_linear", M,
+                N, K, wb);
+      lem_gemm_portable(0, 1, M, N, K, A, W, 0.0f, C1);
+      for (int i = 0; i < M && bias; i++)
+        for (int j = 0; j < N; j++) C1[(size_t)i * N + j] += bias[j];
+      lem_linear_packed_portable(C2, A, Wp, bias, M, K, N);
+      cr_assert(!memcmp(C1, C2, (size_t)M * N * sizeof(float)),
+                "M=%d N=%d K=%d bias=%d: portable packed differs", M, N, K, wb);
+      if (N > 16) {  /* columns 16.. alone, into rows N + 3 apart */
+        size_t ld = (size_t)N + 3;
+        float *D = calloc((size_t)M * ld, sizeof(float));
+        lem_linear_packed(C1, A, Wp, bias, M, K, N);
+        lem_linear_packed_cols(D, ld, A, Wp, bias, M, K, 16, N - 16);
+        for (int i = 0; i < M; i++) {
+          cr_assert(!memcmp(D + i * ld, C1 + (size_t)i * N + 16,
+                            (size_t)(N - 16) * sizeof(float)),
+                    "M=%d N=%d K=%d: columns 16.. differ in row %d", M, N, K, i);
+          cr_assert(D[i * ld + N - 16] == 0.0f, "wrote past the columns");
+        }
+        free(D);
+      }
+      lem_gemm_ref(0, 1, M, N, K, A, W, 0.0f, C3);
+      for (int k = 0; k < M * N; k++) {
+        float ref = C3[k] + (bias ? bias[k % N] : 0.0f);
+        cr_assert(fabsf(ref - C2[k]) <= 1e-4f * (1.0f + sqrtf((float)K)) *
+                                           (1.0f + fabsf(ref)),
+                  "M=%d N=%d K=%d at %d: %g vs %g", M, N, K, k, ref, C2[k]);
+      }
+      free(A);
+      free(W);
+      free(bias);
+      free(Wp);
+      free(C1);
+      free(C2);
+      free(C3);
+    }
+}
+
+/* The vectorized GELU against the reference, over the whole range (large
+** arguments saturate: gelu(x) = x or 0) and at lengths with a tail. */
+Test(tensor, gelu_optimized_agrees) {
+  lem_rng r;
+  lem_rng_seed(&r, 45);
+  size_t n = 1003;
+  float *x = rnd(&r, n, 3.0f), *y1 = calloc(n, sizeof(float)),
+        *y2 = calloc(n, sizeof(float));
+  x[0] = 100.0f, x[1] = -100.0f, x[2] = 0.0f, x[3] = 1e-30f, x[4] = -9.0f;
+  for (size_t len = 1; len <= n; len += len < 20 ? 1 : 97) {
+    lem_gelu_ref(y1, x, len);
+    lem_gelu(y2, x, len);
+    for (size_t k = 0; k < len; k++)
+      cr_assert(fabsf(y1[k] - y2[k]) <= 2e-6f * (1e-3f + fabsf(x[k])),
+                "gelu(%g): %g vs %g", x[k], y1[k], y2[k]);
+  }
+  free(x);
+  free(y1);
+  free(y2);
+}
+
+Test(tensor, layernorm_optimized_agrees) {
+  lem_rng r;
+  lem_rng_seed(&r, 46);
+  int N = 9;
+  for (int C = 8; C <= 136; C += 64) {  /* 8, 72, 136 */
+    float *x = rnd(&r, (size_t)N * C, 2.0f), *w = rnd(&r, (size_t)C, 1.0f),
+          *b = rnd(&r, (size_t)C, 1.0f);
+    for (int c = 0; c < C; c++) x[c] += 50.0f;  /* a row far from 0 */
+    float *o1 = calloc((size_t)N * C, sizeof(float)),
+          *o2 = calloc((size_t)N * C, sizeof(float));
+    float m1[9], m2[9], s1[9], s2[9];
+    lem_layernorm_ref(o1, m1, s1, x, w, b, N, C);
+    lem_layernorm(o2, m2, s2, x, w, b, N, C);
+    for (int i = 0; i < N; i++) {
+      cr_assert(fabsf(m1[i] - m2[i]) <= 1e-5f * (1.0f + fabsf(m1[i])));
+      cr_assert(fabsf(s1[i] - s2[i]) <= 1e-5f * s1[i]);
+    }
+    for (int k = 0; k < N * C; k++)
+      cr_assert(fabsf(o1[k] - o2[k]) <= 1e-4f * (1.0f + fabsf(o1[k])),
+                "C=%d at %d: %g vs %g", C, k, o1[k], o2[k]);
+    free(x);
+    free(w);
+    free(b);
+    free(o1);
+    free(o2);
+  }
+}
+
+/* Attention over packed rows: the optimized and portable kernels against
+** their reference, and the reference against lem_attention_ref on the same
+** sequences laid out padded, for sequences of 1, 13, 70 (two key blocks),
+** 0 and 5 rows, every query or the first only, head sizes 24 and 32. */
+Test(tensor, attention_rows_agree) {
+  lem_rng r;
+  lem_rng_seed(&r, 47);
+  int32_t lens[5] = {1, 13, 70, 0, 5}, start[5], B = 5, T = 70, rows = 0;
+  for (int b = 0; b < B; b++) start[b] = rows, rows += lens[b];
+  for (int C = 72; C <= 128; C += 56) {  /* NH 3: hs 24, 32 */
+    int NH = C == 72 ? 3 : 4;
+    float *qkv = rnd(&r, (size_t)rows * 3 * C, 1.0f);
+    float *pad = calloc((size_t)B * T * 3 * C, sizeof(float));
+    for (int b = 0; b < B; b++)
+      memcpy(pad + (size_t)b * T * 3 * C, qkv + (size_t)start[b] * 3 * C,
+             (size_t)lens[b] * 3 * C * sizeof(float));
+    float *po = calloc((size_t)B * T * C, sizeof(float));
+    float *pa = calloc((size_t)B * NH * T * T, sizeof(float));
+    lem_attention_ref(po, pa, pad, lens, 0, B, T, C, NH);
+    for (int first = 0; first < 2; first++) {
+      size_t n = (size_t)(first ? B : rows) * C;
+      float *o1 = calloc(n, sizeof(float)), *o2 = calloc(n, sizeof(float));
+      float *o3 = calloc(n, sizeof(float));
+      lem_attention_rows_ref(o1, qkv, start, lens, first, B, C, NH);
+      lem_attention_rows(o2, qkv, start, lens, first, B, C, NH);
+      lem_attention_rows_portable(o3, qkv, start, lens, first, B, C, NH);
+      for (size_t k = 0; k < n; k++) {
+        cr_assert(fabsf(o1[k] - o2[k]) <= 1e-5f * (1.0f + fabsf(o1[k])),
+                  "C=%d first=%d at %zu: %g vs %g", C, first, k, o1[k], o2[k]);
+        cr_assert(fabsf(o1[k] - o3[k]) <= 1e-5f * (1.0f + fabsf(o1[k])),
+                  "portable, C=%d first=%d at %zu: %g vs %g", C, first, k,
+                  o1[k], o3[k]);
+      }
+      free(o3);
+      for (int b = 0; b < B; b++)
+        for (int t = 0; t < (first ? 1 : lens[b]); t++)
+          for (int c = 0; c < C; c++) {
+            float want = t < lens[b] ? po[((size_t)b * T + t) * C + c] : 0.0f;
+            size_t row = first ? (size_t)b : (size_t)start[b] + t;
+            cr_assert(fabsf(o1[row * C + c] - want) <= 1e-5f * (1.0f + fabsf(want)),
+                      "C=%d seq %d row %d: %g vs padded %g", C, b, t,
+                      o1[row * C + c], want);
+          }
+      free(o1);
+      free(o2);
+    }
+    free(qkv);
+    free(pad);
+    free(po);
+    free(pa);
+  }
+}
+
 /* ---- AdamW ---- */
 
 /* least squares: loss = |W x - y|^2 / n over a few fixed samples */

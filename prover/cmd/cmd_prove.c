@@ -212,6 +212,22 @@ static int assume_file(lem_ctx *L, pv_prover *P, const lem_theory *T,
   return rc;
 }
 
+/* The policy's cost in this run (since *s0): --stats's last line.  All
+** but the milliseconds is deterministic. */
+static void print_policy_stats(const lem_policy *pol,
+                               const lem_policy_stats *s0, FILE *out) {
+  lem_policy_stats s;
+  lem_policy_stats_get(pol, &s);
+  unsigned long long n = s.points - s0->points;
+  double ms = 1e3 * (s.seconds - s0->seconds);
+  fprintf(out, "policy: %llu decision point%s, %llu candidates scored, "
+          "cache %llu hits %llu misses, %.1f ms CPU, %.3f ms per decision "
+          "point\n", n, n == 1 ? "" : "s",
+          (unsigned long long)(s.cands - s0->cands),
+          (unsigned long long)(s.hits - s0->hits),
+          (unsigned long long)(s.misses - s0->misses), ms, n ? ms / n : 0.0);
+}
+
 int cmd_prove_run(lem_ctx *L, const cmd_prove_job *j, uint32_t *nproved,
                   uint32_t *ngoals_out) {
   const char *theory = j->theory, *db = j->db;
@@ -279,6 +295,8 @@ int cmd_prove_run(lem_ctx *L, const cmd_prove_job *j, uint32_t *nproved,
   /* a goal that is not proved does not stop the run: later goals may not
      need it.  Only an error (out of memory...) stops it. */
   int broken = status;
+  lem_policy_stats pol0 = {0};
+  if (o->policy) lem_policy_stats_get(o->policy, &pol0);
   for (uint32_t i = 0; i < ngoals && !broken; i++) {
     uint32_t dbid = 0;
     if (D.S && db_resume(&D, &P, goals[i], &dbid)) {
@@ -358,6 +376,7 @@ int cmd_prove_run(lem_ctx *L, const cmd_prove_job *j, uint32_t *nproved,
     fprintf(out, "smt: %u side goal%s asked, %u proved, %u unknown, "
             "%u failed\n", side.asked, side.asked == 1 ? "" : "s",
             side.proved, side.undecided, side.failed);
+  if (j->stats && o->policy) print_policy_stats(o->policy, &pol0, out);
   pv_side_free(&side);
   pv_prover_free(&P);
   lem_free(L, goals, cap * sizeof *goals);

@@ -134,7 +134,7 @@ static inline float tanh_exp(float u) {
   return 1.0f - 2.0f / (expf(2.0f * u) + 1.0f);
 }
 
-void lem_gelu(float *out, const float *x, size_t n) {
+void lem_gelu_ref(float *out, const float *x, size_t n) {
   for (size_t i = 0; i < n; i++) {
     float v = x[i];
     out[i] = 0.5f * v * (1.0f + tanh_exp(GELU_S * (v + 0.044715f * v * v * v)));
@@ -156,8 +156,8 @@ void lem_gelu_backward(float *dx, const float *x, const float *dout,
 
 /* ---- layer norm ---- */
 
-void lem_layernorm(float *out, float *mean, float *rstd, const float *x,
-                   const float *w, const float *b, int N, int C) {
+void lem_layernorm_ref(float *out, float *mean, float *rstd, const float *x,
+                       const float *w, const float *b, int N, int C) {
   for (int i = 0; i < N; i++) {
     const float *xi = x + (size_t)i * C;
     float m = 0.0f, v = 0.0f;
@@ -263,6 +263,46 @@ void lem_attention_ref(float *out, float *att, const float *qkv,
         }
       }
     }
+}
+
+void lem_attention_rows_ref(float *out, const float *qkv,
+                            const int32_t *start, const int32_t *lens,
+                            int first_only, int B, int C, int NH) {
+  int hs = C / NH;
+  float scale = 1.0f / sqrtf((float)hs);
+  for (int b = 0; b < B; b++) {
+    const float *seq = qkv + (size_t)start[b] * 3 * C;
+    int len = lens[b], nq = first_only ? 1 : len;
+    for (int t = 0; t < nq; t++) {
+      float *o = out + (first_only ? (size_t)b : (size_t)start[b] + t) * C;
+      for (int c = 0; c < C; c++) o[c] = 0.0f;
+      for (int h = 0; h < NH && len > 0; h++) {
+        const float *q = seq + (size_t)t * 3 * C + h * hs;
+        /* three passes over the keys (maximum, sum, weighted values), the
+        ** scores recomputed each time, so nothing is stored */
+        float mx = -INFINITY, sum = 0.0f;
+        for (int t2 = 0; t2 < len; t2++) {
+          float s = 0.0f;
+          for (int i = 0; i < hs; i++)
+            s += q[i] * seq[(size_t)t2 * 3 * C + C + h * hs + i];
+          mx = s * scale > mx ? s * scale : mx;
+        }
+        for (int pass = 0; pass < 2; pass++)
+          for (int t2 = 0; t2 < len; t2++) {
+            float s = 0.0f;
+            for (int i = 0; i < hs; i++)
+              s += q[i] * seq[(size_t)t2 * 3 * C + C + h * hs + i];
+            float e = expf(s * scale - mx);
+            if (pass == 0) {
+              sum += e;
+              continue;
+            }
+            const float *v = seq + (size_t)t2 * 3 * C + 2 * C + h * hs;
+            for (int i = 0; i < hs; i++) o[h * hs + i] += e / sum * v[i];
+          }
+      }
+    }
+  }
 }
 
 void lem_attention_backward(float *dqkv, float *datt, const float *dout,

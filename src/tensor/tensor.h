@@ -12,9 +12,11 @@
 ** reference version (plain loops, *_ref) that a reader can check by eye.
 ** lem_gemm has an optimized version beside it (tensor_opt.c: packed panels
 ** and a register-blocked AVX2/FMA micro-kernel chosen at run time, or a
-** portable blocked kernel), and so does the attention forward pass; tests
-** check each pair agrees and that every backward pass agrees with finite
-** differences.
+** portable blocked kernel), and so do the attention forward passes, GELU
+** and layer norm (AVX2 when the CPU has it, else the reference); a linear
+** layer can also keep its weight packed (lem_pack_weight) across calls.
+** Tests check each pair agrees and that every backward pass agrees with
+** finite differences.
 **
 ** Backward functions ACCUMULATE (+=) into the gradient arrays they are
 ** given, so gradients of shared inputs add up; zero them before a step.
@@ -91,18 +93,47 @@ void lem_linear_backward(float *dinp, float *dW, float *dbias,
                          const float *dout, const float *inp, const float *W,
                          int M, int K, int N);
 
+/* Pre-packed weights: W (N,K) of a linear layer packed once into the
+** layout the optimized gemm's micro-kernel reads (lem_packed_size floats),
+** so that repeated products with the same W skip the packing; pack again
+** whenever W changes.  lem_linear_packed gives the same bits as
+** lem_linear (same kernel, same order of operations). */
+size_t lem_packed_size(int N, int K);
+void lem_pack_weight(float *Wp, const float *W, int N, int K);
+void lem_linear_packed(float *out, const float *inp, const float *Wp,
+                       const float *bias, int M, int K, int N);
+/* Columns [j0, j0+n) of the same product, j0 a multiple of
+** LEM_PACK_COLS, into out (M rows, ldo floats apart): part of a layer's
+** outputs, or its rows inside a wider array.  The same bits as those
+** columns of lem_linear_packed. */
+#define LEM_PACK_COLS 16
+void lem_linear_packed_cols(float *out, size_t ldo, const float *inp,
+                            const float *Wp, const float *bias, int M, int K,
+                            int j0, int n);
+/* The same with the portable micro-kernel whatever the CPU (the bits of
+** lem_linear on a CPU without AVX2). */
+void lem_linear_packed_portable(float *out, const float *inp,
+                                const float *Wp, const float *bias, int M,
+                                int K, int N);
+
 /* ---- elementwise ---- */
 /* out (n) = a + b.  Backward: da += dout, db += dout. */
 void lem_add(float *out, const float *a, const float *b, size_t n);
 void lem_add_backward(float *da, float *db, const float *dout, size_t n);
 
-/* GELU, tanh approximation: out (n) = gelu(x).  Backward: dx += gelu'(x) dout */
+/* GELU, tanh approximation: out (n) = gelu(x).  Backward: dx += gelu'(x) dout
+** lem_gelu is vectorized (AVX2, its own expf: within a few ulp of the
+** reference) where the CPU has it, else the reference. */
+void lem_gelu_ref(float *out, const float *x, size_t n);
 void lem_gelu(float *out, const float *x, size_t n);
 void lem_gelu_backward(float *dx, const float *x, const float *dout, size_t n);
 
 /* ---- row-wise ---- */
 /* Layer norm over rows of width C: out (N,C) = (x - mean) rstd * w + b;
-** mean, rstd (N) are saved for the backward pass. */
+** mean, rstd (N) are saved for the backward pass.  lem_layernorm sums in
+** 8 lanes (AVX2) when C is a multiple of 8, else is the reference. */
+void lem_layernorm_ref(float *out, float *mean, float *rstd, const float *x,
+                       const float *w, const float *b, int N, int C);
 void lem_layernorm(float *out, float *mean, float *rstd, const float *x,
                    const float *w, const float *b, int N, int C);
 void lem_layernorm_backward(float *dx, float *dw, float *db,
@@ -129,6 +160,26 @@ void lem_attention_ref(float *out, float *att, const float *qkv,
 void lem_attention(float *out, float *att, const float *qkv,
                    const int32_t *lens, int causal, int B, int T, int C,
                    int NH);
+/* Attention over sequences packed along the rows, forward only (for
+** inference: nothing saved, no padding).  Sequence b is rows start[b] ..
+** start[b] + lens[b] - 1 of qkv (rows of 3C) and attends to itself only,
+** every query to every key (no causal mask).  first_only: only the first
+** row of each sequence is a query and out (B,C) gets its output in row b
+** (0 for an empty sequence); else out has a row for each row of qkv.  The
+** reference computes the scores three times instead of storing them; the
+** optimized one (AVX2, head size a multiple of 8 and at most 128, else the
+** portable one) transposes the keys in blocks of 64 and carries the
+** softmax from block to block; the portable one does the same in plain C
+** without the transposition. */
+void lem_attention_rows_ref(float *out, const float *qkv,
+                            const int32_t *start, const int32_t *lens,
+                            int first_only, int B, int C, int NH);
+void lem_attention_rows(float *out, const float *qkv, const int32_t *start,
+                        const int32_t *lens, int first_only, int B, int C,
+                        int NH);
+void lem_attention_rows_portable(float *out, const float *qkv,
+                                 const int32_t *start, const int32_t *lens,
+                                 int first_only, int B, int C, int NH);
 /* Internal: how many keys query t of sequence b sees (keys 0..n-1). */
 int lem_att_visible(const int32_t *lens, int causal, int b, int t, int T);
 /* datt (B,NH,T,T) is scratch.  dqkv += the gradient. */

@@ -52,6 +52,9 @@
 #                    with each theory's test goals; see below)
 #   EXPLORE_OPTS="--facts 10000"  options for lemma explore (its per-
 #                    conjecture fact budget: six theories in about 10 min)
+#   REUSE=0          if 1 (with KEEP and EXPLORE=1): keep the explorations'
+#                    databases a previous run left in KEEP instead of
+#                    exploring again (to compare training seeds or options)
 #   LEMMA=path       the lemma binary (default: ./lemma of the build)
 #   KEEP=dir         keep the databases, models and logs in dir
 # Usage: bench/bench_policy_eval.sh   (from a build directory, or give LEMMA)
@@ -70,6 +73,7 @@ NEGATIVES=${NEGATIVES:-8}
 PREMISES=${PREMISES:-12}
 SHUFFLES=${SHUFFLES:-3}
 KIND=${KIND:-}
+REUSE=${REUSE:-0}
 EXPLORE_OPTS=${EXPLORE_OPTS:---facts 10000}
 [ -x "$LEMMA" ] || { echo "bench_policy_eval: no lemma at $LEMMA (set LEMMA)" >&2; exit 2; }
 if [ -n "${KEEP:-}" ]; then
@@ -137,6 +141,10 @@ if [ "$EXPLORE" = 1 ]; then
   done
   for t in $theories; do
     [ -f "$top/corpus/$t/explore.batch" ] || continue
+    if [ "$REUSE" = 1 ] && [ -f "$work/$t.explore.db" ]; then
+      xdbs="$xdbs $work/$t.explore.db"
+      continue
+    fi
     rm -f "$work/$t.explore.db"
     # shellcheck disable=SC2086
     "$LEMMA" explore "$top/corpus/$t" --db "$work/$t.explore.db" --no-progress \

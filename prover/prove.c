@@ -41,43 +41,8 @@ const char *pv_how_name(pv_how how) {
 
 /* ---- set-up ---- */
 
-/* The operation argument of atom a (role op), or LEM_NOTERM. */
 static lem_term atom_op(pv_prover *P, lem_term a) {
-  lem_ctx *L = P->L;
-  const lem_reldecl *d = lem_theory_rel(P->T, lem_term_sym(L, a));
-  uint32_t n = lem_term_nargs(L, a);
-  if (!d || d->arity != n) return LEM_NOTERM;
-  for (uint32_t i = 0; i < n; i++)
-    if (d->roles[i] == LEM_ROLE_OP) return lem_term_arg(L, a, i);
-  return LEM_NOTERM;
-}
-
-/* Atoms of formula f's premises (through nested (>...) and &) into prem,
-** and of its final conclusions into concl. */
-typedef struct atoms {
-  lem_term a[64];
-  uint32_t n;
-} atoms;
-
-static void atoms_of(const lem_ctx *L, lem_term f, atoms *prem, atoms *concl,
-                     int in_prem) {
-  switch (lem_term_kind(L, f)) {
-    case LEM_REL: {
-      atoms *to = in_prem ? prem : concl;
-      if (to->n < 64) to->a[to->n++] = f;
-      return;
-    }
-    case LEM_AND:
-      atoms_of(L, lem_term_arg(L, f, 0), prem, concl, in_prem);
-      atoms_of(L, lem_term_arg(L, f, 1), prem, concl, in_prem);
-      return;
-    case LEM_ALL:
-      atoms_of(L, lem_all_prem(L, f), prem, concl, 1);
-      atoms_of(L, lem_all_concl(L, f), prem, concl, in_prem);
-      return;
-    default:
-      return;
-  }
+  return lem_atom_op(P->L, P->T, a);
 }
 
 static int add_rec(pv_prover *P, pv_recpos r) {
@@ -101,8 +66,8 @@ static int find_recursions(pv_prover *P) {
   pv_eng *E = &P->E;
   for (uint32_t r = 1; r <= E->nrules; r++) {
     if (E->facts[E->rules[r].fact].block != P->root) continue;
-    atoms prem = {0}, concl = {0};
-    atoms_of(L, E->facts[E->rules[r].fact].f, &prem, &concl, 0);
+    lem_atoms prem = {0}, concl = {0};
+    lem_rule_atoms(L, E->facts[E->rules[r].fact].f, &prem, &concl);
     for (uint32_t c = 0; c < concl.n; c++) {
       lem_term a = concl.a[c];
       for (uint32_t i = 0, n = lem_term_nargs(L, a); i < n; i++) {
@@ -128,11 +93,11 @@ static int find_recursions(pv_prover *P) {
 /* How often goal variable v sits at a recursion position in the goal. */
 static uint32_t rec_score(pv_prover *P, lem_term goal, lem_term v) {
   lem_ctx *L = P->L;
-  atoms prem = {0}, concl = {0};
-  atoms_of(L, goal, &prem, &concl, 0);
+  lem_atoms prem = {0}, concl = {0};
+  lem_rule_atoms(L, goal, &prem, &concl);
   uint32_t score = 0;
   for (uint32_t side = 0; side < 2; side++) {
-    const atoms *as = side ? &concl : &prem;
+    const lem_atoms *as = side ? &concl : &prem;
     for (uint32_t k = 0; k < as->n; k++) {
       lem_term a = as->a[k];
       for (uint32_t r = 0; r < P->nrecs; r++) {

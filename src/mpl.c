@@ -1397,8 +1397,7 @@ lem_term lem_def_instance(lem_ctx *L, const lem_def *d, lem_term app) {
 
 /* ---- recursion positions ---- */
 
-/* The operation argument of atom a (role op), or LEM_NOTERM. */
-static lem_term atom_op(const lem_ctx *L, const lem_theory *T, lem_term a) {
+lem_term lem_atom_op(const lem_ctx *L, const lem_theory *T, lem_term a) {
   const lem_reldecl *d = lem_theory_rel(T, lem_term_sym(L, a));
   uint32_t n = lem_term_nargs(L, a);
   if (!d || d->arity != n) return LEM_NOTERM;
@@ -1415,7 +1414,7 @@ int lem_theory_recursive_arg(const lem_theory *T, const lem_ctx *L,
   int have_op = 0;
   for (uint32_t k = 0; k < T->nrecs; k++) {
     if (T->recs[k].rel != r || T->recs[k].pos != i) continue;
-    if (!have_op) op = atom_op(L, T, a), have_op = 1;
+    if (!have_op) op = lem_atom_op(L, T, a), have_op = 1;
     if (T->recs[k].op == op) return 1;
   }
   return 0;
@@ -1437,32 +1436,30 @@ static lem_term succ_of(const lem_ctx *L, const lem_theory *T, lem_term a) {
   return y;
 }
 
-typedef struct atomlist {
-  lem_term a[64];
-  uint32_t n;
-} atomlist;
-
-/* Atoms of rule f's premises (through nested (>...) and &) into prem, and
-** of its final conclusions into concl. */
-static void rule_atoms(const lem_ctx *L, lem_term f, atomlist *prem,
-                       atomlist *concl, int in_prem) {
+static void atoms_in(const lem_ctx *L, lem_term f, lem_atoms *prem,
+                     lem_atoms *concl, int in_prem) {
   switch (lem_term_kind(L, f)) {
   case LEM_REL: {
-    atomlist *to = in_prem ? prem : concl;
+    lem_atoms *to = in_prem ? prem : concl;
     if (to->n < 64) to->a[to->n++] = f;
     return;
   }
   case LEM_AND:
-    rule_atoms(L, lem_term_arg(L, f, 0), prem, concl, in_prem);
-    rule_atoms(L, lem_term_arg(L, f, 1), prem, concl, in_prem);
+    atoms_in(L, lem_term_arg(L, f, 0), prem, concl, in_prem);
+    atoms_in(L, lem_term_arg(L, f, 1), prem, concl, in_prem);
     return;
   case LEM_ALL:
-    rule_atoms(L, lem_all_prem(L, f), prem, concl, 1);
-    rule_atoms(L, lem_all_concl(L, f), prem, concl, in_prem);
+    atoms_in(L, lem_all_prem(L, f), prem, concl, 1);
+    atoms_in(L, lem_all_concl(L, f), prem, concl, in_prem);
     return;
   default:
     return;
   }
+}
+
+void lem_rule_atoms(const lem_ctx *L, lem_term f, lem_atoms *prem,
+                    lem_atoms *concl) {
+  atoms_in(L, f, prem, concl, 0);
 }
 
 static lem_err add_recpos(lem_ctx *L, theory_priv *P, lem_recpos r) {
@@ -1497,8 +1494,8 @@ static lem_err find_recs(lem_ctx *L, theory_priv *P, lem_term f,
   case LEM_ALL: break;
   default: return LEM_OK;
   }
-  atomlist prem = {0}, concl = {0};
-  rule_atoms(L, f, &prem, &concl, 0);
+  lem_atoms prem = {0}, concl = {0};
+  lem_rule_atoms(L, f, &prem, &concl);
   for (uint32_t c = 0; c < concl.n && !e; c++) {
     lem_term a = concl.a[c];
     for (uint32_t i = 0, n = lem_term_nargs(L, a); i < n && !e; i++) {
@@ -1507,8 +1504,8 @@ static lem_err find_recs(lem_ctx *L, theory_priv *P, lem_term f,
       uint32_t k = 0;
       while (k < prem.n && succ_of(L, T, prem.a[k]) != v) k++;
       if (k < prem.n)
-        e = add_recpos(L, P, (lem_recpos){lem_term_sym(L, a), atom_op(L, T, a),
-                                          i});
+        e = add_recpos(L, P, (lem_recpos){lem_term_sym(L, a),
+                                          lem_atom_op(L, T, a), i});
     }
   }
   return e;

@@ -142,6 +142,18 @@ typedef struct lem_theory {
   uint32_t nrecs;
 } lem_theory;
 
+/* The atoms of rule f's premises (through nested (>...) and &) and of its
+** final conclusions, at most 64 of each (more are dropped). */
+typedef struct lem_atoms {
+  lem_term a[64];
+  uint32_t n;
+} lem_atoms;
+void lem_rule_atoms(const lem_ctx *L, lem_term f, lem_atoms *prem,
+                    lem_atoms *concl);
+/* The operation argument of atom a (the argument whose role is op in
+** T's signature), or LEM_NOTERM. */
+lem_term lem_atom_op(const lem_ctx *L, const lem_theory *T, lem_term a);
+
 /* Is argument i of atom a (over theory T) a recursion position? */
 int lem_theory_recursive_arg(const lem_theory *T, const lem_ctx *L,
                              lem_term a, uint32_t i);

@@ -50,6 +50,9 @@
 #                    that has an explore.batch, every decision point read
 #                    through the leakage filter (lemma train --exclude
 #                    with each theory's test goals; see below)
+#   EXPLORE_SEEDS=   with EXPLORE=1: explore each theory once per seed
+#                    listed, with --shuffle-tactics SEED (each into a
+#                    database of its own); empty: once, in the fixed order
 #   EXPLORE_OPTS="--facts 10000"  options for lemma explore (its per-
 #                    conjecture fact budget: six theories in about 10 min)
 #   REUSE=0          if 1 (with KEEP and EXPLORE=1): keep the explorations'
@@ -139,21 +142,24 @@ if [ "$EXPLORE" = 1 ]; then
     awk 'NR % 2 == 0' "$work/$t.all" > "$work/$t.test"
     xdbs="$xdbs --theory $top/corpus/$t --exclude $work/$t.test"
   done
+  nx=0
   for t in $theories; do
     [ -f "$top/corpus/$t/explore.batch" ] || continue
-    if [ "$REUSE" = 1 ] && [ -f "$work/$t.explore.db" ]; then
-      xdbs="$xdbs $work/$t.explore.db"
-      continue
-    fi
-    rm -f "$work/$t.explore.db"
-    # shellcheck disable=SC2086
-    "$LEMMA" explore "$top/corpus/$t" --db "$work/$t.explore.db" --no-progress \
-      $EXPLORE_OPTS > "$work/$t.explore.log" 2>&1 ||
-      { tail -n 3 "$work/$t.explore.log"; exit 1; }
-    xdbs="$xdbs $work/$t.explore.db"
+    for xs in ${EXPLORE_SEEDS:-0}; do
+      if [ "$xs" = 0 ]; then xdb="$work/$t.explore.db" xopt=""
+      else xdb="$work/$t.explore.s$xs.db" xopt="--shuffle-tactics $xs"; fi
+      xdbs="$xdbs $xdb"
+      nx=$((nx + 1))
+      [ "$REUSE" = 1 ] && [ -f "$xdb" ] && continue
+      rm -f "$xdb"
+      # shellcheck disable=SC2086
+      "$LEMMA" explore "$top/corpus/$t" --db "$xdb" --no-progress \
+        $EXPLORE_OPTS $xopt > "$xdb.log" 2>&1 ||
+        { tail -n 3 "$xdb.log"; exit 1; }
+    done
   done
   t1x=$(date +%s)
-  echo "explorations: $(echo "$xdbs" | grep -o 'explore\.db' | wc -l) theories ($((t1x - t1)) s)"
+  echo "explorations: $nx ($((t1x - t1)) s)"
   t1=$t1x
 fi
 
@@ -183,9 +189,9 @@ pts=$(grep -h 'decision points$' "$work/train-linear.log" |
 nused=$(grep -h 'decision points$' "$work/train-linear.log" | grep -vc ': 0 ')
 echo "decision points for training: $pts, from $nused goals; training both models: $((t2 - t1)) s"
 if [ "$EXPLORE" = 1 ]; then
-  grep -h 'explore.db: .* excluded' "$work/train-linear.log" |
+  grep -h 'explore[.a-z0-9]*db: .* excluded' "$work/train-linear.log" |
     sed "s|$work/||; s/^/  /"
-  grep -h 'explore.db: .* excluded' "$work/train-linear.log" |
+  grep -h 'explore[.a-z0-9]*db: .* excluded' "$work/train-linear.log" |
     awk '{ s += $2 } END { print "  decision points from the explorations: " s + 0 }'
 fi
 grep -h '^held out' "$work/train-policy.log" | tail -n 1 | sed 's/^/  policy /'

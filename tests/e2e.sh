@@ -213,6 +213,15 @@ grep -v '^#' "$top/corpus/peano/goals" | head -n 1 > "$tmp/left3.zero"
 # lemma explore, smallest batch (the larger runs are in tests/explore.sh):
 # x0 + 0 = x0 and 0 + x0 = x0 are found, stored, and replay.
 expect 0 "found as T" -- explore "$top/corpus/peano" --batch "$top/tests/data/explore-tiny.batch" --no-progress --db "$tmp/tiny.db" --goals "$tmp/left3.zero"
+# ... with shuffled tactics (training data): the same theorems, stored
+# proofs that replay, and tactic points whose first tactic tried is not
+# always the fixed order's (direct)
+expect 0 "found as T" -- explore "$top/corpus/peano" --batch "$top/tests/data/explore-tiny.batch" --no-progress --db "$tmp/tinys.db" --goals "$tmp/left3.zero" --shuffle-tactics 3
+expect 0 " 0 failed" -- replay "$tmp/tinys.db"
+[ "$(sqlite3 "$tmp/tiny.db" 'SELECT count(*) FROM theorems')" = "$(sqlite3 "$tmp/tinys.db" 'SELECT count(*) FROM theorems')" ] && ok || ko "--shuffle-tactics: another number of theorems"
+expect 2 "bad value '0'" -- prove "$top/corpus/peano" --goals "$tmp/left3.zero" --shuffle-tactics 0
+expect 0 "proved" -- prove "$top/corpus/peano-left" --goals "$tmp/left3" --shuffle-tactics 7 --db "$tmp/shuf.db"
+[ "$(sqlite3 "$tmp/shuf.db" "SELECT count(*) FROM decision_candidates c JOIN decisions d ON d.id = c.decision WHERE d.kind = 'tactic' AND c.tried AND c.label <> 'direct' AND c.decision IN (SELECT decision FROM decision_candidates WHERE label = 'direct' AND tried = 0)")" -ge 1 ] && ok || ko "--shuffle-tactics: every tactic point tried direct"
 expect 0 " 0 failed" -- replay "$tmp/tiny.db"
 # two batches: conjectures wait across them and climb the ladder; a goal
 # not discovered is proved from the discoveries (with induction) and stored

@@ -323,6 +323,22 @@ static void embed(lem_policy *P, int R) {
   }
 }
 
+/* The rest of layer l after attention, on n rows: projection, residual
+** (res + projection), layer norm, MLP, residual. */
+static void layer_tail(lem_policy *P, int l, const float *res, int n) {
+  lem_linear_packed(LA(P, l, A_PROJ), LA(P, l, A_ATTY), LK(P, l, P_PROJW),
+                    LP(P, l, P_PROJB), n, C, C);
+  lem_add(LA(P, l, A_RES2), res, LA(P, l, A_PROJ), (size_t)n * C);
+  lem_layernorm(LA(P, l, A_LN2), LA(P, l, A_LN2M), LA(P, l, A_LN2R),
+                LA(P, l, A_RES2), LP(P, l, P_LN2W), LP(P, l, P_LN2B), n, C);
+  lem_linear_packed(LA(P, l, A_FCH), LA(P, l, A_LN2), LK(P, l, P_FCW),
+                    LP(P, l, P_FCB), n, C, F);
+  lem_gelu(LA(P, l, A_FCHG), LA(P, l, A_FCH), (size_t)n * F);
+  lem_linear_packed(LA(P, l, A_FCP), LA(P, l, A_FCHG), LK(P, l, P_FCPW),
+                    LP(P, l, P_FCPB), n, F, C);
+  lem_add(LA(P, l, A_RES3), LA(P, l, A_RES2), LA(P, l, A_FCP), (size_t)n * C);
+}
+
 /* Encode nb <= BMAX formulas for training: a padded batch, every position
 ** through every layer, the activations kept for encode_backward.  The
 ** encoding of formula b is row b*T of a[A_LNF].  Returns T, the padded
@@ -351,18 +367,7 @@ static int encode(lem_policy *P, const lem_pol_seq *const *seqs, int nb) {
                       LP(P, l, P_QKVB), BT, C, 3 * C);
     lem_attention(LA(P, l, A_ATTY), LA(P, l, A_ATT), LA(P, l, A_QKV), P->lens,
                   0, nb, T, C, NH);
-    lem_linear_packed(LA(P, l, A_PROJ), LA(P, l, A_ATTY), LK(P, l, P_PROJW),
-                      LP(P, l, P_PROJB), BT, C, C);
-    lem_add(LA(P, l, A_RES2), res, LA(P, l, A_PROJ), (size_t)BT * C);
-    lem_layernorm(LA(P, l, A_LN2), LA(P, l, A_LN2M), LA(P, l, A_LN2R),
-                  LA(P, l, A_RES2), LP(P, l, P_LN2W), LP(P, l, P_LN2B), BT, C);
-    lem_linear_packed(LA(P, l, A_FCH), LA(P, l, A_LN2), LK(P, l, P_FCW),
-                      LP(P, l, P_FCB), BT, C, F);
-    lem_gelu(LA(P, l, A_FCHG), LA(P, l, A_FCH), (size_t)BT * F);
-    lem_linear_packed(LA(P, l, A_FCP), LA(P, l, A_FCHG), LK(P, l, P_FCPW),
-                      LP(P, l, P_FCPB), BT, F, C);
-    lem_add(LA(P, l, A_RES3), LA(P, l, A_RES2), LA(P, l, A_FCP),
-            (size_t)BT * C);
+    layer_tail(P, l, res, BT);
   }
   lem_layernorm(P->a[A_LNF], P->a[A_LNFM], P->a[A_LNFR],
                 LA(P, NL - 1, A_RES3), P->p[P_LNFW], P->p[P_LNFB], BT, C);
@@ -431,19 +436,7 @@ static void encode_rows(lem_policy *P, const lem_pol_seq *const *seqs,
         memmove(res + (size_t)b * C, res + (size_t)P->start[b] * C,
                 C * sizeof(float));
     }
-    lem_linear_packed(LA(P, l, A_PROJ), LA(P, l, A_ATTY), LK(P, l, P_PROJW),
-                      LP(P, l, P_PROJB), rows, C, C);
-    lem_add(LA(P, l, A_RES2), res, LA(P, l, A_PROJ), (size_t)rows * C);
-    lem_layernorm(LA(P, l, A_LN2), LA(P, l, A_LN2M), LA(P, l, A_LN2R),
-                  LA(P, l, A_RES2), LP(P, l, P_LN2W), LP(P, l, P_LN2B), rows,
-                  C);
-    lem_linear_packed(LA(P, l, A_FCH), LA(P, l, A_LN2), LK(P, l, P_FCW),
-                      LP(P, l, P_FCB), rows, C, F);
-    lem_gelu(LA(P, l, A_FCHG), LA(P, l, A_FCH), (size_t)rows * F);
-    lem_linear_packed(LA(P, l, A_FCP), LA(P, l, A_FCHG), LK(P, l, P_FCPW),
-                      LP(P, l, P_FCPB), rows, F, C);
-    lem_add(LA(P, l, A_RES3), LA(P, l, A_RES2), LA(P, l, A_FCP),
-            (size_t)rows * C);
+    layer_tail(P, l, res, rows);
   }
   lem_layernorm(enc, P->a[A_LNFM], P->a[A_LNFR], LA(P, NL - 1, A_RES3),
                 P->p[P_LNFW], P->p[P_LNFB], nb, C);

@@ -443,20 +443,23 @@ Test(policy, reads_decisions_from_a_database) {
   unlink(path);
 }
 
+/* Four expressions and empty decision tables (tried defaults to 1). */
+#define DEC_TABLES                                                        \
+  "CREATE TABLE expressions(id INTEGER PRIMARY KEY, text TEXT);"          \
+  "INSERT INTO expressions VALUES (1,'(p[a,b])'),"                        \
+  "(2,'(>[x](q[x])(p[x,b]))'),(3,'(>[x](p[x,b])(q[x]))'),(4,'(q[a])');"   \
+  "CREATE TABLE decisions(id INTEGER PRIMARY KEY, theorem INTEGER,"       \
+  " kind TEXT, goal INTEGER);"                                            \
+  "CREATE TABLE decision_candidates(decision INTEGER, position "          \
+  "INTEGER, expr INTEGER, chosen INTEGER, tried INTEGER DEFAULT 1);"
+
 /* A point with several chosen candidates (a theorem-rule point: every rule
 ** the proof used) gives one example per chosen one, whose other candidates
 ** are the ones not chosen. */
 Test(policy, reads_one_example_per_chosen_rule) {
   char path[] = "/tmp/lemma-dec-XXXXXX";
   sqlite3 *db = temp_db(path);
-  exec(db, "CREATE TABLE expressions(id INTEGER PRIMARY KEY, text TEXT);"
-           "INSERT INTO expressions VALUES (1,'(p[a,b])'),"
-           "(2,'(>[x](q[x])(p[x,b]))'),(3,'(>[x](p[x,b])(q[x]))'),"
-           "(4,'(q[a])');"
-           "CREATE TABLE decisions(id INTEGER PRIMARY KEY, theorem INTEGER,"
-           " kind TEXT, goal INTEGER);"
-           "CREATE TABLE decision_candidates(decision INTEGER, position "
-           "INTEGER, expr INTEGER, chosen INTEGER, tried INTEGER DEFAULT 1);"
+  exec(db, DEC_TABLES
            "INSERT INTO decisions VALUES (1,1,'theorem-rule',1);"
            "INSERT INTO decision_candidates(decision, position, expr, chosen) VALUES "
            "(1,0,2,1),(1,1,3,0),"
@@ -488,14 +491,7 @@ Test(policy, reads_one_example_per_chosen_rule) {
 Test(policy, an_untried_tactic_is_no_negative) {
   char path[] = "/tmp/lemma-dec-XXXXXX";
   sqlite3 *db = temp_db(path);
-  exec(db, "CREATE TABLE expressions(id INTEGER PRIMARY KEY, text TEXT);"
-           "INSERT INTO expressions VALUES (1,'(p[a,b])'),"
-           "(2,'(>[x](q[x])(p[x,b]))'),(3,'(>[x](p[x,b])(q[x]))'),"
-           "(4,'(q[a])');"
-           "CREATE TABLE decisions(id INTEGER PRIMARY KEY, theorem INTEGER,"
-           " kind TEXT, goal INTEGER);"
-           "CREATE TABLE decision_candidates(decision INTEGER, position "
-           "INTEGER, expr INTEGER, chosen INTEGER, tried INTEGER);"
+  exec(db, DEC_TABLES
            "INSERT INTO decisions VALUES (1,1,'tactic',1),(2,1,'tactic',1),"
            "(3,1,'induction-var',1),(4,1,'theorem-rule',1);"
            /* 1: direct failed, 3 worked, 4 untried */

@@ -41,6 +41,7 @@ const char *pv_how_name(pv_how how) {
 
 /* ---- set-up ---- */
 
+/* The operation argument of atom a (role op), or LEM_NOTERM. */
 static lem_term atom_op(pv_prover *P, lem_term a) {
   return lem_atom_op(P->L, P->T, a);
 }

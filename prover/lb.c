@@ -859,14 +859,6 @@ static int from_retired(pv_eng *E, pv_fid id) {
 
 static int from_muted(const pv_eng *E, pv_fid id, const lem_map *off);
 
-static int occurs(const lem_ctx *L, lem_term t, lem_term v) {
-  if (t == v) return 1;
-  const lem_term *a = lem_term_args(L, t);
-  for (uint32_t i = 0, n = lem_term_nargs(L, t); i < n; i++)
-    if (occurs(L, a[i], v)) return 1;
-  return 0;
-}
-
 /* Does every variable of rule R occur in one of its premises?  Then
 ** matching the premises binds them all, and an mp instance need not store
 ** its substitution. */
@@ -874,7 +866,7 @@ static int covers(const lem_ctx *L, const pv_rule *R) {
   for (uint32_t i = 0; i < R->nvars; i++) {
     int in = 0;
     for (uint32_t j = 0; j < R->nprem && !in; j++)
-      in = occurs(L, R->prems[j], R->vars[i]);
+      in = lem_term_occurs(L, R->prems[j], R->vars[i]);
     if (!in) return 0;
   }
   return 1;
@@ -1432,7 +1424,7 @@ static int do_merge(pv_eng *E, uint32_t b, pv_fid id) {
                           : ix_get(E, blk, key_tag(K_CONST, loser));
     for (uint32_t i = 0; v && i < v->n; i++) {
       pv_fid fid = v->v[i];
-      if (all && !occurs(L, E->facts[fid].f, loser)) continue;
+      if (all && !lem_term_occurs(L, E->facts[fid].f, loser)) continue;
       if (usable(E, b, fid) && fid != why && vec_push(L, &todo, fid)) return -1;
     }
   }

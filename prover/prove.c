@@ -491,20 +491,13 @@ static int publish(pv_prover *P, uint32_t k) {
   return pv_saturate(&P->E, P->root, LEM_NOTERM) < 0 ? -1 : 0;
 }
 
-static int occurs(const lem_ctx *L, lem_term t, lem_term v) {
-  if (t == v) return 1;
-  for (uint32_t i = 0, n = lem_term_nargs(L, t); i < n; i++)
-    if (occurs(L, lem_term_arg(L, t, i), v)) return 1;
-  return 0;
-}
-
 /* Does goal, as a rule, fire wherever the induction lemma made from it
 ** would?  When every variable it binds occurs in its premise: the lemma's
 ** inner rule has the same premise and conclusion, plus the member one. */
 static int subsumes(const lem_ctx *L, lem_term goal) {
   lem_term p = lem_all_prem(L, goal);
   for (uint32_t i = 0, n = lem_all_nvars(L, goal); i < n; i++)
-    if (!occurs(L, p, lem_term_arg(L, goal, i))) return 0;
+    if (!lem_term_occurs(L, p, lem_term_arg(L, goal, i))) return 0;
   return 1;
 }
 

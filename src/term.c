@@ -240,6 +240,14 @@ lem_term lem_mk_andn(lem_ctx *L, uint32_t n, const lem_term *fs) {
   return t;
 }
 
+int lem_term_occurs(const lem_ctx *L, lem_term t, lem_term u) {
+  if (t == u) return 1;
+  const lem_term *a = lem_term_args(L, t);
+  for (uint32_t i = 0, n = lem_term_nargs(L, t); i < n; i++)
+    if (lem_term_occurs(L, a[i], u)) return 1;
+  return 0;
+}
+
 lem_term lem_term_map(lem_ctx *L, lem_term t,
                       lem_term (*f)(void *ud, lem_term child), void *ud) {
   uint32_t n = lem_term_nargs(L, t);

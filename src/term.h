@@ -69,6 +69,9 @@ lem_term lem_mk_andn(lem_ctx *L, uint32_t n, const lem_term *fs);
 /* A fresh variable (never made before in this context) with this name. */
 lem_term lem_fresh_var(lem_ctx *L, lem_sym name);
 
+/* Does u occur in t (t itself, or any subterm)? */
+int lem_term_occurs(const lem_ctx *L, lem_term t, lem_term u);
+
 /* Rebuild t with each child c replaced by f(ud, c): t itself when no child
 ** changes (leaves are returned as they are), LEM_NOTERM when f or the bank
 ** fails (f reports its own failure by returning LEM_NOTERM). */

@@ -358,3 +358,21 @@ Test(alloc, inuse_counts_back_to_baseline) {
   cr_assert_eq(K->inuse, base);
   lem_ctx_free(K);
 }
+
+/* lem_term_occurs: the term itself and subterms at any depth, nothing else
+** (not a variable of another number, not a sibling). */
+Test(term, occurs_finds_subterms_at_any_depth) {
+  lem_term x = V("x"), y = V("y"), a = C("a");
+  lem_term r = lem_mk_rel(L, lem_sym_cstr(L, "r"), 2, (lem_term[]){x, a});
+  lem_term g = lem_mk_and(L, r, lem_mk_not(L, lem_mk_rel(L, lem_sym_cstr(L, "q"), 1,
+                                                          (lem_term[]){y})));
+  cr_assert(g);
+  cr_assert(lem_term_occurs(L, g, g));
+  cr_assert(lem_term_occurs(L, g, r));
+  cr_assert(lem_term_occurs(L, g, x));
+  cr_assert(lem_term_occurs(L, g, y), "under ! and a relation");
+  cr_assert(lem_term_occurs(L, g, a));
+  cr_assert_not(lem_term_occurs(L, g, lem_mk_var(L, lem_sym_cstr(L, "x"), 1)));
+  cr_assert_not(lem_term_occurs(L, r, y));
+  cr_assert_not(lem_term_occurs(L, x, g));
+}

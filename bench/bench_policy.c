@@ -73,8 +73,9 @@ int main(void) {
   for (int r = 0; r < REPS; r++)
     lem_policy_score(L, P, NULL, goals[0], cands, NC, probs);
   double head = (now() - t0) / REPS;
-  uint64_t hits, misses;
-  lem_policy_cache_stats(P, &hits, &misses);
+  lem_policy_stats st;
+  lem_policy_stats_get(P, &st);
+  uint64_t hits = st.hits, misses = st.misses;
   printf("cold (all encoded):      %.3f ms per decision point, %.3f ms per "
          "candidate\n", 1e3 * cold, 1e3 * cold / NC);
   printf("warm (candidates cached): %.3f ms per decision point, %.3f ms per "

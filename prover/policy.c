@@ -100,9 +100,10 @@ static void tok_term(tokst *s, lem_term t, int role, int rec) {
       emit(s, TK_EQ, 0);
     else
       emit(s, rel_class(s, r, n), sym_slot(s, r));
-    for (uint32_t i = 0; i < n; i++)
+    for (uint32_t i = 0; i < n; i++) /* only a variable is marked */
       tok_term(s, a[i], d && i < d->arity ? (int)d->roles[i] : -1,
-               s->T && lem_theory_recursive_arg(s->T, L, t, i));
+               s->T && lem_term_kind(L, a[i]) == LEM_VAR &&
+                   lem_theory_recursive_arg(s->T, L, t, i));
     return;
   }
   case LEM_AND: emit(s, TK_AND, 0); break;
@@ -715,12 +716,6 @@ lem_err lem_policy_encode(lem_ctx *L, lem_policy *P, const lem_pol_seq *seqs,
              C * sizeof(float));
   }
   return LEM_OK;
-}
-
-void lem_policy_cache_stats(const lem_policy *P, uint64_t *hits,
-                            uint64_t *misses) {
-  *hits = P->hits;
-  *misses = P->misses;
 }
 
 /* ---- training ---- */

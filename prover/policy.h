@@ -228,10 +228,6 @@ void lem_policy_score_example(lem_policy *P, const lem_pol_example *e,
 lem_err lem_policy_encode(lem_ctx *L, lem_policy *P, const lem_pol_seq *seqs,
                           uint32_t n, uint32_t batch, int padded, float *out);
 
-/* Cache statistics since the model was made. */
-void lem_policy_cache_stats(const lem_policy *P, uint64_t *hits,
-                            uint64_t *misses);
-
 /* What lem_policy_score has cost since the model was made: the decision
 ** points and candidates it scored, the encoding cache's hits and misses
 ** (goals and candidates; a formula repeated within one call counts as a

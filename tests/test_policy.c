@@ -129,9 +129,9 @@ Test(policy, small_model_and_cached_scores) {
   }
   float p1[40], p2[40];
   cr_assert_eq(lem_policy_score(L, P, NULL, goal, c, 40, p1), LEM_OK);
-  uint64_t h, m;
-  lem_policy_cache_stats(P, &h, &m);
-  cr_assert_eq(h, 33);  /* 40 candidates, 7 distinct, the goal once */
+  lem_policy_stats st;
+  lem_policy_stats_get(P, &st);
+  cr_assert_eq(st.hits, 33);  /* 40 candidates, 7 distinct, the goal once */
   cr_assert_eq(lem_policy_score(L, P, NULL, goal, c, 40, p2), LEM_OK);
   float sum = 0.0f;
   for (int i = 0; i < 40; i++) {

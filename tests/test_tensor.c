@@ -378,6 +378,8 @@ Test(tensor, linear_packed_same_bits) {
 /* The vectorized GELU against the reference, over the whole range (large
 ** arguments saturate: gelu(x) = x or 0) and at lengths with a tail. */
 Test(tensor, gelu_optimized_agrees) {
+  if (strcmp(lem_gemm_path(), "avx2-fma")) /* then it is the reference */
+    cr_skip_test("no AVX2/FMA here: nothing to compare");
   lem_rng r;
   lem_rng_seed(&r, 45);
   size_t n = 1003;
@@ -397,6 +399,8 @@ Test(tensor, gelu_optimized_agrees) {
 }
 
 Test(tensor, layernorm_optimized_agrees) {
+  if (strcmp(lem_gemm_path(), "avx2-fma")) /* then it is the reference */
+    cr_skip_test("no AVX2/FMA here: nothing to compare");
   lem_rng r;
   lem_rng_seed(&r, 46);
   int N = 9;
@@ -414,7 +418,7 @@ Test(tensor, layernorm_optimized_agrees) {
       cr_assert(fabsf(s1[i] - s2[i]) <= 1e-5f * s1[i]);
     }
     for (int k = 0; k < N * C; k++)
-      cr_assert(fabsf(o1[k] - o2[k]) <= 1e-4f * (1.0f + fabsf(o1[k])),
+      cr_assert(fabsf(o1[k] - o2[k]) <= 1e-5f * (1.0f + fabsf(o1[k])),
                 "C=%d at %d: %g vs %g", C, k, o1[k], o2[k]);
     free(x);
     free(w);

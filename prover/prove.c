@@ -46,48 +46,17 @@ static lem_term atom_op(pv_prover *P, lem_term a) {
   return lem_atom_op(P->L, P->T, a);
 }
 
-static int add_rec(pv_prover *P, pv_recpos r) {
-  for (uint32_t i = 0; i < P->nrecs; i++)
-    if (P->recs[i].rel == r.rel && P->recs[i].op == r.op &&
-        P->recs[i].pos == r.pos)
-      return 0;
-  pv_recpos *n = lem_realloc(P->L, P->recs, P->nrecs * sizeof *n,
-                             (P->nrecs + 1) * sizeof *n);
-  if (!n) return -1;
-  P->recs = n;
-  P->recs[P->nrecs++] = r;
-  return 0;
-}
-
-/* Where the axiom recurses: for each rule of the root block, each argument
-** of a conclusion atom that some premise names as a successor (matches the
-** induction statement's succ with y := that variable). */
+/* Where the axiom recurses: the recursion positions of the root block's
+** rules (lem_rule_recursions; T's own list, read from the axiom's formula,
+** may hold more). */
 static int find_recursions(pv_prover *P) {
-  lem_ctx *L = P->L;
   pv_eng *E = &P->E;
-  for (uint32_t r = 1; r <= E->nrules; r++) {
-    if (E->facts[E->rules[r].fact].block != P->root) continue;
-    lem_atoms prem = {0}, concl = {0};
-    lem_rule_atoms(L, E->facts[E->rules[r].fact].f, &prem, &concl);
-    for (uint32_t c = 0; c < concl.n; c++) {
-      lem_term a = concl.a[c];
-      for (uint32_t i = 0, n = lem_term_nargs(L, a); i < n; i++) {
-        lem_term v = lem_term_arg(L, a, i);
-        if (lem_term_kind(L, v) != LEM_VAR) continue;
-        int succ = 0;
-        for (uint32_t k = 0; k < prem.n && !succ; k++) {
-          lem_subst_undo(&E->s2, 0);
-          int m = lem_match(L, &E->s2, P->ind.succ, prem.a[k]);
-          if (m < 0) return -1;
-          succ = m && lem_subst_get(L, &E->s2, P->ind.y) == v;
-        }
-        lem_subst_undo(&E->s2, 0);
-        if (succ && add_rec(P, (pv_recpos){lem_term_sym(L, a), atom_op(P, a),
-                                           i}))
-          return -1;
-      }
-    }
-  }
+  for (uint32_t r = 1; r <= E->nrules; r++)
+    if (E->facts[E->rules[r].fact].block == P->root &&
+        lem_rule_recursions(P->L, P->T, P->ind.succ, P->ind.x, P->ind.y,
+                            E->facts[E->rules[r].fact].f, &P->recs, &P->nrecs,
+                            &P->caprecs))
+      return -1;
   return 0;
 }
 
@@ -148,7 +117,7 @@ void pv_prover_free(pv_prover *P) {
   }
   lem_free(L, P->thms, P->capthms * sizeof *P->thms);
   lem_map_free(L, &P->thm_of_fact);
-  lem_free(L, P->recs, P->nrecs * sizeof *P->recs);
+  lem_free(L, P->recs, P->caprecs * sizeof *P->recs);
   pv_eng_free(&P->E);
   memset(P, 0, sizeof *P);
 }

@@ -111,11 +111,7 @@ typedef struct pv_thm {
 ** rel (with operation op, or LEM_NOTERM) in a rule's conclusion whose
 ** argument pos is the successor of a premise variable.  Induction on a goal
 ** variable found there is tried first. */
-typedef struct pv_recpos {
-  lem_sym rel;
-  lem_term op;
-  uint32_t pos;
-} pv_recpos;
+typedef lem_recpos pv_recpos;
 struct pv_side;
 
 typedef struct pv_prover {
@@ -133,7 +129,7 @@ typedef struct pv_prover {
   uint32_t nthms, capthms;
   lem_map thm_of_fact; /* fact id -> theorem index + 1 */
   pv_recpos *recs;     /* from the axiom's rules, at init */
-  uint32_t nrecs;
+  uint32_t nrecs, caprecs;
 } pv_prover;
 
 /* Set up a prover for theory T (borrowed).  ind may be NULL: the theory's

@@ -1420,20 +1420,21 @@ int lem_theory_recursive_arg(const lem_theory *T, const lem_ctx *L,
   return 0;
 }
 
-/* The variable atom a names as a successor (a instance of the induction's
-** succ: its y), or LEM_NOTERM. */
-static lem_term succ_of(const lem_ctx *L, const lem_theory *T, lem_term a) {
-  lem_term p = T->ind_succ, y = LEM_NOTERM;
-  uint32_t n = lem_term_nargs(L, p);
-  if (lem_term_kind(L, a) != LEM_REL || lem_term_sym(L, a) != lem_term_sym(L, p) ||
-      lem_term_nargs(L, a) != n)
+/* The variable atom a names as a successor (an instance of succ, a
+** relation over the variables x, y: its y), or LEM_NOTERM. */
+static lem_term succ_of(const lem_ctx *L, lem_term succ, lem_term x,
+                        lem_term y, lem_term a) {
+  lem_term got = LEM_NOTERM;
+  uint32_t n = lem_term_nargs(L, succ);
+  if (lem_term_kind(L, a) != LEM_REL ||
+      lem_term_sym(L, a) != lem_term_sym(L, succ) || lem_term_nargs(L, a) != n)
     return LEM_NOTERM;
   for (uint32_t i = 0; i < n; i++) {
-    lem_term pi = lem_term_arg(L, p, i), ai = lem_term_arg(L, a, i);
-    if (pi == T->ind_y) y = ai;
-    else if (pi != T->ind_x && pi != ai) return LEM_NOTERM;
+    lem_term pi = lem_term_arg(L, succ, i), ai = lem_term_arg(L, a, i);
+    if (pi == y) got = ai;
+    else if (pi != x && pi != ai) return LEM_NOTERM;
   }
-  return y;
+  return got;
 }
 
 static void atoms_in(const lem_ctx *L, lem_term f, lem_atoms *prem,
@@ -1462,53 +1463,54 @@ void lem_rule_atoms(const lem_ctx *L, lem_term f, lem_atoms *prem,
   atoms_in(L, f, prem, concl, 0);
 }
 
-static lem_err add_recpos(lem_ctx *L, theory_priv *P, lem_recpos r) {
-  lem_theory *T = &P->T;
-  for (uint32_t i = 0; i < T->nrecs; i++)
-    if (T->recs[i].rel == r.rel && T->recs[i].op == r.op &&
-        T->recs[i].pos == r.pos)
-      return LEM_OK;
-  if (LEM_GROW(L, T->recs, P->reccap, T->nrecs + 1)) return LEM_ENOMEM;
-  T->recs[T->nrecs++] = r;
+lem_err lem_rule_recursions(lem_ctx *L, const lem_theory *T, lem_term succ,
+                            lem_term x, lem_term y, lem_term f,
+                            lem_recpos **v, uint32_t *n, uint32_t *cap) {
+  lem_atoms prem = {0}, concl = {0};
+  lem_rule_atoms(L, f, &prem, &concl);
+  for (uint32_t c = 0; c < concl.n; c++) {
+    lem_term a = concl.a[c];
+    for (uint32_t i = 0, na = lem_term_nargs(L, a); i < na; i++) {
+      lem_term w = lem_term_arg(L, a, i);
+      if (lem_term_kind(L, w) != LEM_VAR) continue;
+      uint32_t k = 0;
+      while (k < prem.n && succ_of(L, succ, x, y, prem.a[k]) != w) k++;
+      if (k == prem.n) continue;
+      lem_recpos r = {lem_term_sym(L, a), lem_atom_op(L, T, a), i};
+      uint32_t j = 0;
+      while (j < *n && !((*v)[j].rel == r.rel && (*v)[j].op == r.op &&
+                         (*v)[j].pos == r.pos))
+        j++;
+      if (j < *n) continue;
+      if (LEM_GROW(L, *v, *cap, *n + 1)) return LEM_ENOMEM;
+      (*v)[(*n)++] = r;
+    }
+  }
   return LEM_OK;
 }
 
 /* The recursion positions of f, a part of the axiom: its conjuncts, the
-** bodies of the defined relations it states, and each rule's conclusion
-** atoms at an argument a premise names as a successor. */
+** bodies of the defined relations it states, and its rules. */
 static lem_err find_recs(lem_ctx *L, theory_priv *P, lem_term f,
                          uint32_t depth) {
   lem_theory *T = &P->T;
-  lem_err e = LEM_OK;
   if (depth > 64) return LEM_OK; /* definitions are acyclic; a guard */
   switch (lem_term_kind(L, f)) {
-  case LEM_AND:
-    e = find_recs(L, P, lem_term_arg(L, f, 0), depth + 1);
+  case LEM_AND: {
+    lem_err e = find_recs(L, P, lem_term_arg(L, f, 0), depth + 1);
     return e ? e : find_recs(L, P, lem_term_arg(L, f, 1), depth + 1);
+  }
   case LEM_REL: {
     const lem_def *d = lem_theory_def(T, lem_term_sym(L, f));
-    if (!d) return LEM_OK;
+    if (!d || lem_term_nargs(L, f) != d->nparams) return LEM_OK;
     lem_term b = lem_def_instance(L, d, f);
-    return b ? find_recs(L, P, b, depth + 1) : LEM_OK;
+    return b ? find_recs(L, P, b, depth + 1) : L->err;
   }
-  case LEM_ALL: break;
+  case LEM_ALL:
+    return lem_rule_recursions(L, T, T->ind_succ, T->ind_x, T->ind_y, f,
+                               &T->recs, &T->nrecs, &P->reccap);
   default: return LEM_OK;
   }
-  lem_atoms prem = {0}, concl = {0};
-  lem_rule_atoms(L, f, &prem, &concl);
-  for (uint32_t c = 0; c < concl.n && !e; c++) {
-    lem_term a = concl.a[c];
-    for (uint32_t i = 0, n = lem_term_nargs(L, a); i < n && !e; i++) {
-      lem_term v = lem_term_arg(L, a, i);
-      if (lem_term_kind(L, v) != LEM_VAR) continue;
-      uint32_t k = 0;
-      while (k < prem.n && succ_of(L, T, prem.a[k]) != v) k++;
-      if (k < prem.n)
-        e = add_recpos(L, P, (lem_recpos){lem_term_sym(L, a),
-                                          lem_atom_op(L, T, a), i});
-    }
-  }
-  return e;
 }
 
 /* Read the induction statement: "[x,y] (member) (succ) zero" becomes the

@@ -154,6 +154,15 @@ void lem_rule_atoms(const lem_ctx *L, lem_term f, lem_atoms *prem,
 ** T's signature), or LEM_NOTERM. */
 lem_term lem_atom_op(const lem_ctx *L, const lem_theory *T, lem_term a);
 
+/* The recursion positions rule f states, for an induction whose succ
+** relation is over the variables x, y: each argument of a conclusion atom
+** that is a variable some premise names as a successor (an instance of
+** succ with y := that variable).  Each one not yet in (*v, *n) is appended
+** (the array grown through L, *cap its capacity).  LEM_OK or LEM_ENOMEM. */
+lem_err lem_rule_recursions(lem_ctx *L, const lem_theory *T, lem_term succ,
+                            lem_term x, lem_term y, lem_term f,
+                            lem_recpos **v, uint32_t *n, uint32_t *cap);
+
 /* Is argument i of atom a (over theory T) a recursion position? */
 int lem_theory_recursive_arg(const lem_theory *T, const lem_ctx *L,
                              lem_term a, uint32_t i);

@@ -52,6 +52,12 @@ printf 'model i0 zero\nmodel s succ\nmodel + add\nbatch o ops s rels lt[_,_,N,+]
 $LEMMA explore "$top/corpus/gauss" --batch "$tmp/r2.batch" >"$tmp/out" 2>&1
 [ $? -eq 1 ] && grep -q "rels lt: no such relation" "$tmp/out" && ok ||
   ko "unknown template relation: $(cat "$tmp/out")"
+# ... found before any batch runs, even in a late batch
+printf 'model i0 zero\nmodel s succ\nmodel + add\nbatch p ops s vars 1\nbatch o ops s rels lt[_,_,N,+]\n' > "$tmp/r4.batch"
+$LEMMA explore "$top/corpus/gauss" --batch "$tmp/r4.batch" --no-progress >"$tmp/out" 2>&1
+[ $? -eq 1 ] && grep -q "batch o: rels lt: no such relation" "$tmp/out" &&
+  ! grep -q "^batch p" "$tmp/out" && ok ||
+  ko "a late batch's bad template after earlier batches ran: $(cat "$tmp/out")"
 printf 'model i0 zero\nmodel s succ\nmodel + add\nbatch o ops s rels le[_,_,N,Q]\n' > "$tmp/r3.batch"
 $LEMMA explore "$top/corpus/gauss" --batch "$tmp/r3.batch" >"$tmp/out" 2>&1
 [ $? -eq 1 ] && grep -q "neither _ nor a theory constant" "$tmp/out" && ok ||

@@ -891,12 +891,6 @@ static int run_batch(xrun *R, const batch *b, uint32_t bi, int last,
   if (b->has_consts) co.only_consts = b->consts, co.nonly_consts = b->nconsts;
   co.implications = 1;
   if (b->rel) {
-    const char *why = template_fault(R->T, L, b->rel);
-    if (why) {
-      fprintf(stderr, "lemma: explore: batch %s: rels %s: %s\n", b->name,
-              lem_sym_name(L, lem_term_sym(L, b->rel)), why);
-      return 1;
-    }
     co.rels = &b->rel, co.nrels = 1;
     co.rel_prems = o->prems >= 0 ? (uint32_t)o->prems : b->prems;
   }
@@ -1161,6 +1155,16 @@ static int explore(lem_ctx *L, const xopts *o, const char *options) {
   if (lem_theory_load(L, o->theory, &R.T)) {
     fprintf(stderr, "lemma: %s\n", lem_errmsg(L));
     return 1;
+  }
+  /* every batch's relation template, before any batch runs */
+  for (uint32_t i = 0; i < nb; i++) {
+    const char *why = bs[i].rel ? template_fault(R.T, L, bs[i].rel) : NULL;
+    if (why) {
+      fprintf(stderr, "lemma: explore: batch %s: rels %s: %s\n", bs[i].name,
+              lem_sym_name(L, lem_term_sym(L, bs[i].rel)), why);
+      lem_theory_free(L, R.T);
+      return 1;
+    }
   }
   smt_solver *Z = NULL;
   if (!o->no_z3 && !(Z = smt_solver_new(L))) {

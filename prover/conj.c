@@ -464,11 +464,13 @@ static int const_val(const cj *C, lem_term c, uint64_t *x) {
   return 1;
 }
 
-/* Argument t's value: 1 known (*x), 0 an unbound variable, -1 neither. */
+/* Argument t's value: 1 known (*x), 0 an unbound variable, -1 neither.
+** The innermost binding counts (feval binds a nested quantifier's
+** variables after the outer ones). */
 static int arg_val(const cj *C, const binds *B, lem_term t, uint64_t *x) {
   if (lem_term_kind(C->L, t) == LEM_CONST) return const_val(C, t, x) ? 1 : -1;
   if (lem_term_kind(C->L, t) != LEM_VAR) return -1;
-  for (uint32_t i = 0; i < B->n; i++)
+  for (uint32_t i = B->n; i-- > 0;)
     if (B->v[i] == t) {
       *x = B->x[i];
       return 1;
@@ -1351,19 +1353,6 @@ typedef struct ratom {  /* a template with its holes filled */
   int simple;           /* every hole takes a variable */
 } ratom;
 
-/* Look t up in B, innermost binding first: 1 known, 0 an unbound
-** variable, -1 not a number. */
-static int rget(const cj *C, const binds *B, lem_term t, uint64_t *x) {
-  if (lem_term_kind(C->L, t) == LEM_CONST) return const_val(C, t, x) ? 1 : -1;
-  if (lem_term_kind(C->L, t) != LEM_VAR) return -1;
-  for (uint32_t i = B->n; i-- > 0;)
-    if (B->v[i] == t) {
-      *x = B->x[i];
-      return 1;
-    }
-  return 0;
-}
-
 /* The truth of f under B at the test point: 1, 0, or -1 (cannot tell). */
 static int feval(cj *C, lem_term f, binds *B, uint32_t depth) {
   lem_ctx *L = C->L;
@@ -1411,19 +1400,19 @@ static int feval(cj *C, lem_term f, binds *B, uint32_t depth) {
   if (n > CJ_MAXREL) return -1;
   const lem_reldecl *rd = lem_theory_rel(C->T, y);
   if (rd && is_mem_rel(rd)) /* every natural is in the element sort */
-    return rget(C, B, lem_term_arg(L, f, C->mem_e), &v) == 1 ? 1 : -1;
+    return arg_val(C, B, lem_term_arg(L, f, C->mem_e), &v) == 1 ? 1 : -1;
   if (!rd) { /* = */
     if (n != 2 || strcmp(lem_sym_name(L, y), "=")) return -1;
     for (uint32_t i = 0; i < 2; i++)
-      if (rget(C, B, lem_term_arg(L, f, i), &x[i]) != 1) return -1;
+      if (arg_val(C, B, lem_term_arg(L, f, i), &x[i]) != 1) return -1;
     return x[0] == x[1];
   }
   const cop *o = all_of(C, atom_op(C, f));
   if (!o) return -1;
   for (uint32_t j = 0; j < o->arity; j++)
-    if (rget(C, B, lem_term_arg(L, f, o->pin[j]), &x[j]) != 1) return -1;
+    if (arg_val(C, B, lem_term_arg(L, f, o->pin[j]), &x[j]) != 1) return -1;
   uint64_t got = eval_top(C, o, x);
-  if (got == CJ_UNKNOWN || rget(C, B, lem_term_arg(L, f, o->pout), &v) != 1)
+  if (got == CJ_UNKNOWN || arg_val(C, B, lem_term_arg(L, f, o->pout), &v) != 1)
     return -1;
   return got == v;
 }
@@ -1475,7 +1464,6 @@ static lem_err rel_atoms(cj *C, const rterm *t, uint32_t nt, ratom *a,
     uint32_t m = nh == 1 ? nt : nt * nt;
     for (uint32_t f = 0; f < m; f++) {
       ratom x = {r, {(uint8_t)(f % nt), (uint8_t)(f / nt % nt)}, 0, 1};
-      if (nh == 1) x.t[1] = 0;
       int ok = 1;
       for (uint32_t p = 0; p < CJ_RPTS && ok; p++) {
         binds B;

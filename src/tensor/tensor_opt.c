@@ -273,10 +273,7 @@ size_t lem_packed_size(int N, int K) {
 }
 
 void lem_pack_weight(float *Wp, const float *W, int N, int K) {
-  for (int s = 0; s < N; s += NR, Wp += (size_t)NR * K)
-    for (int c = 0; c < NR; c++)
-      for (int k = 0; k < K; k++)
-        Wp[(size_t)k * NR + c] = s + c < N ? W[(size_t)(s + c) * K + k] : 0.0f;
+  pack_b(1, W, N, K, 0, N, 0, K, Wp); /* W is op(B)^T: one slice, all of K */
 }
 
 /* Columns [j0, j0+n) of lem_linear with W packed (j0 a multiple of NR),
@@ -290,7 +287,6 @@ static void linear_packed_with(kernfn kern, float *out, size_t ldo,
                                int n) {
   _Alignas(64) float ap[KC * MC + PACK_SLACK];
   _Alignas(64) float t[MR * NR];
-  _Alignas(64) float bt[NR];  /* the bias of an edge strip, zero-padded */
   if (K == 0) {
     for (int i = 0; i < M; i++)
       for (int j = 0; j < n; j++) out[(size_t)i * ldo + j] = bias ? bias[j0 + j] : 0.0f;
@@ -305,13 +301,9 @@ static void linear_packed_with(kernfn kern, float *out, size_t ldo,
       pack_a(0, inp, M, K, ic, mc, pc, kc, ap);
       for (int jr = 0; jr < n; jr += NR) {
         int nr = n - jr < NR ? n - jr : NR;
-        const float *bs = Wp + (size_t)jr * K + (size_t)pc * NR, *bb = NULL;
-        if (bias && last && nr == NR) bb = bias + jr;
-        else if (bias && last) {
-          memset(bt, 0, sizeof bt);
-          memcpy(bt, bias + jr, (size_t)nr * sizeof(float));
-          bb = bt;
-        }
+        const float *bs = Wp + (size_t)jr * K + (size_t)pc * NR;
+        /* an edge strip's tile reads only its nr biases (tile) */
+        const float *bb = bias && last ? bias + jr : NULL;
         for (int ir = 0; ir < mc; ir += MR) {
           int mr = mc - ir < MR ? mc - ir : MR;
           tile(kern, kc, ap + (size_t)ir * kc, bs,

@@ -188,18 +188,13 @@ static int is_linear(int i) {
          i == P_W1 || i == P_W2;
 }
 
-/* Pack the linear layers' weights for the gemm if they changed since the
-** last time (a new or loaded model, an optimizer step): once per model
-** for scoring, once per step for training, instead of once per product. */
-static void ensure_packed(lem_policy *P) {
-  if (P->packed) return;
+void pol_pack(lem_policy *P) {
   for (int i = 0; i < NPAR; i++)
     if (P->pk[i]) {
       uint32_t r, c;
       pol_param_shape(i, &r, &c);
       lem_pack_weight(P->pk[i], P->p[i], (int)r, (int)c);
     }
-  P->packed = 1;
 }
 
 /* Activation widths per row of a batch (ATT: NH*TMAX per row). */
@@ -284,6 +279,7 @@ lem_policy *lem_policy_new(lem_ctx *L, uint64_t seed, int train) {
     for (size_t j = 0; j < P->psize[i]; j++)
       P->p[i][j] = std > 0.0f ? std * lem_rng_normal(&r) : fill;
   }
+  pol_pack(P);
   return P;
 }
 
@@ -345,7 +341,6 @@ static void layer_tail(lem_policy *P, int l, const float *res, int n) {
 ** encoding of formula b is row b*T of a[A_LNF].  Returns T, the padded
 ** length. */
 static int encode(lem_policy *P, const lem_pol_seq *const *seqs, int nb) {
-  ensure_packed(P);
   int T = 1;
   for (int b = 0; b < nb; b++)
     if ((int)seqs[b]->n > T) T = (int)seqs[b]->n;
@@ -410,7 +405,6 @@ static void qkv_rows(lem_policy *P, int l, int R, int nb, int last) {
 ** with about 40% of the work left out. */
 static void encode_rows(lem_policy *P, const lem_pol_seq *const *seqs,
                         int nb, float *enc) {
-  ensure_packed(P);
   int R = 0;
   for (int b = 0; b < nb; b++) {
     int n = (int)seqs[b]->n;
@@ -509,7 +503,6 @@ static void head(lem_policy *P, const float *g, const float *enc, int K) {
       xk[2 * C + c] = g[c] * ck[c];
     }
   }
-  ensure_packed(P);
   lem_linear_packed(P->h[H_1], x, P->pk[P_W1], P->p[P_B1], K, 3 * C, C);
   lem_gelu(P->h[H_1G], P->h[H_1], (size_t)K * C);
   lem_linear_packed(P->h[H_SC], P->h[H_1G], P->pk[P_W2], P->p[P_B2], K, C, 1);
@@ -845,7 +838,7 @@ lem_err lem_policy_train(lem_ctx *L, lem_policy *P, const lem_pol_data *D,
       }
       lem_adamw_step(&opt, P->params, P->grads, P->m, P->v, P->ptotal,
                      ++P->step);
-      P->packed = 0;
+      pol_pack(P);
     }
     if (report) report(ud, ep, (float)(sum / D->n), (float)right / (float)D->n);
   }

@@ -46,8 +46,8 @@ struct lem_policy {
   float *params, *grads, *m, *v;  /* contiguous blocks of ptotal */
   int step;             /* AdamW steps taken */
   float *pk[NPAR];       /* the linear layers' weights packed for the gemm
-                           (lem_pack_weight; NULL for other parameters) */
-  int packed;           /* pk[] matches p[]: cleared whenever p[] changes */
+                           (lem_pack_weight; NULL for other parameters),
+                           by pol_pack whenever p[] changes */
   float *a[NACT], *da[NACT];
   float *h[NHEAD], *dh[NHEAD];
   int32_t tok[LEM_POLICY_BMAX * LEM_POLICY_TMAX];
@@ -65,6 +65,10 @@ struct lem_policy {
 /* A transformer's memory with every parameter 0 (lem_policy_new draws
 ** them; loading reads them).  NULL on LEM_ENOMEM. */
 lem_policy *pol_alloc(lem_ctx *L, int train);
+/* Pack the linear layers' weights for the gemm (pk[] from p[]): after the
+** weights change (a new or loaded model, an optimizer step), so that a
+** product never packs them itself. */
+void pol_pack(lem_policy *P);
 
 /* The shape of parameter i as (rows, cols). */
 void pol_param_shape(int i, uint32_t *rows, uint32_t *cols);

@@ -253,7 +253,6 @@ static lem_err parse(lem_ctx *L, const char *path, const unsigned char *p,
     for (size_t j = 0; !e && j < P->psize[i]; j++)
       P->p[i][j] = get_f32(data + off + 4 * j);
   }
-  P->packed = 0;  /* the packed weights are stale */
   lem_free(L, hdr, (size_t)hl + 1);
   return e;
 }
@@ -274,6 +273,7 @@ lem_err lem_policy_load(lem_ctx *L, const char *path, int train,
   if (!P) e = LEM_ENOMEM;
   if (!e) e = linear ? parse_linear(L, path, p, n, hl, P)
                      : parse(L, path, p, n, P);
+  if (!e) pol_pack(P);
   lem_free(L, p, cap);
   if (e) {
     lem_policy_free(L, P);

@@ -710,23 +710,17 @@ smt_status smt_refute(smt_solver *S, const smt_model *M, lem_term conj,
   for (uint32_t i = 0; i < nh && !e; i++) e = assert_f(&X, hyps[i], 0);
   if (!e) e = assert_f(&X, rest, 1);
   if (!e) e = assemble(&X, &body, &q);
-  smt_status st;
-  if (e) {
+  smt_status st = SMT_ERROR;
+  /* a context sees each recursive function defined once */
+  if (!e && !(X.rec.text.len && smt_solver_renew(S)))
+    st = smt_check_smtlib(S, q.p, out);
+  if (st == SMT_ERROR && !out->text) { /* the message of what failed */
     const char *m = lem_errmsg(L);
-    out->status = st = SMT_ERROR;
+    out->status = SMT_ERROR;
     out->text = lem_strndup(L, m, strlen(m));
     out->textlen = out->text ? strlen(m) : 0;
-  } else {
-    /* a context sees each recursive function defined once */
-    st = X.rec.text.len && smt_solver_renew(S)
-             ? SMT_ERROR
-             : smt_check_smtlib(S, q.p, out);
-    if (st == SMT_ERROR && !out->text) {
-      const char *m = lem_errmsg(L);
-      out->status = SMT_ERROR;
-      out->text = lem_strndup(L, m, strlen(m));
-      out->textlen = out->text ? strlen(m) : 0;
-    }
+  }
+  if (!e) {
     if (st == SMT_SAT) {
       if (render_cex(&X, nopen, out->text, &cex)) {
         st = out->status = SMT_ERROR;

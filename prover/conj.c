@@ -240,25 +240,7 @@ static void note_def(cj *C, lem_term f) {
   const lem_ctx *L = C->L;
   if (C->ndefs == CJ_MAXDEF) return;
   cdef *d = &C->defs[C->ndefs];
-  d->nprem = 0;
-  while (lem_term_kind(L, f) == LEM_ALL) {
-    lem_term stack[CJ_MAXDEFP + 1];
-    uint32_t sp = 0;
-    stack[sp++] = lem_all_prem(L, f);
-    while (sp) {
-      lem_term a = stack[--sp];
-      if (lem_term_kind(L, a) == LEM_AND) {
-        if (sp + 2 > CJ_MAXDEFP + 1) return;
-        stack[sp++] = lem_term_arg(L, a, 1);
-        stack[sp++] = lem_term_arg(L, a, 0);
-      } else if (lem_term_kind(L, a) == LEM_REL && d->nprem < CJ_MAXDEFP) {
-        d->prem[d->nprem++] = a;
-      } else {
-        return;
-      }
-    }
-    f = lem_all_concl(L, f);
-  }
+  if (!(f = lem_horn_rule(L, f, d->prem, CJ_MAXDEFP, &d->nprem))) return;
   lem_term op = atom_op(C, f);
   if (!op || (!d->nprem && !lem_term_ground(L, f))) return;
   d->op = op;

@@ -130,23 +130,8 @@ static lem_err note(rd *D, lem_term f) {
   rax a;
   memset(&a, 0, sizeof a);
   a.src = f;
-  while (lem_term_kind(L, f) == LEM_ALL) {
-    lem_term stack[RD_MAXP + 1];
-    uint32_t sp = 0;
-    stack[sp++] = lem_all_prem(L, f);
-    while (sp) {
-      lem_term p = stack[--sp];
-      if (lem_term_kind(L, p) == LEM_AND && sp + 2 <= RD_MAXP + 1) {
-        stack[sp++] = lem_term_arg(L, p, 1);
-        stack[sp++] = lem_term_arg(L, p, 0);
-      } else if (lem_term_kind(L, p) == LEM_REL && a.nprem < RD_MAXP) {
-        a.prem[a.nprem++] = p;
-      } else {
-        return LEM_OK; /* not a rule from atoms */
-      }
-    }
-    f = lem_all_concl(L, f);
-  }
+  if (!(f = lem_horn_rule(L, f, a.prem, RD_MAXP, &a.nprem)))
+    return LEM_OK; /* not a rule from atoms */
   smt_rel_reading r;
   lem_term op;
   if (lem_term_kind(L, f) != LEM_REL || !apply_reading(D, f, &r, &op))

@@ -1395,6 +1395,24 @@ lem_term lem_def_instance(lem_ctx *L, const lem_def *d, lem_term app) {
   return subst(L, d->body, d->nparams, d->params, lem_term_args(L, app));
 }
 
+static int horn_prem(const lem_ctx *L, lem_term p, lem_term *prem,
+                     uint32_t max, uint32_t *np) {
+  if (lem_term_kind(L, p) == LEM_AND)
+    return horn_prem(L, lem_term_arg(L, p, 0), prem, max, np) &&
+           horn_prem(L, lem_term_arg(L, p, 1), prem, max, np);
+  if (lem_term_kind(L, p) != LEM_REL || *np == max) return 0;
+  prem[(*np)++] = p;
+  return 1;
+}
+
+lem_term lem_horn_rule(const lem_ctx *L, lem_term f, lem_term *prem,
+                       uint32_t max, uint32_t *np) {
+  *np = 0;
+  for (; lem_term_kind(L, f) == LEM_ALL; f = lem_all_concl(L, f))
+    if (!horn_prem(L, lem_all_prem(L, f), prem, max, np)) return LEM_NOTERM;
+  return f;
+}
+
 /* ---- recursion positions ---- */
 
 lem_term lem_atom_op(const lem_ctx *L, const lem_theory *T, lem_term a) {

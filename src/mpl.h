@@ -239,4 +239,12 @@ const lem_notation *lem_theory_notation(const lem_theory *T, lem_sym rel);
 ** another number of arguments (L untouched) or on out of memory. */
 lem_term lem_def_instance(lem_ctx *L, const lem_def *d, lem_term app);
 
+/* f read as a rule from atoms: f = (>[..](P1)(>[..](P2)(...(Q)))), each Pi
+** a conjunction of atoms.  Their atoms, left to right, go into prem (*np of
+** them, at most max) and Q is returned; f itself (*np = 0) when it is no
+** (>...).  LEM_NOTERM when a premise holds anything but atoms and &, or
+** more than max atoms. */
+lem_term lem_horn_rule(const lem_ctx *L, lem_term f, lem_term *prem,
+                       uint32_t max, uint32_t *np);
+
 #endif

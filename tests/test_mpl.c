@@ -1047,3 +1047,30 @@ Test(mpl, recursion_positions_of_the_axiom) {
   cr_assert_eq(T->nrecs, 0);
   lem_theory_free(L, T);
 }
+
+/* lem_horn_rule: a curried rule's premise atoms in order and its final
+** conclusion; a formula that is no rule as it is; a premise with a
+** negation, or more atoms than asked for, is no rule from atoms. */
+Test(mpl, horn_rule_reads_curried_rules_from_atoms) {
+  lem_theory *T = load_peano();
+  const char *r = "(>[a,b,c,d](&(in2[a,c,s])(in3[a,b,d,+]))"
+                  "(>[e](in2[d,e,s])(in3[c,b,e,+])))";
+  lem_term f = lem_read_formula(L, T, r, strlen(r), "t", 1, 1);
+  cr_assert(f, "%s", lem_errmsg(L));
+  lem_term p[4];
+  uint32_t n = 99;
+  lem_term q = lem_horn_rule(L, f, p, 4, &n);
+  cr_assert_eq(n, 3);
+  cr_assert_eq(p[0], lem_term_arg(L, lem_all_prem(L, f), 0));
+  cr_assert_eq(p[1], lem_term_arg(L, lem_all_prem(L, f), 1));
+  cr_assert_eq(p[2], lem_all_prem(L, lem_all_concl(L, f)));
+  cr_assert_eq(q, lem_all_concl(L, lem_all_concl(L, f)));
+  cr_assert_eq(lem_horn_rule(L, f, p, 2, &n), LEM_NOTERM, "three atoms, room for two");
+  cr_assert_eq(lem_horn_rule(L, q, p, 4, &n), q);
+  cr_assert_eq(n, 0);
+  const char *ng = "(>[a,b]!(in2[a,b,s])(in2[b,a,s]))";
+  lem_term g = lem_read_formula(L, T, ng, strlen(ng), "t", 1, 1);
+  cr_assert(g, "%s", lem_errmsg(L));
+  cr_assert_eq(lem_horn_rule(L, g, p, 4, &n), LEM_NOTERM, "a negated premise");
+  lem_theory_free(L, T);
+}

@@ -1526,6 +1526,25 @@ static lem_err rterm_text(const cj *C, lem_buf *b, const rterm *x) {
                         lem_sym_name(L, lem_term_sym(L, x->o->c)), x->var);
 }
 
+/* Argument i of a relation law's atom as lem_notation_write asks for it:
+** the term in its hole, or the template's constant. */
+typedef struct rtext_args {
+  const cj *C;
+  const ratom *a;
+  const rterm *t;
+  lem_term tpl;
+  const uint32_t *hole;
+} rtext_args;
+
+static lem_err rtext_arg(void *ud, uint32_t i, lem_buf *b) {
+  const rtext_args *r = ud;
+  lem_ctx *L = r->C->L;
+  return r->hole[i] != ~0u
+             ? rterm_text(r->C, b, &r->t[r->a->t[r->hole[i]]])
+             : lem_buf_puts(L, b, lem_sym_name(L, lem_term_sym(L,
+                                  lem_term_arg(L, r->tpl, i))));
+}
+
 /* Atom a as text: through the relation's notation when the theory gives
 ** one ({x} <= {y}: each {param} is the argument there), else as
 ** name(hole, ...). */
@@ -1539,24 +1558,8 @@ static lem_err rtext(const cj *C, lem_buf *b, const ratom *a, const rterm *t) {
   const lem_notation *no = lem_theory_notation(C->T, rel);
   lem_err e = LEM_OK;
   if (no && no->arity == n && n <= CJ_MAXREL) {
-    for (const char *p = no->tmpl; *p && !e; p++) {
-      const char *q = *p == '{' ? strchr(p, '}') : NULL;
-      uint32_t i = n;
-      for (uint32_t j = 0; q && j < n; j++)
-        if (strlen(lem_sym_name(L, no->params[j])) == (size_t)(q - p - 1) &&
-            !strncmp(lem_sym_name(L, no->params[j]), p + 1, (size_t)(q - p - 1)))
-          i = j;
-      if (i == n) {
-        e = lem_buf_add(L, b, p, 1);
-        continue;
-      }
-      e = hole[i] != ~0u
-              ? rterm_text(C, b, &t[a->t[hole[i]]])
-              : lem_buf_puts(L, b, lem_sym_name(L, lem_term_sym(L,
-                                   lem_term_arg(L, tpl, i))));
-      p = q;
-    }
-    return e;
+    rtext_args ra = {C, a, t, tpl, hole};
+    return lem_notation_write(L, no, b, rtext_arg, &ra);
   }
   e = lem_buf_printf(L, b, "%s(", lem_sym_name(L, rel));
   for (uint32_t h = 0; h < nh && !e; h++) {

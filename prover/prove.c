@@ -937,6 +937,18 @@ static lem_err arg_of(lem_ctx *L, lem_term f, lem_term old, uint32_t i,
   return e;
 }
 
+/* Argument i of atom f as lem_notation_write asks for it. */
+typedef struct rel_args {
+  lem_ctx *L;
+  lem_term f, old;
+  pv_marks *m;
+} rel_args;
+
+static lem_err rel_arg(void *ud, uint32_t i, lem_buf *b) {
+  rel_args *r = ud;
+  return arg_of(r->L, r->f, r->old, i, b, r->m);
+}
+
 static lem_err readable_rel(lem_ctx *L, const lem_theory *T, lem_term f,
                             lem_buf *b, lem_term old, pv_marks *m) {
   lem_sym r = lem_term_sym(L, f);
@@ -954,26 +966,8 @@ static lem_err readable_rel(lem_ctx *L, const lem_theory *T, lem_term f,
     e = lem_term_print(L, f, b);
     return !e && m && old ? mark(L, m, start, b->len) : e;
   }
-  for (const char *p = nt->tmpl; *p && !e;) {
-    const char *close = *p == '{' ? strchr(p, '}') : NULL;
-    if (close) {
-      uint32_t i;
-      for (i = 0; i < n; i++) {
-        const char *pn = lem_sym_name(L, nt->params[i]);
-        if (strlen(pn) == (size_t)(close - p - 1) &&
-            !memcmp(pn, p + 1, close - p - 1))
-          break;
-      }
-      if (i < n) {
-        e = arg_of(L, f, old, i, b, m);
-        p = close + 1;
-        continue;
-      }
-    }
-    e = lem_buf_add(L, b, p, 1);
-    p++;
-  }
-  return e;
+  rel_args ra = {L, f, old, m};
+  return lem_notation_write(L, nt, b, rel_arg, &ra);
 }
 
 static lem_err vars_list(lem_ctx *L, lem_term all, lem_buf *b) {

@@ -1395,6 +1395,29 @@ lem_term lem_def_instance(lem_ctx *L, const lem_def *d, lem_term app) {
   return subst(L, d->body, d->nparams, d->params, lem_term_args(L, app));
 }
 
+lem_err lem_notation_write(lem_ctx *L, const lem_notation *nt, lem_buf *b,
+                           lem_err (*arg)(void *ud, uint32_t i, lem_buf *b),
+                           void *ud) {
+  lem_err e = LEM_OK;
+  for (const char *p = nt->tmpl; *p && !e;) {
+    const char *close = *p == '{' ? strchr(p, '}') : NULL;
+    uint32_t i = nt->arity;
+    for (uint32_t j = 0; close && j < nt->arity && i == nt->arity; j++) {
+      const char *pn = lem_sym_name(L, nt->params[j]);
+      if (strlen(pn) == (size_t)(close - p - 1) &&
+          !memcmp(pn, p + 1, (size_t)(close - p - 1)))
+        i = j;
+    }
+    if (i < nt->arity) {
+      e = arg(ud, i, b);
+      p = close + 1;
+    } else {
+      e = lem_buf_add(L, b, p++, 1);
+    }
+  }
+  return e;
+}
+
 static int horn_prem(const lem_ctx *L, lem_term p, lem_term *prem,
                      uint32_t max, uint32_t *np) {
   if (lem_term_kind(L, p) == LEM_AND)

@@ -239,6 +239,13 @@ const lem_notation *lem_theory_notation(const lem_theory *T, lem_sym rel);
 ** another number of arguments (L untouched) or on out of memory. */
 lem_term lem_def_instance(lem_ctx *L, const lem_def *d, lem_term app);
 
+/* Write notation nt's template into b, each {param} by arg(ud, i, b) for
+** the i-th parameter, the other text as it is.  The first error arg or b
+** returns. */
+lem_err lem_notation_write(lem_ctx *L, const lem_notation *nt, lem_buf *b,
+                           lem_err (*arg)(void *ud, uint32_t i, lem_buf *b),
+                           void *ud);
+
 /* f read as a rule from atoms: f = (>[..](P1)(>[..](P2)(...(Q)))), each Pi
 ** a conjunction of atoms.  Their atoms, left to right, go into prem (*np of
 ** them, at most max) and Q is returned; f itself (*np = 0) when it is no

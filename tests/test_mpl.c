@@ -1074,3 +1074,26 @@ Test(mpl, horn_rule_reads_curried_rules_from_atoms) {
   cr_assert_eq(lem_horn_rule(L, g, p, 4, &n), LEM_NOTERM, "a negated premise");
   lem_theory_free(L, T);
 }
+
+/* lem_notation_write: each {param} by the callback with its index, in the
+** template's order, the rest as it is. */
+static lem_err put_index(void *ud, uint32_t i, lem_buf *b) {
+  (*(int *)ud)++;
+  return lem_buf_printf(L, b, "<%u>", i);
+}
+Test(mpl, notation_write_fills_parameters) {
+  const char *thy = "relation in3[x,y,z,f] : (in, in, out, op);\n"
+                    "notation in3[x,y,z,f] \"{x} {f} {y} = {z}!\";\n";
+  lem_theory *T;
+  cr_assert_eq(lem_theory_load_text(L, thy, strlen(thy), "t.mpl", &T), LEM_OK,
+               "%s", lem_errmsg(L));
+  const lem_notation *nt = lem_theory_notation(T, S("in3"));
+  cr_assert_not_null(nt);
+  lem_buf b = {0};
+  int calls = 0;
+  cr_assert_eq(lem_notation_write(L, nt, &b, put_index, &calls), LEM_OK);
+  cr_assert_str_eq(b.p, "<0> <3> <1> = <2>!");
+  cr_assert_eq(calls, 4);
+  lem_buf_free(L, &b);
+  lem_theory_free(L, T);
+}
